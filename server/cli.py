@@ -1,0 +1,46 @@
+"""The ``hallq`` command: one entry point, subcommands loaded lazily from the module that owns them.
+
+Each subcommand module exposes ``register(subparsers)`` adding its parser(s), with
+``set_defaults(func=...)`` returning an exit code. Importing only the chosen one keeps
+``hallq diag`` from loading Qt or SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# subcommand → module that registers it. One line per capability.
+COMMANDS: dict[str, str] = {
+    "simulate": "server.sim.cli",
+    "run": "server.runall",
+    "diag": "drivers.diag.cli",
+}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hallq", description="hallq 政务服务大厅排队叫号系统 / hall queue system")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module in COMMANDS.items():
+        if only is not None and name != only:
+            sub.add_parser(name, help=f"see: hallq {name} --help")
+            continue
+        importlib.import_module(module).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args_list = sys.argv[1:] if argv is None else argv
+    chosen = next((a for a in args_list if not a.startswith("-")), None)
+    parser = build_parser(chosen if chosen in COMMANDS else None)
+    if chosen not in COMMANDS:
+        # only `hallq`, `hallq --help` or a typo: list the commands without importing them all
+        parser.print_help() if chosen is None else parser.error(f"unknown command {chosen!r}")
+        return 0 if chosen is None else 2
+    args = parser.parse_args(args_list)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
