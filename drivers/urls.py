@@ -11,6 +11,10 @@ from .errors import DeviceConfigError
 
 T = TypeVar("T")
 
+#: schemes whose authority is an identifier, not host:port (``usb://04b8:0e15`` is VID:PID in hex):
+#: their port is not parsed; the backend reads :attr:`DeviceUrl.netloc` itself.
+OPAQUE_AUTHORITY_SCHEMES = frozenset({"usb"})
+
 
 @dataclass(frozen=True, slots=True)
 class DeviceUrl:
@@ -27,6 +31,7 @@ class DeviceUrl:
     port: int | None
     path: str
     options: dict[str, str]
+    netloc: str = ""  # the raw authority ("host:port", or "VID:PID" for usb://)
 
     @classmethod
     def parse(cls, raw: str) -> DeviceUrl:
@@ -41,10 +46,11 @@ class DeviceUrl:
                                         f"device URL {raw!r}: option {key} given twice")
             opts[key] = values[0]
         try:
-            port = parts.port
+            port = None if parts.scheme.lower() in OPAQUE_AUTHORITY_SCHEMES else parts.port
         except ValueError as exc:
             raise DeviceConfigError(f"设备地址 {raw!r}：端口无效", f"device URL {raw!r}: bad port") from exc
-        return cls(raw, parts.scheme.lower(), parts.hostname or "", port, unquote(parts.path), opts)
+        return cls(raw, parts.scheme.lower(), parts.hostname or "", port, unquote(parts.path), opts,
+                   parts.netloc)
 
     def check_options(self, allowed: set[str]) -> None:
         """Refuse options the backend does not know, naming the ones it does."""
