@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "simulate": "server.sim.cli",
     "run": "server.runall",
     "diag": "drivers.diag.cli",
+    "config": "config.cli",
 }
 
 
