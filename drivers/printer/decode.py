@@ -79,18 +79,16 @@ class Receipt:
         return bool(self.cuts)
 
     def render(self, paper_columns: int) -> str:
-        """Plain-text picture of the slip: centred lines padded by printer columns,
-        magnified lines shown once, QR codes as ``[QR payload]``."""
+        """Plain-text picture of the slip: lines placed by printer columns (a ×4 line takes four
+        times its width but is shown once), QR codes as ``[QR payload]``."""
         out = []
         for item in self.items:
             if isinstance(item, PrintedQr):
                 out.append(centre(f"[QR {item.payload}]", paper_columns))
                 continue
-            width = paper_columns // item.width
-            text = centre(item.text, width) if item.align == 1 else item.text
-            if item.align == 2:
-                text = " " * max(0, width - columns(item.text)) + item.text
-            out.append(text.rstrip())
+            free = max(0, paper_columns - columns(item.text) * item.width)  # in normal columns
+            pad = {0: 0, 1: free // 2, 2: free}.get(item.align, 0)
+            out.append((" " * pad + item.text).rstrip())
         return "\n".join(out)
 
 

@@ -133,16 +133,16 @@ def wrap(text: str, width: int, indent: int = 0) -> list[str]:
         if columns(cur + tok) <= width:
             cur += tok
             continue
-        if cur.strip():
-            lines.append(cur.rstrip())
+        if cur.strip(" "):
+            lines.append(cur.rstrip(" "))
         cur = " " * indent if lines else ""
         for piece in _hard_split(tok.lstrip(" "), width - indent):
             if columns(cur + piece) > width:
-                lines.append(cur.rstrip())
+                lines.append(cur.rstrip(" "))
                 cur = " " * indent
             cur += piece
-    if cur.strip() or not lines:
-        lines.append(cur.rstrip())
+    if cur.strip(" ") or not lines:
+        lines.append(cur.rstrip(" "))
     return lines
 
 
