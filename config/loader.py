@@ -101,9 +101,10 @@ def key_path(loc: tuple[int | str, ...], data: Any) -> str:
     return out
 
 
-def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+def _model_at(loc: tuple[int | str, ...],
+              root: type[BaseModel] = Deployment) -> type[BaseModel] | None:
     """The model class that owns the key at ``loc`` (for "did you mean" hints)."""
-    cls: type[BaseModel] = Deployment
+    cls: type[BaseModel] = root
     for part in loc:
         if isinstance(part, int):
             continue
@@ -127,14 +128,28 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _pydantic_problem(source: str, data: Any, err: Any) -> Problem:
+def validation_problems(exc: ValidationError, data: Any, *, source: str,
+                        root: type[BaseModel] = Deployment) -> list[Problem]:
+    """Every error of ``root.model_validate(data)`` as a :class:`Problem` in this module's format
+    (the simulator's scenario files, another root model, report their problems through it)."""
+    return [_pydantic_problem(source, data, err, root) for err in exc.errors()]
+
+
+def toml_problem(source: str, exc: tomllib.TOMLDecodeError) -> Problem:
+    """A TOML syntax error as a :class:`Problem` with file:line:col."""
+    return _toml_problem(source, exc)
+
+
+def _pydantic_problem(source: str, data: Any, err: Any,
+                      root: type[BaseModel] = Deployment) -> Problem:
     # drop pydantic's "list[...]"/"function-after[...]" steps, which are not keys of the file
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
-    zh, en = _reason(err, loc)
+    zh, en = _reason(err, loc, root)
     return Problem(source, key_path(loc, data), zh, en)
 
 
-def _reason(err: Any, loc: tuple[int | str, ...]) -> tuple[str, str]:
+def _reason(err: Any, loc: tuple[int | str, ...],
+            root: type[BaseModel] = Deployment) -> tuple[str, str]:
     kind: str = err["type"]
     ctx: dict[str, Any] = err.get("ctx") or {}
     got = err.get("input")
@@ -143,7 +158,7 @@ def _reason(err: Any, loc: tuple[int | str, ...]) -> tuple[str, str]:
         return e.zh, e.en
     if kind == "extra_forbidden":
         key = loc[-1] if loc else "?"
-        owner = _model_at(loc[:-1])
+        owner = _model_at(loc[:-1], root)
         hint_zh = hint_en = ""
         if owner is not None:
             close = difflib.get_close_matches(str(key), list(owner.model_fields), n=1)
