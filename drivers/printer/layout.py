@@ -167,7 +167,7 @@ def qr_module_dots(payload: str, paper: Paper) -> int:
     qr.add_data(payload.encode("utf-8"), optimize=0)
     try:
         version = qr.best_fit()
-    except qrcode.exceptions.DataOverflowError as exc:
+    except (qrcode.exceptions.DataOverflowError, ValueError) as exc:  # 8.2 raises "version 41"
         raise PrintContentError("查询网址过长，无法生成二维码",
                                 "tracking URL too long for a QR code") from exc
     modules = 17 + 4 * version

@@ -1,4 +1,4 @@
-"""The printed bytes say what the ticket / notice says: decoded back, byte for byte vs golden files."""
+"""The printed bytes say what the ticket / notice says: decoded back, and byte for byte."""
 
 from __future__ import annotations
 
