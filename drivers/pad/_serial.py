@@ -1,0 +1,115 @@
+"""``serial://`` rating pad: a pad with a display, key lights and keys 1–5 on the framed protocol.
+
+The host sends PROMPT (invitation text) and LIGHTS; the pad sends KEY (key, its ms tick) when
+a key goes down and resends it until the host ACKs. A resent KEY carries the same SEQ and tick
+and is counted once. Anything else from the pad is logged and ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ..errors import DeviceError
+from ..health import Health, Level
+from ..serialbus import BusAddress, SerialBus
+from ..serialframe import Cmd, Frame
+from ..urls import DeviceUrl
+from ._base import RatingPad
+from ._debounce import DEFAULT_DEBOUNCE_S
+from ._protocol import decode_key, lights_data, prompt_data
+
+__all__ = ["SerialPad"]
+
+log = logging.getLogger("drivers.pad")
+
+
+class SerialPad(RatingPad):
+    def __init__(self, where: BusAddress, *, debounce_s: float = DEFAULT_DEBOUNCE_S) -> None:
+        super().__init__(f"评价器 {where.label()}", debounce_s=debounce_s)
+        self.where = where
+        self._last_report: tuple[int, bytes] | None = None
+        self._bus = SerialBus.attach(where.port, where.baud)
+        try:
+            self._bus.subscribe(where.addr, self._on_frame)
+        except DeviceError:
+            self._bus.detach()
+            raise
+
+    @classmethod
+    def from_url(cls, url: DeviceUrl) -> SerialPad:
+        where = BusAddress.from_url(url, extra_options=frozenset({"debounce_ms"}))
+        return cls(
+            where, debounce_s=url.int_option("debounce_ms", round(DEFAULT_DEBOUNCE_S * 1000)) / 1000
+        )
+
+    def health(self) -> Health:
+        facts: dict[str, object] = {
+            "backend": "serial",
+            "addr": self.where.addr,
+            **self._bus.facts(),
+            **self._rating_facts(),
+        }
+        w = self.where
+        try:
+            status = self._bus.ping(w.addr, timeout_s=w.timeout_s, retries=w.retries)
+        except DeviceError as exc:
+            facts["error"] = str(exc)
+            return Health(
+                "pad",
+                Level.FAIL,
+                f"评价器（{w.port} 地址{w.addr}）故障：{exc.zh}",
+                f"rating pad ({w.port} address {w.addr}) failed: {exc.en}",
+                facts,
+            )
+        facts.update(model=status.model, flags=status.flags)
+        if status.flags:
+            return Health(
+                "pad",
+                Level.WARN,
+                f"评价器（地址{w.addr}）报告故障标志 0x{status.flags:02x}",
+                f"rating pad (address {w.addr}) reports fault flags 0x{status.flags:02x}",
+                facts,
+            )
+        if facts["prompt_error"]:
+            return Health(
+                "pad",
+                Level.WARN,
+                f"评价器（地址{w.addr}）上次提示失败：{facts['prompt_error']}",
+                f"rating pad (address {w.addr}) last prompt failed",
+                facts,
+            )
+        return Health(
+            "pad",
+            Level.OK,
+            f"评价器 {status.model}（地址{w.addr}）正常",
+            f"rating pad {status.model} (address {w.addr}) OK",
+            facts,
+        )
+
+    def _set_prompt(self, on: bool) -> None:
+        w = self.where
+        self._bus.request(
+            w.addr, Cmd.PROMPT, prompt_data(on), timeout_s=w.timeout_s, retries=w.retries
+        )
+        self._bus.request(
+            w.addr, Cmd.LIGHTS, lights_data(on), timeout_s=w.timeout_s, retries=w.retries
+        )
+
+    def _on_frame(self, frame: Frame) -> None:
+        """Frames the pad sends unasked (on the bus's dispatcher thread)."""
+        if frame.cmd != Cmd.KEY:
+            log.warning("%s：忽略未知帧 / ignored unknown frame: %s", self.name, frame.describe())
+            return
+        self._bus.send(Frame(frame.addr, Cmd.ACK, frame.seq, bytes((Cmd.KEY,))))
+        report = decode_key(frame)
+        if report is None:
+            log.warning("%s：按键帧格式错误 / malformed KEY: %s", self.name, frame.describe())
+            return
+        if self._last_report == (frame.seq, frame.data):
+            return  # the pad resent a report whose ACK it missed
+        self._last_report = (frame.seq, frame.data)
+        self._key(report.key, report.tick_ms / 1000)
+
+    def _shutdown(self) -> None:
+        self._bus.unsubscribe(self.where.addr)
+        self._bus.detach()
