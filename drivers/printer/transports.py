@@ -21,6 +21,7 @@ from __future__ import annotations
 import abc
 import logging
 import math
+import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -146,8 +147,12 @@ class _EscposTransport(abc.ABC):
         self._closed = False
 
     def _open(self) -> None:
-        with backend_errors(self.name):
-            self._esc.open()  # explicit: reading ``esc.device`` would open it as a side effect
+        try:
+            with backend_errors(self.name):
+                self._esc.open()  # explicit: reading ``esc.device`` would open it as a side effect
+        except BaseException:
+            self._esc._device = False  # half-opened: keep Escpos.__del__ from closing it later
+            raise
         if not self._esc.device:
             raise _unavailable(self.name, "无法打开打印机", "cannot open printer")
 
@@ -262,9 +267,17 @@ class NetworkTransport(_EscposTransport):
 
         write_timeout = _seconds(url, "write_timeout", DEFAULT_WRITE_TIMEOUT)
         esc = Network(host=url.host, port=url.port or 9100, timeout=write_timeout)
+        # Network.open() drops its socket unclosed when connect() fails (3.1 network.py sets
+        # ``self.device = None``; Python reports "ResourceWarning: unclosed socket"): connect
+        # here and hand python-escpos the connected socket
+        try:
+            sock = socket.create_connection((esc.host, esc.port), timeout=write_timeout)
+        except OSError as exc:
+            raise _unavailable(url.raw, f"无法打开打印机：{exc}",
+                               f"cannot open printer: {exc}") from exc
+        esc.device = sock
         transport = cls(url.raw, esc, _seconds(url, "timeout", DEFAULT_TIMEOUT))
         transport.write_timeout = write_timeout
-        transport._open()
         return transport
 
     def _drain(self) -> None:
@@ -374,6 +387,9 @@ class FileTransport(_EscposTransport):
     def query(self, n: int) -> bytes:
         self._check_open()
         return b""  # a file never answers
+
+    def _drain(self) -> None:
+        return None
 
     def _read(self, remaining: float) -> bytes:
         return b""
