@@ -1,0 +1,1 @@
+"""The HTTP/WebSocket API under /api/v1 (FastAPI): routers, views, errors, event fan-out."""

@@ -1,0 +1,65 @@
+"""Request dependencies: the app context, the caller (bearer token), the idempotency key."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from server.auth import Principal, resolve
+from server.halls.errors import Problem
+from server.halls.idempotency import IdempotencyKey
+from server.storage.db import read_transaction
+
+from .context import AppContext
+
+
+def context(request: Request) -> AppContext:
+    return request.app.state.ctx
+
+
+def bearer(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def who_is(ctx: AppContext, token: str | None) -> Principal:
+    """Resolve a token or raise 401."""
+    if token is None:
+        raise Problem(
+            "unauthorized",
+            "缺少访问令牌（Authorization: Bearer …）",
+            "missing access token (Authorization: Bearer …)",
+            401,
+        )
+    with read_transaction(ctx.engine) as conn:
+        who = resolve(conn, token, now=ctx.service.clock())
+    if who is None:
+        raise Problem(
+            "unauthorized",
+            "访问令牌无效或已过期，请重新登录",
+            "invalid or expired access token: log in again",
+            401,
+        )
+    return who
+
+
+def principal(request: Request) -> Principal:
+    return who_is(context(request), bearer(request.headers.get("authorization")))
+
+
+Ctx = Annotated[AppContext, Depends(context)]
+Who = Annotated[Principal, Depends(principal)]
+
+
+async def idempotency_key(request: Request, who: Who) -> IdempotencyKey | None:
+    """``Idempotency-Key`` of a mutating request, bound to the caller and to what the request was."""
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    return IdempotencyKey.of(who.actor, key, request.method, request.url.path, await request.body())
+
+
+Idem = Annotated[IdempotencyKey | None, Depends(idempotency_key)]

@@ -1,0 +1,11 @@
+"""The /api/v1 routers, one module per resource."""
+
+from fastapi import APIRouter
+
+from . import auth, devices, events, halls, tickets, track, windows
+
+api = APIRouter(prefix="/api/v1")
+for _module in (auth, halls, tickets, windows, track, devices, events):
+    api.include_router(_module.router)
+
+__all__ = ["api"]

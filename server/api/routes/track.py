@@ -1,0 +1,65 @@
+"""GET /track/{token}: public ticket tracking (the QR on the ticket). Number, service, state, people
+ahead, estimated wait, window when called — never personal data (000 第二十八条)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from server.halls.errors import Problem
+from server.storage import schema as t
+from server.storage.db import read_transaction
+
+from ..deps import Ctx
+from ..schemas import ERRORS, TrackBody
+
+router = APIRouter(tags=["track"])
+_CALLED = ("called", "recalled", "serving")
+_MAX_HOPS = 20  # transfer chains are short; this only bounds a corrupted loop
+
+
+@router.get("/track/{token}", response_model=TrackBody, responses=ERRORS)
+def track(token: str, ctx: Ctx) -> dict:
+    with read_transaction(ctx.engine) as conn:
+        row = conn.execute(
+            select(t.tickets.c.id, t.tickets.c.hall, t.tickets.c.transferred_to).where(
+                t.tickets.c.track_token == token
+            )
+        ).first()
+        if row is None:
+            raise Problem(
+                "unknown_ticket",
+                "没有这张票（二维码无效或已过期）",
+                "no such ticket (invalid or expired QR code)",
+                404,
+            )
+        ticket_id, hops = row.id, 0
+        while row is not None and row.transferred_to and hops < _MAX_HOPS:  # follow transfers
+            ticket_id, hops = row.transferred_to, hops + 1
+            row = conn.execute(
+                select(t.tickets.c.id, t.tickets.c.hall, t.tickets.c.transferred_to).where(
+                    t.tickets.c.id == ticket_id
+                )
+            ).first()
+    hall_id = row.hall if row is not None else ""
+    cfg = ctx.service.config(hall_id)
+    with ctx.service.view(hall_id) as (hall, _seq, now):
+        ticket = hall.ticket(ticket_id)
+        waiting = ticket.state == "waiting"
+        ahead = hall.ahead_of(ticket.id) if waiting else 0
+        wait_s = hall.estimate_position(ticket.service, ahead, now=now) if waiting else 0
+    svc = cfg.service(ticket.service)
+    window = ticket.window if ticket.state in _CALLED else None
+    wcfg = cfg.window(window) if window is not None and cfg.has_window(window) else None
+    return {
+        "number": ticket.number,
+        "service": ticket.service,
+        "service_name_zh": svc.name_zh,
+        "service_name_en": svc.name_en,
+        "state": str(ticket.state),
+        "ahead": ahead,
+        "estimated_wait_s": int(wait_s),
+        "window": window,
+        "window_name_zh": wcfg.name_zh if wcfg else None,
+        "window_name_en": wcfg.name_en if wcfg else None,
+    }

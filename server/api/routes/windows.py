@@ -1,0 +1,256 @@
+"""Window actions at a counter: sign in/out, call, recall, no-show, start, finish, transfer, pause,
+resume, takeover (A/B post), and the window view for the counter terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from server.auth import Action, authorize
+from server.core import Outcome
+from server.storage.db import read_transaction
+
+from .. import views
+from ..deps import Ctx, Idem, Who
+from ..schemas import ERRORS, CallBody, FinishRequest, PauseRequest, TransferRequest
+from .common import respond
+
+router = APIRouter(tags=["windows"])
+PATH = "/halls/{hall}/windows/{window}"
+
+
+@router.get(PATH, responses=ERRORS)
+def get_window(hall: str, window: int, ctx: Ctx, who: Who) -> dict:
+    """The window, its current ticket and the waiting counts of the services in its profile."""
+    cfg = ctx.service.config(hall)
+    authorize(who, Action.WINDOW_READ, hall, window)
+    if not cfg.has_window(window):
+        from server.halls.errors import Problem
+
+        raise Problem("unknown_window", f"没有 {window} 号窗口", f"no window {window}", 404)
+    with read_transaction(ctx.engine) as conn:
+        return views.window_detail(conn, cfg, window)
+
+
+def _act(
+    ctx: Ctx,
+    who: Who,
+    idem: Idem,
+    hall: str,
+    window: int,
+    action: Action,
+    command: Callable[[Any, float], Any],
+    render: Callable[[Any, int], tuple[int, Any]],
+    detail: dict[str, Any] | None = None,
+) -> Response:
+    ctx.service.config(hall)
+    authorize(who, action, hall, window)
+    return respond(
+        ctx.service.mutate(
+            hall,
+            command,
+            who=who,
+            action=action,
+            window=window,
+            idem=idem,
+            detail=detail,
+            render=lambda done: render(done.result, done.seq),
+        )
+    )
+
+
+def _ticket_body(ctx: Ctx, hall: str) -> Callable[[Any, int], tuple[int, Any]]:
+    cfg = ctx.service.config(hall)
+    return lambda ticket, seq: (
+        200,
+        {"ticket": views.ticket_view(ticket.to_dict(), cfg), "seq": seq},
+    )
+
+
+def _window_body(window_state: Any, seq: int) -> tuple[int, Any]:
+    return 200, {"window": window_state.to_dict(), "seq": seq}
+
+
+@router.post(
+    PATH + "/call",
+    responses={200: {"model": CallBody}, 204: {"description": "nobody waits"}, **ERRORS},
+)
+def call(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
+    """Call the next ticket by the window's work profile; 204 when nobody waits for this window."""
+    cfg = ctx.service.config(hall)
+
+    def render(call: Any, seq: int) -> tuple[int, Any]:
+        if call is None:
+            return 204, None
+        return 200, {
+            "ticket": views.ticket_view(call.ticket.to_dict(), cfg),
+            "reason": {"zh": call.reason_zh, "en": call.reason_en},
+            "seq": seq,
+        }
+
+    return _act(
+        ctx,
+        who,
+        idem,
+        hall,
+        window,
+        Action.CALL,
+        lambda h, now: h.call_next(window, now=now),
+        render,
+    )
+
+
+@router.post(PATH + "/recall", responses=ERRORS)
+def recall(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
+    return _act(
+        ctx,
+        who,
+        idem,
+        hall,
+        window,
+        Action.RECALL,
+        lambda h, now: h.recall(window, now=now),
+        _ticket_body(ctx, hall),
+    )
+
+
+@router.post(PATH + "/no-show", responses=ERRORS)
+def no_show(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
+    return _act(
+        ctx,
+        who,
+        idem,
+        hall,
+        window,
+        Action.NO_SHOW,
+        lambda h, now: h.no_show(window, now=now),
+        _ticket_body(ctx, hall),
+    )
+
+
+@router.post(PATH + "/start", responses=ERRORS)
+def start(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
+    """The called visitor arrived at the window."""
+    return _act(
+        ctx,
+        who,
+        idem,
+        hall,
+        window,
+        Action.START,
+        lambda h, now: h.start(window, now=now),
+        _ticket_body(ctx, hall),
+    )
+
+
+@router.post(PATH + "/finish", responses=ERRORS)
+def finish(hall: str, window: int, body: FinishRequest, ctx: Ctx, who: Who, idem: Idem) -> Response:
+    return _act(
+        ctx,
+        who,
+        idem,
+        hall,
+        window,
+        Action.FINISH,
+        lambda h, now: h.finish(window, Outcome(body.outcome), now=now),
+        _ticket_body(ctx, hall),
+        {"outcome": body.outcome},
+    )
+
+
+@router.post(PATH + "/transfer", responses=ERRORS)
+def transfer(
+    hall: str, window: int, body: TransferRequest, ctx: Ctx, who: Who, idem: Idem
+) -> Response:
+    """Send the current visitor to another service's queue (keeps their place in time); returns the new ticket."""
+    return _act(
+        ctx,
+        who,
+        idem,
+        hall,
+        window,
+        Action.TRANSFER,
+        lambda h, now: h.transfer(window, body.service, now=now, note=body.note),
+        _ticket_body(ctx, hall),
+        {"service": body.service},
+    )
+
+
+@router.post(PATH + "/pause", responses=ERRORS)
+def pause(hall: str, window: int, body: PauseRequest, ctx: Ctx, who: Who, idem: Idem) -> Response:
+    """去向留言 (004 第十三条): pause with a public reason and return time."""
+    until = body.until
+    if isinstance(until, datetime):
+        until = (until if until.tzinfo else until.replace(tzinfo=ctx.service.tz)).timestamp()
+    return _act(
+        ctx,
+        who,
+        idem,
+        hall,
+        window,
+        Action.PAUSE,
+        lambda h, now: h.pause(window, body.reason, until, now=now),
+        _window_body,
+        {"reason": body.reason, "until": until},
+    )
+
+
+@router.post(PATH + "/resume", responses=ERRORS)
+def resume(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
+    return _act(
+        ctx,
+        who,
+        idem,
+        hall,
+        window,
+        Action.RESUME,
+        lambda h, now: h.resume(window, now=now),
+        _window_body,
+    )
+
+
+@router.post(PATH + "/sign-in", responses=ERRORS)
+def sign_in(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
+    """The calling clerk opens the window."""
+    return _act(
+        ctx,
+        who,
+        idem,
+        hall,
+        window,
+        Action.SIGN_IN,
+        lambda h, now: h.sign_in(window, who.clerk_id, now=now),
+        _window_body,
+    )
+
+
+@router.post(PATH + "/sign-out", responses=ERRORS)
+def sign_out(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
+    return _act(
+        ctx,
+        who,
+        idem,
+        hall,
+        window,
+        Action.SIGN_OUT,
+        lambda h, now: h.sign_out(window, now=now),
+        _window_body,
+    )
+
+
+@router.post(PATH + "/takeover", responses=ERRORS)
+def takeover(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
+    """A/B post (001 第二十九条, 004 第十二条): the calling clerk takes the window over."""
+    return _act(
+        ctx,
+        who,
+        idem,
+        hall,
+        window,
+        Action.TAKEOVER,
+        lambda h, now: h.takeover(window, who.clerk_id, now=now),
+        _window_body,
+    )

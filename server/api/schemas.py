@@ -1,0 +1,122 @@
+"""Request bodies (strict: unknown fields are errors) and the documented response shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+ServiceCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9_]{1,32}$")]
+Channel = Literal["kiosk", "phone", "web", "counter", "appointment"]
+
+
+class LoginRequest(_Body):
+    staff_no: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    pin: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class IssueRequest(_Body):
+    service: ServiceCode
+    lane: Literal["normal", "priority"] = "normal"
+    channel: Channel = "kiosk"
+
+
+class FinishRequest(_Body):
+    outcome: Literal["completed", "accepted", "supplement", "rejected", "consulted"]
+
+
+class TransferRequest(_Body):
+    service: ServiceCode
+    note: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class PauseRequest(_Body):
+    """去向留言 (004 第十三条): why the window is paused and, if known, until when.
+
+    ``until`` is POSIX seconds or an ISO 8601 date-time (without an offset: the hall's local time).
+    """
+
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+    until: Annotated[float, Field(gt=0, lt=1e11)] | datetime | None = None
+
+
+class TideOpenRequest(_Body):
+    service: ServiceCode
+
+
+class HealthReport(_Body):
+    """One ``drivers.health.Health.as_dict()``."""
+
+    device: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    level: Literal["OK", "WARN", "FAIL", "UNKNOWN"]
+    detail_zh: Annotated[str, StringConstraints(max_length=500)] = ""
+    detail_en: Annotated[str, StringConstraints(max_length=500)] = ""
+    facts: dict[str, Any] = {}
+
+
+class HeartbeatRequest(_Body):
+    devices: Annotated[list[HealthReport], Field(max_length=32)]
+
+
+# -- responses (documentation; handlers return plain JSON) ----------------------------------------------
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    message_zh: str
+    message_en: str
+
+
+class LoginResponse(BaseModel):
+    token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: float
+    staff_no: str
+    name: str
+    role: str
+    hall: str | None
+    windows: list[int]
+
+
+class TicketBody(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    number: str
+    service: str
+    lane: str
+    state: str
+    status: str
+
+
+class IssuedBody(TicketBody):
+    ahead: int
+    estimated_wait_s: int
+    track_url: str
+
+
+class CallBody(BaseModel):
+    ticket: TicketBody
+    reason: dict[str, str]
+
+
+class TrackBody(BaseModel):
+    number: str
+    service: str
+    service_name_zh: str
+    service_name_en: str
+    state: str
+    ahead: int
+    estimated_wait_s: int
+    window: int | None
+    window_name_zh: str | None
+    window_name_en: str | None
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    s: {"model": ErrorBody} for s in (400, 401, 403, 404, 409, 422, 423)
+}

@@ -1,0 +1,112 @@
+"""The FastAPI application: ``create_app(settings)`` wires storage, the hall service, the fan-out, the
+routers, error handling, access logs and the background tide ticks. Nothing happens at import time.
+
+On start-up (lifespan): the schema is upgraded to head, the hall config is loaded and mirrored into the
+database (audited as ``config.load``), then the tide controller ticks every ``tick_interval_s``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+import config
+from server.api import errors
+from server.api.context import AppContext
+from server.api.fanout import Fanout
+from server.api.logs import AccessLog
+from server.api.routes import api
+from server.auth import LoginPolicy
+from server.halls.reference import sync_config
+from server.halls.service import HallService
+from server.settings import Settings
+from server.storage.db import make_engine, upgrade
+
+log = logging.getLogger("hallq.server")
+
+
+def build_context(settings: Settings, *, clock: Callable[[], float] = time.time) -> AppContext:
+    """Open the database (upgrading it), load and mirror the config. Raises ``config.ConfigError``."""
+    deployment = config.load(settings.config_path)
+    engine = make_engine(settings.db_url, sqlite_synchronous=settings.sqlite_synchronous)
+    upgrade(engine)
+    sync_config(engine, deployment, now=clock(), source=str(settings.config_path))
+    service = HallService(engine, deployment, clock=clock)
+    fanout = Fanout(
+        engine, poll_interval=settings.poll_interval_s, replay_limit=settings.replay_limit
+    )
+    service.listeners.append(fanout.on_commit)
+    policy = LoginPolicy(settings.lockout_failures, settings.lockout_minutes, settings.token_hours)
+    return AppContext(settings, engine, deployment, service, fanout, policy)
+
+
+async def _ticker(ctx: AppContext) -> None:
+    """Tide controller ticks for every hall; hourly, expired idempotency keys are purged."""
+    last_purge = 0.0
+    while True:
+        await asyncio.sleep(ctx.settings.tick_interval_s)
+        for hall in ctx.service.configs:
+            try:
+                await asyncio.to_thread(ctx.service.tick, hall)
+            except Exception:
+                log.exception("tide tick of hall %s failed", hall)
+        if time.monotonic() - last_purge > 3600:
+            last_purge = time.monotonic()
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(ctx.service.purge_idempotency_keys)
+
+
+def create_app(
+    settings: Settings, *, clock: Callable[[], float] = time.time, context: AppContext | None = None
+) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ctx = context or await asyncio.to_thread(build_context, settings, clock=clock)
+        app.state.ctx = ctx
+        await ctx.fanout.start()
+        ticker = asyncio.create_task(_ticker(ctx)) if ctx.settings.tick_interval_s > 0 else None
+        log.info(
+            "ready",
+            extra={
+                "fields": {
+                    "db": ctx.engine.url.render_as_string(hide_password=True),
+                    "halls": list(ctx.service.configs),
+                }
+            },
+        )
+        try:
+            yield
+        finally:
+            if ticker:
+                ticker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ticker
+            await ctx.fanout.stop()
+            ctx.engine.dispose()
+
+    app = FastAPI(
+        title="hallq",
+        version="1",
+        lifespan=lifespan,
+        description="政务服务大厅排队叫号系统 API / queue system for government service halls. "
+        "Errors: {code, message, message_zh, message_en}.",
+    )
+    errors.install(app)
+    app.include_router(api)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict:
+        """Liveness and database reachability."""
+        ctx: AppContext = app.state.ctx
+        with ctx.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return {"ok": True, "halls": list(ctx.service.configs), "ws_clients": ctx.fanout.clients}
+
+    app.add_middleware(AccessLog)
+    return app

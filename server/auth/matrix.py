@@ -1,0 +1,109 @@
+"""The role matrix: every protected action → the roles and device kinds allowed, in ONE table.
+
+Narrowest roles that work. ``window=True`` rows additionally need the caller to be authorised for the
+window in the path: a clerk or manager through their authorised windows, a counter device through the
+window it is bound to. Staff without a hall may act in every hall; devices only in their own.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from server.halls.errors import Problem
+
+from .principal import Principal
+
+
+class Action(enum.StrEnum):
+    ISSUE = "ticket.issue"
+    READ_TICKET = "ticket.read"
+    CANCEL = "ticket.cancel"
+    REQUEUE = "ticket.requeue"
+    WINDOW_READ = "window.read"
+    SIGN_IN = "window.sign_in"
+    SIGN_OUT = "window.sign_out"
+    CALL = "window.call"
+    RECALL = "window.recall"
+    NO_SHOW = "window.no_show"
+    START = "window.start"
+    FINISH = "window.finish"
+    TRANSFER = "window.transfer"
+    PAUSE = "window.pause"
+    RESUME = "window.resume"
+    TAKEOVER = "window.takeover"
+    TIDE_OPEN = "tide.open"
+    TIDE_CLOSE = "tide.close"
+    SNAPSHOT = "hall.snapshot"
+    EVENTS = "hall.events"
+    HEARTBEAT = "device.heartbeat"
+    DEVICES_READ = "device.list"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    roles: frozenset[str]
+    window: bool = False
+
+
+def _r(*roles: str, window: bool = False) -> Rule:
+    return Rule(frozenset(roles), window)
+
+
+_AT_COUNTER = (
+    "clerk",
+    "manager",
+    "counter",
+)  # the people at a window and the terminal on their desk
+_SCREENS = ("display", "kiosk", "counter", "clerk", "manager")  # what shows the hall's public state
+
+ROLE_MATRIX: dict[Action, Rule] = {
+    Action.ISSUE: _r("kiosk"),
+    Action.READ_TICKET: _r(*_AT_COUNTER),
+    Action.CANCEL: _r(*_AT_COUNTER),
+    Action.REQUEUE: _r(
+        "kiosk", *_AT_COUNTER
+    ),  # 过号重排: the visitor returns to the kiosk or a counter
+    Action.WINDOW_READ: _r(*_AT_COUNTER, window=True),
+    Action.SIGN_IN: _r(
+        "clerk", "manager", window=True
+    ),  # a person signs in, never a terminal alone
+    Action.SIGN_OUT: _r(*_AT_COUNTER, window=True),
+    Action.CALL: _r(*_AT_COUNTER, window=True),
+    Action.RECALL: _r(*_AT_COUNTER, window=True),
+    Action.NO_SHOW: _r(*_AT_COUNTER, window=True),
+    Action.START: _r(*_AT_COUNTER, window=True),
+    Action.FINISH: _r(*_AT_COUNTER, window=True),
+    Action.TRANSFER: _r(*_AT_COUNTER, window=True),
+    Action.PAUSE: _r(*_AT_COUNTER, window=True),
+    Action.RESUME: _r(*_AT_COUNTER, window=True),
+    Action.TAKEOVER: _r(
+        "clerk", "manager", window=True
+    ),  # A/B post: the B clerk must be authorised
+    Action.TIDE_OPEN: _r("manager"),
+    Action.TIDE_CLOSE: _r("manager"),
+    Action.SNAPSHOT: _r(*_SCREENS),
+    Action.EVENTS: _r(*_SCREENS),
+    Action.HEARTBEAT: _r("kiosk", "counter", "display", "pad"),
+    Action.DEVICES_READ: _r("maintenance", "manager"),
+}
+
+
+def authorize(
+    who: Principal, action: Action, hall: str | None = None, window: int | None = None
+) -> None:
+    """Raise a 403 :class:`Problem` unless ``who`` may do ``action`` (in ``hall``, at ``window``)."""
+    rule = ROLE_MATRIX[action]
+    if who.role not in rule.roles:
+        raise Problem(
+            "forbidden",
+            f"角色 {who.role} 无权执行 {action.value}",
+            f"role {who.role} may not perform {action.value}",
+            403,
+        )
+    if hall is not None and who.hall is not None and who.hall != hall:
+        raise Problem("forbidden", f"无权操作大厅 {hall}", f"not authorised for hall {hall}", 403)
+    if rule.window and window is not None and window not in who.windows:
+        raise Problem(
+            "forbidden", f"无权操作 {window} 号窗口", f"not authorised for window {window}", 403
+        )

@@ -1,0 +1,67 @@
+"""hallq clerk add …: staff accounts (clerk, manager, maintenance) with argon2-hashed PINs."""
+
+from __future__ import annotations
+
+import argparse
+
+from server.auth import STAFF_ROLES, add_clerk
+
+from .common import check_hall, guarded, now, open_db, parser, print_json, windows_arg
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("clerk", help="工作人员 / staff accounts")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = parser(actions, "add", "添加工作人员 / add a clerk, manager or maintenance account")
+    add.add_argument("--staff-no", required=True, help="工号 / staff number")
+    add.add_argument(
+        "--name", required=True, help="姓名 / name (shown publicly at the window, 004 第十四条)"
+    )
+    add.add_argument(
+        "--pin", required=True, help="4–12 位数字密码 / 4-12 digit PIN (stored as an argon2 hash)"
+    )
+    add.add_argument("--role", choices=STAFF_ROLES, default="clerk")
+    add.add_argument(
+        "--windows", type=windows_arg, default=[], help="授权窗口 / authorised windows, e.g. 1,2"
+    )
+    add.add_argument("--hall", help="大厅 / hall id (default: every hall)")
+    add.add_argument(
+        "--photo", default="", help="照片文件 / photo file shown with the window information"
+    )
+    add.add_argument("--json", action="store_true")
+    add.set_defaults(func=run_clerk_add)
+
+
+@guarded
+def run_clerk_add(args: argparse.Namespace) -> int:
+    _settings, deployment, engine = open_db(args)
+    hall = check_hall(deployment, args.hall)
+    clerk_id = add_clerk(
+        engine,
+        staff_no=args.staff_no,
+        name=args.name,
+        pin=args.pin,
+        role=args.role,
+        windows=args.windows,
+        hall=hall,
+        photo=args.photo,
+        now=now(),
+        by="cli",
+    )
+    engine.dispose()
+    if args.json:
+        print_json(
+            {
+                "id": clerk_id,
+                "staff_no": args.staff_no,
+                "role": args.role,
+                "windows": args.windows,
+                "hall": hall,
+            }
+        )
+    else:
+        print(
+            f"已添加 / added {args.role} {args.staff_no} {args.name}"
+            f" windows={','.join(map(str, args.windows)) or '-'} hall={hall or '*'}"
+        )
+    return 0

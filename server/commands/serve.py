@@ -1,0 +1,61 @@
+"""hallq server [--host --port]: one uvicorn process. Several processes = start it several times on
+different ports against the same database (SQLite file or PostgreSQL)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .common import guarded, parser
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = parser(sub, "server", "启动大厅服务器 / run the hall server (HTTP + WebSocket)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument(
+        "--secret-file",
+        help="密钥文件 / secret key file (HALLQ_SECRET_FILE; default var/secret.key)",
+    )
+    p.add_argument(
+        "--sqlite-synchronous",
+        choices=["normal", "full"],
+        help="SQLite synchronous (HALLQ_SQLITE_SYNCHRONOUS; default normal: survives kill -9, "
+        "not power loss; full: fsync every commit)",
+    )
+    p.add_argument(
+        "--tick-interval", type=float, help="潮汐控制周期 / tide tick seconds (default 30; 0 = off)"
+    )
+    p.add_argument("--log-level", default="INFO")
+    p.set_defaults(func=run)
+
+
+@guarded
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.api.logs import configure
+    from server.app import build_context, create_app
+    from server.settings import Settings
+
+    configure(args.log_level.upper())
+    settings = Settings.resolve(args)
+    settings.secret()  # made on first start if `hallq init` was skipped
+    context = build_context(settings)  # config errors exit 2 here, before the port opens
+    app = create_app(settings, context=context)
+    print(
+        f"hallq server: http://{args.host}:{args.port}  (API docs /docs)",
+        file=sys.stderr,
+        flush=True,
+    )
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        ws="websockets-sansio",
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+    )
+    return 0

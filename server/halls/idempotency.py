@@ -1,0 +1,90 @@
+"""Idempotency keys: a retried mutating request (same actor, same key) gets the stored response.
+
+The response is stored in the same transaction as the change it reports, so "applied" and "remembered"
+cannot diverge. Kept 24 hours; a key reused for a different request is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, select
+
+from server.storage import schema as t
+
+from .errors import Problem
+
+KEEP_S = 24 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyKey:
+    actor: str
+    key: str
+    fingerprint: str  # what the request was: method, path, body
+
+    @classmethod
+    def of(cls, actor: str, key: str, method: str, path: str, body: bytes) -> IdempotencyKey:
+        if not 1 <= len(key) <= 128 or not key.isprintable():
+            raise Problem(
+                "bad_idempotency_key",
+                "Idempotency-Key 须为 1–128 个可打印字符",
+                "Idempotency-Key must be 1-128 printable characters",
+                400,
+            )
+        digest = hashlib.sha256(f"{method} {path}\n".encode() + body).hexdigest()
+        return cls(actor, key, digest)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    status: int
+    body: Any  # JSON value or None (204)
+
+
+def lookup(conn: Connection, idem: IdempotencyKey, *, now: float) -> StoredResponse | None:
+    row = conn.execute(
+        select(t.idempotency_keys).where(
+            t.idempotency_keys.c.actor == idem.actor,
+            t.idempotency_keys.c.key == idem.key,
+            t.idempotency_keys.c.created_at > now - KEEP_S,
+        )
+    ).first()
+    if row is None:
+        return None
+    if row.fingerprint != idem.fingerprint:
+        raise Problem(
+            "idempotency_key_reused",
+            "此 Idempotency-Key 已用于另一个请求",
+            "this Idempotency-Key was already used for a different request",
+            422,
+        )
+    return StoredResponse(row.status, json.loads(row.body))
+
+
+def store(conn: Connection, idem: IdempotencyKey, response: StoredResponse, *, now: float) -> None:
+    # an expired row with the same key may still be there: replace it
+    conn.execute(
+        delete(t.idempotency_keys).where(
+            t.idempotency_keys.c.actor == idem.actor, t.idempotency_keys.c.key == idem.key
+        )
+    )
+    conn.execute(
+        t.idempotency_keys.insert().values(
+            actor=idem.actor,
+            key=idem.key,
+            created_at=now,
+            fingerprint=idem.fingerprint,
+            status=response.status,
+            body=json.dumps(response.body, ensure_ascii=False),
+        )
+    )
+
+
+def purge(conn: Connection, *, now: float) -> int:
+    return conn.execute(
+        delete(t.idempotency_keys).where(t.idempotency_keys.c.created_at <= now - KEEP_S)
+    ).rowcount

@@ -1,0 +1,1 @@
+"""Storage: the tables (``schema``), engines and transactions (``db``), Alembic migrations."""

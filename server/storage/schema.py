@@ -1,0 +1,281 @@
+"""The database tables (SQLAlchemy Core). Migrations in ``migrations/versions`` create exactly these.
+
+* halls            one row per hall: ``seq`` (last event number), ``rev`` (state version), day, tide memory
+* services         reference data mirrored from the hall config (history keeps codes that left it)
+* windows          reference data mirrored from the hall config
+* window_states    live state of each window (``WindowState``)
+* tickets          every ``Ticket`` field, the public tracking token and the ``rev`` that last wrote it
+* events           per-hall gap-free event log: the history of every state change and the WebSocket replay
+* clerks           staff with argon2 PIN hashes, lockout counters and authorised windows
+* auth_tokens      clerk bearer tokens (sha256 of the token, never the token)
+* devices          kiosks, counters, displays, pads: token hash, last heartbeat and health
+* appointments     bookings (issue 8): keyed hash of the person, masked form only, booking code, slot
+* ratings          好差评 (issue 9): one per ticket, five levels
+* audit_log        append-only hash chain; ``audit_head`` holds its tip and is the global audit lock row
+* idempotency_keys (actor, key) → stored response, kept 24 h
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+# Stable constraint names so that migrations can refer to them on SQLite and PostgreSQL alike.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+halls = Table(
+    "halls",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("seq", Integer, nullable=False, server_default="0"),  # last event number, gap-free
+    Column("rev", Integer, nullable=False, server_default="0"),  # bumped by every committed change
+    Column("day", String(10), nullable=False, server_default=""),  # local date of the last change
+    Column("tide_memory", Text, nullable=False, server_default="{}"),  # JSON of Hall.tide_memory
+    Column("config_hash", String(64), nullable=False, server_default=""),
+    Column("updated_at", Float, nullable=False, server_default="0"),
+)
+
+services = Table(
+    "services",
+    metadata,
+    Column("hall", String(64), ForeignKey("halls.id"), primary_key=True),
+    Column("code", String(32), primary_key=True),
+    Column("name_zh", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("prefix", String(1), nullable=False),
+    Column("minutes", Float, nullable=False),
+    Column("daily_cap", Integer, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+)
+
+windows = Table(
+    "windows",
+    metadata,
+    Column("hall", String(64), ForeignKey("halls.id"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("name_zh", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("zone", String(16), nullable=False, server_default=""),
+    Column("green_channel", Boolean, nullable=False, server_default=text("false")),
+    Column("tide_eligible", Boolean, nullable=False, server_default=text("false")),
+    Column("profile", Text, nullable=False, server_default="[]"),  # JSON list of tiers
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+)
+
+window_states = Table(
+    "window_states",
+    metadata,
+    Column("hall", String(64), ForeignKey("halls.id"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("clerk", String(64)),
+    Column("current", String(96)),
+    Column("pause_reason", Text, nullable=False, server_default=""),
+    Column("pause_until", Float),
+    Column("tide_service", String(32)),
+    Column("tide_manual", Boolean, nullable=False, server_default=text("false")),
+    Column("tide_since", Float),
+    Column("rev", Integer, nullable=False, server_default="0"),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", String(96), primary_key=True),
+    Column("hall", String(64), ForeignKey("halls.id"), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("service", String(32), nullable=False),
+    Column("number", String(8), nullable=False),
+    Column("lane", String(16), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("issued_at", Float, nullable=False),
+    Column("queued_at", Float, nullable=False),
+    Column("window", Integer),
+    Column("clerk", String(64)),
+    Column("called_at", Float),
+    Column("recalls", Integer, nullable=False, server_default="0"),
+    Column("started_at", Float),
+    Column("finished_at", Float),
+    Column("outcome", String(16)),
+    Column("transferred_from", String(96)),
+    Column("transferred_to", String(96)),
+    Column("appointment_id", String(64)),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("requeues", Integer, nullable=False, server_default="0"),
+    Column(
+        "track_token", String(64), unique=True
+    ),  # opaque, public; null on transfer continuations
+    Column("rev", Integer, nullable=False, server_default="0"),  # halls.rev of the last write
+    Index("ix_tickets_hall_day", "hall", "day"),
+    Index("ix_tickets_hall_state", "hall", "state"),
+    Index("ix_tickets_hall_rev", "hall", "rev"),
+    # the database itself refuses a repeated number within a hall's day (continuations share it)
+    Index(
+        "uq_tickets_hall_day_number",
+        "hall",
+        "day",
+        "number",
+        unique=True,
+        sqlite_where=text("transferred_from IS NULL"),
+        postgresql_where=text("transferred_from IS NULL"),
+    ),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("hall", String(64), ForeignKey("halls.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(32), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("ticket", String(96)),  # the ticket it concerns, for a ticket's history
+    Column("window", Integer),
+    Column("payload", Text, nullable=False),  # JSON of the core event's to_dict()
+    Index("ix_events_ticket", "ticket"),
+)
+
+clerks = Table(
+    "clerks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("staff_no", String(32), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("hall", String(64)),  # None: every hall of the deployment
+    Column("photo", Text, nullable=False, server_default=""),  # path or URL of the public photo
+    Column("pin_hash", Text, nullable=False),
+    Column("failed_attempts", Integer, nullable=False, server_default="0"),
+    Column("locked_until", Float),
+    Column("windows", Text, nullable=False, server_default="[]"),  # JSON list of window numbers
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", Float, nullable=False),
+    CheckConstraint("role IN ('clerk', 'manager', 'maintenance')", name="role"),
+)
+
+auth_tokens = Table(
+    "auth_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("clerk_id", Integer, ForeignKey("clerks.id"), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("revoked", Boolean, nullable=False, server_default=text("false")),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("hall", String(64), nullable=False),
+    Column("window", Integer),  # counters and pads: the window they sit at
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+    Column("last_seen", Float),
+    Column(
+        "health", Text, nullable=False, server_default="[]"
+    ),  # JSON list of drivers.health dicts
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    CheckConstraint("kind IN ('kiosk', 'counter', 'display', 'pad')", name="kind"),
+)
+
+appointments = Table(
+    "appointments",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("hall", String(64), ForeignKey("halls.id"), nullable=False),
+    Column("service", String(32), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("slot_start", Float, nullable=False),
+    Column("slot_end", Float, nullable=False),
+    Column("person_hash", String(64), nullable=False),  # HMAC(secret, phone or ID number): 003 §7
+    Column(
+        "person_mask", String(32), nullable=False
+    ),  # e.g. "138****1234": the only form ever shown
+    Column("code", String(16), nullable=False, unique=True),  # booking code for kiosk check-in
+    Column("channel", String(16), nullable=False),
+    Column("state", String(16), nullable=False),  # booked | checked_in | cancelled | no_show
+    Column("after_hours", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", Float, nullable=False),
+    Column("cancelled_at", Float),
+    Column("checked_in_at", Float),
+    Column("ticket_id", String(96)),
+    Index("ix_appointments_person", "person_hash", "service", "day"),
+    Index("ix_appointments_slot", "hall", "service", "day"),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", String(96), ForeignKey("tickets.id"), nullable=False, unique=True),
+    Column("hall", String(64), nullable=False),
+    Column("service", String(32), nullable=False),
+    Column("window", Integer),
+    Column("clerk", String(64)),
+    Column("score", Integer, nullable=False),  # 5 非常满意 … 1 非常不满意
+    Column("channel", String(16), nullable=False),  # pad | phone
+    Column("at", Float, nullable=False),
+    CheckConstraint("score BETWEEN 1 AND 5", name="score"),
+    Index("ix_ratings_hall_at", "hall", "at"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", Float, nullable=False),
+    Column("actor", String(96), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("hall", String(64)),
+    Column("window", Integer),
+    Column("device", String(96)),
+    Column("action", String(48), nullable=False),
+    Column("detail", Text, nullable=False),  # canonical JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1: the global audit lock
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("actor", String(96), primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("created_at", Float, nullable=False),
+    Column("fingerprint", String(64), nullable=False),  # method + path + body digest
+    Column("status", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Index("ix_idempotency_keys_created_at", "created_at"),
+)
