@@ -1,0 +1,42 @@
+"""Bilingual UI text: Chinese first, English available (one switch for a whole app).
+
+Screens keep :class:`T` pairs, not bare strings, and re-render on a language change:
+
+>>> t = T("取号", "Take a ticket")
+>>> t.text("zh"), t.text("en")
+('取号', 'Take a ticket')
+>>> T.both("暂停取号", "Ticket issuing paused")
+'暂停取号 Ticket issuing paused'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class T:
+    """A piece of UI text in Chinese and English."""
+
+    zh: str
+    en: str
+
+    def text(self, lang: Lang) -> str:
+        return self.en if lang == "en" else self.zh
+
+    def format(self, **kwargs: object) -> T:
+        return T(self.zh.format(**kwargs), self.en.format(**kwargs))
+
+    @staticmethod
+    def both(zh: str, en: str) -> str:
+        """Chinese and English on one line, for notices that everyone must read."""
+        return f"{zh} {en}"
+
+
+def pick(lang: Lang, zh: str, en: str) -> str:
+    """Choose between a Chinese and an English string (server payloads carry ``*_zh``/``*_en`` pairs)."""
+    return en if lang == "en" and en else zh
