@@ -1,0 +1,148 @@
+"""Tickets, windows and the values the core hands back (contract §2).
+
+Times are POSIX seconds (UTC floats); ``day`` is the hall's local date. Everything here is plain data
+with ``to_dict``/``from_dict`` for storage and the HTTP API; behaviour lives in :mod:`.hall`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, fields
+from typing import Any
+
+
+class Lane(enum.StrEnum):
+    """Who goes ahead: effective wait = time waited + lane bonus (DOMAIN rule 4)."""
+
+    NORMAL = "normal"
+    PRIORITY = "priority"  # 老弱病残孕 (000 第十六、二十七条; 003 §11)
+    APPOINTMENT = "appointment"  # on-time booking check-in (003 §1–7)
+
+
+class TicketState(enum.StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    RECALLED = "recalled"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"
+
+
+# NO_SHOW is final unless the visitor comes back in time (过号重排, Hall.requeue)
+FINAL = frozenset({TicketState.DONE, TicketState.NO_SHOW, TicketState.TRANSFERRED,
+                   TicketState.CANCELLED})
+# states in which a ticket is a window's current ticket
+AT_WINDOW = frozenset({TicketState.CALLED, TicketState.RECALLED, TicketState.SERVING})
+
+
+class Outcome(enum.StrEnum):
+    COMPLETED = "completed"  # 办结
+    ACCEPTED = "accepted"  # 受理 (承诺件: decided later by the back office)
+    SUPPLEMENT = "supplement"  # 补正告知 (003 §22(2), 004 第二十五条)
+    REJECTED = "rejected"  # 不予受理 (003 §22(3))
+    CONSULTED = "consulted"  # 咨询
+
+
+class WindowStatus(enum.StrEnum):
+    CLOSED = "closed"  # nobody signed in
+    OPEN = "open"
+    PAUSED = "paused"  # 去向留言 (004 第十三条)
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+@dataclass(slots=True)
+class Ticket:
+    id: str  # f"{hall}-{yyyymmdd}-{number}"; transfer continuations add "-T1", "-T2"
+    hall: str
+    day: str  # local date "YYYY-MM-DD"
+    service: str
+    number: str  # prefix + 3 digits, per service per local day
+    lane: Lane
+    channel: str  # kiosk | phone | web | counter | appointment
+    state: TicketState
+    issued_at: float  # first issue (kept across transfers)
+    queued_at: float  # ordering time (= issued_at; kept across transfers; moved by requeue)
+    window: int | None = None
+    clerk: str | None = None
+    called_at: float | None = None
+    recalls: int = 0
+    started_at: float | None = None
+    finished_at: float | None = None  # also the time of no-show, transfer and cancel
+    outcome: Outcome | None = None
+    transferred_from: str | None = None
+    transferred_to: str | None = None
+    appointment_id: str | None = None
+    note: str = ""
+    requeues: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Ticket:
+        known = {f.name for f in fields(cls)}
+        kw = {k: v for k, v in data.items() if k in known}
+        kw["lane"] = Lane(kw["lane"])
+        kw["state"] = TicketState(kw["state"])
+        if kw.get("outcome") is not None:
+            kw["outcome"] = Outcome(kw["outcome"])
+        return cls(**kw)
+
+    def copy(self) -> Ticket:
+        # hand-written: dataclasses.replace/copy.copy are several times slower, and the hall copies
+        # a ticket for every event and every return value
+        return Ticket(self.id, self.hall, self.day, self.service, self.number, self.lane,
+                      self.channel, self.state, self.issued_at, self.queued_at, self.window,
+                      self.clerk, self.called_at, self.recalls, self.started_at, self.finished_at,
+                      self.outcome, self.transferred_from, self.transferred_to,
+                      self.appointment_id, self.note, self.requeues)
+
+
+@dataclass(slots=True)
+class WindowState:
+    number: int
+    status: WindowStatus = WindowStatus.CLOSED
+    clerk: str | None = None
+    current: str | None = None  # ticket id being called/served
+    pause_reason: str = ""
+    pause_until: float | None = None
+    tide_service: str | None = None
+    tide_manual: bool = False
+    tide_since: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> WindowState:
+        known = {f.name for f in fields(cls)}
+        kw = {k: v for k, v in data.items() if k in known}
+        kw["status"] = WindowStatus(kw.get("status", WindowStatus.CLOSED))
+        return cls(**kw)
+
+    def copy(self) -> WindowState:
+        return WindowState(self.number, self.status, self.clerk, self.current, self.pause_reason,
+                           self.pause_until, self.tide_service, self.tide_manual, self.tide_since)
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """A new ticket, with what the kiosk prints: people ahead and estimated wait."""
+
+    ticket: Ticket
+    ahead: int
+    estimated_wait_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call decision and why it was made (shown to the clerk, kept in the audit trail)."""
+
+    ticket: Ticket
+    reason_zh: str
+    reason_en: str
