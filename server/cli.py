@@ -16,6 +16,12 @@ COMMANDS: dict[str, str] = {
     "simulate": "server.sim.cli",
     "run": "server.runall",
     "diag": "drivers.diag.cli",
+    "init": "server.commands.init",
+    "server": "server.commands.serve",
+    "clerk": "server.commands.clerk",
+    "device": "server.commands.device",
+    "status": "server.commands.status",
+    "audit": "server.commands.audit",
     "config": "config.cli",
 }
 

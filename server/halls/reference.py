@@ -29,7 +29,7 @@ def sync_config(
     """
     digest = config_hash(deployment)
     with write_transaction(engine) as conn:
-        known = dict(conn.execute(select(t.halls.c.id, t.halls.c.config_hash)).tuples().all())
+        known = {r.id: r.config_hash for r in conn.execute(select(t.halls.c.id, t.halls.c.config_hash))}
         changed = any(known.get(h.id) != digest for h in deployment.halls)
         for hall in deployment.halls:
             if hall.id not in known:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import Connection, Table, or_, select
@@ -18,10 +18,8 @@ from server.core import Ticket, WindowState
 from server.core.model import FINAL
 from server.storage import schema as t
 
-TICKET_FIELDS = tuple(
-    c.name for c in t.tickets.columns if c.name not in ("hall", "track_token", "rev")
-)
-WINDOW_FIELDS = tuple(c.name for c in t.window_states.columns if c.name not in ("hall", "rev"))
+TICKET_FIELDS = tuple(f.name for f in fields(Ticket))
+WINDOW_FIELDS = tuple(f.name for f in fields(WindowState))
 FINAL_VALUES = tuple(s.value for s in FINAL)
 
 
@@ -59,8 +57,7 @@ def upsert(
 def ticket_row(
     hall: str, ticket: Ticket, rev: int, track_token: str | None = None
 ) -> dict[str, Any]:
-    d = ticket.to_dict()
-    row = {f: d.get(f) for f in TICKET_FIELDS}
+    row = ticket.to_dict()
     row.update(hall=hall, rev=rev, track_token=track_token)
     return row
 
@@ -71,8 +68,7 @@ def ticket_from_row(row: Any) -> Ticket:
 
 
 def window_row(hall: str, window: WindowState, rev: int) -> dict[str, Any]:
-    d = window.to_dict()
-    row = {f: d.get(f) for f in WINDOW_FIELDS}
+    row = window.to_dict()
     row.update(hall=hall, rev=rev)
     return row
 

@@ -61,9 +61,8 @@ def test_audit_chain_verifies_and_catches_an_altered_row(engine: Engine) -> None
     with engine.connect() as conn:
         result = verify(conn)
         assert result.ok and result.checked == 5
-    with write_transaction(engine) as conn:
-        with pytest.raises(Exception, match="append-only"):  # the trigger refuses rewriting history
-            conn.execute(text("UPDATE audit_log SET actor = 'someone' WHERE seq = 3"))
+    with write_transaction(engine) as conn, pytest.raises(Exception, match="append-only"):
+        conn.execute(text("UPDATE audit_log SET actor = 'someone' WHERE seq = 3"))  # the trigger refuses
     _drop_triggers(engine)
     with write_transaction(engine) as conn:
         conn.execute(text("UPDATE audit_log SET detail = '{\"ticket\":\"forged\"}' WHERE seq = 3"))

@@ -1,0 +1,132 @@
+"""Authentication and the role matrix over real HTTP: every mutating endpoint accepts exactly the
+roles of ``ROLE_MATRIX`` (others 403), and no token or a bad one is 401. PIN lockout; token expiry."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+import config
+from server.auth import ROLE_MATRIX, Action, LoginPolicy, add_clerk, login, resolve
+from server.halls.errors import Problem
+from server.halls.reference import sync_config
+from server.storage.db import read_transaction
+
+H = "/api/v1/halls/test"
+W = f"{H}/windows/1"
+# every mutating endpoint: (action, path, body)
+MUTATIONS: list[tuple[Action, str, dict | None]] = [
+    (Action.ISSUE, f"{H}/tickets", {"service": "GEN"}),
+    (Action.CANCEL, f"{H}/tickets/test-20990101-A001/cancel", None),
+    (Action.REQUEUE, f"{H}/tickets/test-20990101-A001/requeue", None),
+    (Action.SIGN_IN, f"{W}/sign-in", None),
+    (Action.SIGN_OUT, f"{W}/sign-out", None),
+    (Action.CALL, f"{W}/call", None),
+    (Action.RECALL, f"{W}/recall", None),
+    (Action.NO_SHOW, f"{W}/no-show", None),
+    (Action.START, f"{W}/start", None),
+    (Action.FINISH, f"{W}/finish", {"outcome": "completed"}),
+    (Action.TRANSFER, f"{W}/transfer", {"service": "TAX"}),
+    (Action.PAUSE, f"{W}/pause", {"reason": "会议"}),
+    (Action.RESUME, f"{W}/resume", None),
+    (Action.TAKEOVER, f"{W}/takeover", None),
+    (Action.TIDE_OPEN, f"{H}/windows/3/tide/open", {"service": "GEN"}),
+    (Action.TIDE_CLOSE, f"{H}/windows/3/tide/close", None),
+    (Action.HEARTBEAT, "/api/v1/devices/heartbeat", {"devices": []}),
+]
+ROLES = ("kiosk", "counter", "display", "pad", "clerk", "manager", "maintenance")
+
+
+@pytest.fixture(scope="module")
+def tokens(server) -> dict[str, str]:
+    server.add_clerk("c1", windows=(1, 3))
+    server.add_clerk("m1", role="manager", windows=(1, 3))
+    server.add_clerk("x1", role="maintenance")
+    server.add_clerk("c2", windows=(2,))
+    return {
+        "kiosk": server.add_device("kiosk"), "counter": server.add_device("counter", window=1),
+        "display": server.add_device("display"), "pad": server.add_device("pad", window=1),
+        "clerk": server.login("c1"), "manager": server.login("m1"), "maintenance": server.login("x1"),
+        "clerk_w2": server.login("c2"), "town_kiosk": server.add_device("kiosk", hall="town"),
+        "counter_w2": server.add_device("counter", window=2),
+    }
+
+
+def test_every_mutating_endpoint_is_in_the_matrix() -> None:
+    assert {a for a, _, _ in MUTATIONS} == {a for a in ROLE_MATRIX if a not in (
+        Action.READ_TICKET, Action.WINDOW_READ, Action.SNAPSHOT, Action.EVENTS, Action.DEVICES_READ)}
+
+
+def test_role_matrix_over_every_mutating_endpoint(server, tokens) -> None:
+    wrong: list[str] = []
+    with httpx.Client(base_url=server.base_url, timeout=30) as c:
+        for action, path, body in MUTATIONS:
+            for role in ROLES:
+                r = c.post(path, json=body, headers={"Authorization": f"Bearer {tokens[role]}"})
+                allowed = role in ROLE_MATRIX[action].roles
+                if allowed == (r.status_code == 403) or r.status_code == 401 or r.status_code >= 500:
+                    wrong.append(f"{role} {action}: {r.status_code} {r.text[:120]}")
+                if r.status_code == 403:
+                    assert r.json()["code"] == "forbidden" and r.json()["message_zh"] and r.json()["message_en"]
+            missing = c.post(path, json=body)
+            bad = c.post(path, json=body, headers={"Authorization": "Bearer d_not-a-real-token"})
+            for resp in (missing, bad):
+                if resp.status_code != 401 or resp.json()["code"] != "unauthorized":
+                    wrong.append(f"no/bad token {action}: {resp.status_code}")
+            assert missing.headers["www-authenticate"] == "Bearer"
+    assert not wrong, "\n".join(wrong)
+
+
+def test_window_and_hall_scoping(server, tokens) -> None:
+    with httpx.Client(base_url=server.base_url, timeout=30) as c:
+        def post(token: str, path: str, body: dict | None = None) -> int:
+            return c.post(path, json=body, headers={"Authorization": f"Bearer {tokens[token]}"}).status_code
+
+        assert post("clerk_w2", f"{W}/sign-in") == 403  # not authorised for window 1
+        assert post("clerk_w2", f"{H}/windows/2/sign-in") == 200
+        assert post("counter_w2", f"{W}/call") == 403  # bound to window 2
+        assert post("counter_w2", f"{H}/windows/2/call") in (200, 204)
+        assert post("town_kiosk", f"{H}/tickets", {"service": "GEN"}) == 403  # another hall's kiosk
+        assert post("town_kiosk", "/api/v1/halls/town/tickets", {"service": "GEN"}) == 201
+        r = c.get("/api/v1/devices", headers={"Authorization": f"Bearer {tokens['clerk']}"})
+        assert r.status_code == 403
+        assert c.get(f"{H}/snapshot", headers={"Authorization": f"Bearer {tokens['pad']}"}).status_code == 403
+        assert c.get(f"{H}/snapshot").status_code == 401
+
+
+def test_pin_lockout_over_http(server) -> None:
+    server.add_clerk("lock1", pin="2468")
+    with server.client() as c:
+        for left in (4, 3, 2, 1):
+            r = c.post("/api/v1/auth/login", json={"staff_no": "lock1", "pin": "0000"})
+            assert r.status_code == 401 and f"还可尝试 {left} 次" in r.json()["message_zh"]
+        r = c.post("/api/v1/auth/login", json={"staff_no": "lock1", "pin": "0000"})
+        assert r.status_code == 423 and r.json()["code"] == "account_locked"
+        assert "锁定至" in r.json()["message_zh"] and "locked until" in r.json()["message_en"]
+        right = c.post("/api/v1/auth/login", json={"staff_no": "lock1", "pin": "2468"})
+        assert right.status_code == 423  # even the right PIN waits out the lock
+        unknown = c.post("/api/v1/auth/login", json={"staff_no": "nobody", "pin": "2468"})
+        assert unknown.status_code == 401 and unknown.json()["code"] == "bad_credentials"
+
+
+T0 = 1_772_413_200.0
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def test_lock_expires_and_tokens_expire(engine: Engine, deployment: config.Deployment) -> None:
+    sync_config(engine, deployment, now=T0)
+    add_clerk(engine, staff_no="e1", name="测试", pin="1357", windows=[1], now=T0)
+    policy = LoginPolicy(max_failures=2, lock_minutes=15, token_hours=8)
+    for _ in range(2):
+        with pytest.raises(Problem):
+            login(engine, "e1", "0000", now=T0, tz=TZ, policy=policy)
+    with pytest.raises(Problem) as locked:
+        login(engine, "e1", "1357", now=T0 + 14 * 60, tz=TZ, policy=policy)
+    assert locked.value.status == 423 and "09:15" in locked.value.zh  # 09:00 + 15 min, local time
+    session = login(engine, "e1", "1357", now=T0 + 15 * 60 + 1, tz=TZ, policy=policy)
+    with read_transaction(engine) as conn:
+        assert resolve(conn, session.token, now=T0 + 3600).windows == frozenset({1})
+        assert resolve(conn, session.token, now=T0 + 15 * 60 + 1 + 8 * 3600) is None
