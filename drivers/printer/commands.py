@@ -29,16 +29,23 @@ __all__ = [
     "ALIGN_RIGHT",
     "CHINESE_OFF",
     "CHINESE_ON",
+    "CUT",
     "CUT_PARTIAL_AFTER_FEED",
     "DLE",
     "EOT",
     "ESC",
+    "FEED_LINES",
     "FS",
     "GS",
     "INIT",
     "LF",
     "QR_EC_M",
     "QR_MODEL_2",
+    "SELECT_ALIGN",
+    "SELECT_BOLD",
+    "SELECT_SIZE",
+    "STATUS_REQUEST",
+    "TWO_D_CODE",
     "align",
     "bold",
     "feed",
@@ -66,7 +73,14 @@ CHINESE_ON = FS + b"&"  # FS &: select Chinese character mode (GB18030 on mainla
 CHINESE_OFF = FS + b"."  # FS .: cancel Chinese character mode
 # GS V 66 n: feed to (cutting position + n dots) and cut leaving one point uncut. Feeding "to the
 # cutter" avoids guessing the head-to-blade distance, which differs between models.
-CUT_PARTIAL_AFTER_FEED = GS + b"V\x42\x00"
+CUT = GS + b"V"  # GS V m [n]: cut (m 0/48 full, 1/49 partial, 65/66 feed n then full/partial)
+CUT_PARTIAL_AFTER_FEED = CUT + b"\x42\x00"
+SELECT_SIZE = GS + b"!"  # GS ! n: character size, see size()
+SELECT_BOLD = ESC + b"E"  # ESC E n: emphasis, see bold()
+SELECT_ALIGN = ESC + b"a"  # ESC a n: justification, see align()
+FEED_LINES = ESC + b"d"  # ESC d n: print and feed n lines, see feed()
+TWO_D_CODE = GS + b"(k"  # GS ( k pL pH cn fn [params]: 2D symbols, see qr_*()
+STATUS_REQUEST = DLE + EOT  # DLE EOT n: real-time status, see status_request()
 
 # GS ( k, symbol type cn = 49 (QR Code)
 QR_MODEL_2 = 50  # function 165 value n1: model 2 (49 = model 1)
@@ -78,12 +92,12 @@ def align(n: int) -> bytes:
     """ESC a n: 0 left, 1 centre, 2 right."""
     if n not in (0, 1, 2):
         raise ValueError(f"ESC a: alignment must be 0, 1 or 2, got {n}")
-    return ESC + b"a" + bytes([n])
+    return SELECT_ALIGN + bytes([n])
 
 
 def bold(on: bool) -> bytes:
     """ESC E n: emphasised printing on or off."""
-    return ESC + b"E" + (b"\x01" if on else b"\x00")
+    return SELECT_BOLD + (b"\x01" if on else b"\x00")
 
 
 def size(width: int, height: int) -> bytes:
@@ -94,20 +108,20 @@ def size(width: int, height: int) -> bytes:
     """
     if not (1 <= width <= 8 and 1 <= height <= 8):
         raise ValueError(f"GS !: magnification must be 1..8, got {width}x{height}")
-    return GS + b"!" + bytes([(width - 1) << 4 | (height - 1)])
+    return SELECT_SIZE + bytes([(width - 1) << 4 | (height - 1)])
 
 
 def feed(lines: int) -> bytes:
     """ESC d n: print the buffer and feed n lines."""
     if not 0 <= lines <= 255:
         raise ValueError(f"ESC d: line count must be 0..255, got {lines}")
-    return ESC + b"d" + bytes([lines])
+    return FEED_LINES + bytes([lines])
 
 
 def _gs_k(fn: int, params: bytes) -> bytes:
     """GS ( k pL pH cn fn params: pL + 256·pH counts cn, fn and params."""
     n = len(params) + 2
-    return GS + b"(k" + bytes([n & 0xFF, n >> 8]) + _QR_CN + bytes([fn]) + params
+    return TWO_D_CODE + bytes([n & 0xFF, n >> 8]) + _QR_CN + bytes([fn]) + params
 
 
 def qr_model(model: int = QR_MODEL_2) -> bytes:
@@ -146,4 +160,4 @@ def status_request(n: int) -> bytes:
     """
     if n not in (1, 2, 3, 4):
         raise ValueError(f"DLE EOT: n must be 1..4, got {n}")
-    return DLE + EOT + bytes([n])
+    return STATUS_REQUEST + bytes([n])

@@ -85,13 +85,13 @@ class PrinterEmulator:
             stream = self._tail + bytes(data)
             replies = bytearray()
             start = 0
-            while (i := stream.find(cmd.DLE + cmd.EOT, start)) != -1 and i + 2 < len(stream):
+            while (i := stream.find(cmd.STATUS_REQUEST, start)) != -1 and i + 2 < len(stream):
                 n = stream[i + 2]
                 if n in (1, 2, 3, 4) and self.answering:
                     replies.append(self.status_byte(n))
                 start = i + 3
             self._tail = b""
-            for partial in (cmd.DLE + cmd.EOT, cmd.DLE):
+            for partial in (cmd.STATUS_REQUEST, cmd.DLE):
                 if stream.endswith(partial) and len(stream) - len(partial) >= start:
                     self._tail = partial
                     break

@@ -209,16 +209,21 @@ class SerialTransport(_EscposTransport):
         from escpos.printer import Serial
 
         timeout = _seconds(url, "timeout", DEFAULT_TIMEOUT)
+        write_timeout = _seconds(url, "write_timeout", DEFAULT_WRITE_TIMEOUT)
         esc = Serial(devfile=url.path, baudrate=url.int_option("baud", 9600), timeout=timeout,
                      dsrdtr=flow == "dsrdtr", xonxoff=flow == "xonxoff")
         transport = cls(url.raw, esc, timeout)
         transport._open()
-        with backend_errors(url.raw):
-            port: Any = esc.device
-            # python-escpos sets no write timeout: a printer holding flow control would block
-            # ``write()`` for ever
-            port.write_timeout = _seconds(url, "write_timeout", DEFAULT_WRITE_TIMEOUT)
-            port.rtscts = flow == "rtscts"
+        try:
+            with backend_errors(url.raw):
+                port: Any = esc.device
+                # python-escpos sets no write timeout: a printer holding flow control would
+                # block ``write()`` for ever
+                port.write_timeout = write_timeout
+                port.rtscts = flow == "rtscts"
+        except DeviceError:
+            transport.close()
+            raise
         return transport
 
     def _drain(self) -> None:
@@ -265,6 +270,7 @@ class NetworkTransport(_EscposTransport):
                            "no host (e.g. tcp://192.0.2.10:9100)")
         from escpos.printer import Network
 
+        timeout = _seconds(url, "timeout", DEFAULT_TIMEOUT)
         write_timeout = _seconds(url, "write_timeout", DEFAULT_WRITE_TIMEOUT)
         esc = Network(host=url.host, port=url.port or 9100, timeout=write_timeout)
         # Network.open() drops its socket unclosed when connect() fails (3.1 network.py sets
@@ -276,7 +282,7 @@ class NetworkTransport(_EscposTransport):
             raise _unavailable(url.raw, f"无法打开打印机：{exc}",
                                f"cannot open printer: {exc}") from exc
         esc.device = sock
-        transport = cls(url.raw, esc, _seconds(url, "timeout", DEFAULT_TIMEOUT))
+        transport = cls(url.raw, esc, timeout)
         transport.write_timeout = write_timeout
         return transport
 
@@ -316,18 +322,22 @@ class UsbTransport(_EscposTransport):
 
         timeout = _seconds(url, "timeout", DEFAULT_TIMEOUT)
         write_ms = int(_seconds(url, "write_timeout", DEFAULT_WRITE_TIMEOUT) * 1000)
+        interface = url.int_option("interface", 0)
         # Usb's default timeout 0 means "wait for ever" to libusb; always pass ours
         esc = Usb(idVendor=vid, idProduct=pid, timeout=write_ms,
                   in_ep=url.int_option("in_ep", 0x82), out_ep=url.int_option("out_ep", 0x01))
         transport = cls(url.raw, esc, timeout)
         transport._open()
-        interface = url.int_option("interface", 0)
         if interface:
             # python-escpos detaches the kernel driver from interface 0 only (Usb._check_driver)
-            with backend_errors(url.raw):
-                dev: Any = esc.device
-                if dev.is_kernel_driver_active(interface):
-                    dev.detach_kernel_driver(interface)
+            try:
+                with backend_errors(url.raw):
+                    dev: Any = esc.device
+                    if dev.is_kernel_driver_active(interface):
+                        dev.detach_kernel_driver(interface)
+            except DeviceError:
+                transport.close()
+                raise
         return transport
 
     @staticmethod
