@@ -32,10 +32,10 @@ recall = { max_recalls = 2, requeue_behind = 2, requeue_within_min = 30 }
   [halls.tide]
   enabled = true
   open_waiting = 6
-  open_wait_min = 60
+  open_wait_min = 240
   open_sustain_min = 5
   close_waiting = 2
-  close_wait_min = 30
+  close_wait_min = 200
   close_sustain_min = 10
   max_per_service = 2
   request_repeat_min = 10
