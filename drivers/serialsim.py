@@ -161,6 +161,12 @@ class BusSimulator:
             return [f for f in self.received if f.addr == addr and (cmd is None or f.cmd == cmd)]
 
     @property
+    def pending_sends(self) -> int:
+        """Frames held back by a SLOW fault and not yet sent."""
+        with self._cv:
+            return len(self._later)
+
+    @property
     def decoder_drops(self) -> dict[str, int]:
         return dict(self._decoder.drops)
 
@@ -255,3 +261,5 @@ class BusSimulator:
                     return
                 _, _, raw = heapq.heappop(self._later)
             self._write(raw)
+            with self._cv:
+                self._cv.notify_all()

@@ -96,11 +96,19 @@ class SerialPad(RatingPad):
         )
 
     def _on_frame(self, frame: Frame) -> None:
-        """Frames the pad sends unasked (on the bus's dispatcher thread)."""
+        """Frames the pad sends unasked (on the bus's dispatcher thread).
+
+        A KEY is ACKed after it was handled, so an ACKed press has been counted or refused.
+        """
         if frame.cmd != Cmd.KEY:
             log.warning("%s：忽略未知帧 / ignored unknown frame: %s", self.name, frame.describe())
             return
-        self._bus.send(Frame(frame.addr, Cmd.ACK, frame.seq, bytes((Cmd.KEY,))))
+        try:
+            self._on_key(frame)
+        finally:
+            self._bus.send(Frame(frame.addr, Cmd.ACK, frame.seq, bytes((Cmd.KEY,))))
+
+    def _on_key(self, frame: Frame) -> None:
         report = decode_key(frame)
         if report is None:
             log.warning("%s：按键帧格式错误 / malformed KEY: %s", self.name, frame.describe())

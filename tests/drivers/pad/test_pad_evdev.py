@@ -54,7 +54,9 @@ def test_each_digit_key_gives_its_score(
     assert keypad.wait_rating(10) == RatingResult("V1", Score(score))
 
 
-def test_key_up_autorepeat_and_other_keys_are_ignored(keypad: EvdevPad, inputs: PipeInputDirectory) -> None:
+def test_key_up_autorepeat_and_other_keys_are_ignored(
+    keypad: EvdevPad, inputs: PipeInputDirectory
+) -> None:
     keypad.open_rating("V1", timeout_s=30)
     noise = (
         key(ecodes.KEY_KP5, 0, 99.0)  # release of a key held since before
@@ -97,7 +99,9 @@ def test_bounce_by_event_timestamps(keypad: EvdevPad, inputs: PipeInputDirectory
 
 
 def test_found_by_name(inputs: PipeInputDirectory) -> None:
-    inputs.plug("AT Translated Set 2 keyboard", "/dev/input/event0", {ecodes.EV_KEY: [ecodes.KEY_A]})
+    inputs.plug(
+        "AT Translated Set 2 keyboard", "/dev/input/event0", {ecodes.EV_KEY: [ecodes.KEY_A]}
+    )
     inputs.plug("USB Keypad", "/dev/input/event7", KEYPAD_CAPS)
     with open_pad("evdev://?name=USB%20Keypad") as pad:
         assert isinstance(pad, EvdevPad)

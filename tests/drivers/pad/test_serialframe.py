@@ -34,16 +34,23 @@ GOLDEN = [
     # GB18030 text: 好 = BA C3; LEN 3 is stuffed
     (Frame(1, Cmd.PROMPT, 1, "好".encode("gb18030")), "02 01 21 10 23 01 ba c3 5b 03"),
     # KEY 4 at tick 1000 ms (00 00 03 e8): the 03 inside the tick is stuffed
-    (Frame(1, Cmd.KEY, 5, bytes.fromhex("04 00 00 03 e8")), "02 01 23 06 05 04 00 00 10 23 e8 ce 03"),
+    (
+        Frame(1, Cmd.KEY, 5, bytes.fromhex("04 00 00 03 e8")),
+        "02 01 23 06 05 04 00 00 10 23 e8 ce 03",
+    ),
     # SHOW window 3, ticket A012, text 请到3号窗口
     (
-        Frame(3, Cmd.SHOW, 1, bytes.fromhex("00 03 04") + b"A012" + "请到3号窗口".encode("gb18030")),
+        Frame(
+            3, Cmd.SHOW, 1, bytes.fromhex("00 03 04") + b"A012" + "请到3号窗口".encode("gb18030")
+        ),
         "02 10 23 31 13 01 00 10 23 04 41 30 31 32 c7 eb b5 bd 33 ba c5 b4 b0 bf da 5c 03",
     ),
 ]
 
 
-@pytest.mark.parametrize(("frame", "wire"), GOLDEN, ids=[f"{f.addr}-{Cmd(f.cmd).name}" for f, _ in GOLDEN])
+@pytest.mark.parametrize(
+    ("frame", "wire"), GOLDEN, ids=[f"{f.addr}-{Cmd(f.cmd).name}" for f, _ in GOLDEN]
+)
 def test_golden_vectors_encode_and_decode(frame: Frame, wire: str) -> None:
     raw = bytes.fromhex(wire)
     assert encode_frame(frame) == raw
@@ -76,7 +83,9 @@ def test_garbage_between_frames_is_logged_and_skipped(caplog: pytest.LogCaptureF
     assert "测试口" in caplog.text and "outside frames" in caplog.text
 
 
-def test_bad_checksum_is_dropped_and_the_next_frame_decodes(caplog: pytest.LogCaptureFixture) -> None:
+def test_bad_checksum_is_dropped_and_the_next_frame_decodes(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     bad = bytearray(encode_frame(Frame(1, Cmd.ACK, 3, b"\x21")))
     bad[-2] ^= 0x01  # CHK byte (not a stuffed one here)
     decoder = FrameDecoder()
@@ -107,7 +116,9 @@ def test_truncated_frame_is_dropped_at_the_next_start_byte() -> None:
 )
 def test_malformed_frames_are_dropped_with_a_reason(raw: str, reason: str) -> None:
     decoder = FrameDecoder()
-    assert decoder.feed(bytes.fromhex(raw) + encode_frame(Frame(1, Cmd.PING, 8))) == [Frame(1, Cmd.PING, 8)]
+    assert decoder.feed(bytes.fromhex(raw) + encode_frame(Frame(1, Cmd.PING, 8))) == [
+        Frame(1, Cmd.PING, 8)
+    ]
     assert decoder.drops[reason] == 1
 
 
@@ -143,7 +154,9 @@ frames = st.builds(
 
 
 @given(
-    st.lists(st.tuples(st.binary(max_size=8).map(lambda b: b.replace(b"\x02", b"")), frames), max_size=6),
+    st.lists(
+        st.tuples(st.binary(max_size=8).map(lambda b: b.replace(b"\x02", b"")), frames), max_size=6
+    ),
     st.integers(1, 40),
 )
 def test_any_frames_with_noise_between_round_trip_in_any_chunks(
