@@ -15,7 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from server.halls.errors import Problem
+from server.core import Refused
+from server.halls.errors import Problem, refused_status
 
 log = logging.getLogger("hallq.api")
 
@@ -96,6 +97,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(_request: Request, exc: Problem) -> JSONResponse:
         return problem_response(exc)
+
+    @app.exception_handler(Refused)
+    async def _refused(_request: Request, exc: Refused) -> JSONResponse:  # a core refusal outside mutate()
+        return problem_response(Problem(exc.code, exc.zh, exc.en, refused_status(exc.code)))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

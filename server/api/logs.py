@@ -35,6 +35,7 @@ def configure(level: str = "INFO") -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # replaced by AccessLog
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise
 
 
 class AccessLog:

@@ -170,3 +170,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         yield srv
     finally:
         stop_server(srv)
+
+
+@pytest.fixture
+def spawn_server(tmp_path: Path) -> Iterator:
+    """Start more server processes (``spawn_server(db_url)``); all are stopped after the test."""
+    started: list[ServerProcess] = []
+
+    def spawn(db_url: str, *extra: str) -> ServerProcess:
+        srv = start_server(tmp_path, db_url, *extra)
+        started.append(srv)
+        return srv
+
+    yield spawn
+    for srv in started:
+        stop_server(srv)

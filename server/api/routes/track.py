@@ -20,43 +20,34 @@ _MAX_HOPS = 20  # transfer chains are short; this only bounds a corrupted loop
 
 @router.get("/track/{token}", response_model=TrackBody, responses=ERRORS)
 def track(token: str, ctx: Ctx) -> dict:
+    cols = (t.tickets.c.id, t.tickets.c.hall, t.tickets.c.service, t.tickets.c.number, t.tickets.c.state,
+            t.tickets.c.window, t.tickets.c.transferred_to)
     with read_transaction(ctx.engine) as conn:
-        row = conn.execute(
-            select(t.tickets.c.id, t.tickets.c.hall, t.tickets.c.transferred_to).where(
-                t.tickets.c.track_token == token
-            )
-        ).first()
+        row = conn.execute(select(*cols).where(t.tickets.c.track_token == token)).first()
         if row is None:
-            raise Problem(
-                "unknown_ticket",
-                "没有这张票（二维码无效或已过期）",
-                "no such ticket (invalid or expired QR code)",
-                404,
-            )
-        ticket_id, hops = row.id, 0
-        while row is not None and row.transferred_to and hops < _MAX_HOPS:  # follow transfers
-            ticket_id, hops = row.transferred_to, hops + 1
-            row = conn.execute(
-                select(t.tickets.c.id, t.tickets.c.hall, t.tickets.c.transferred_to).where(
-                    t.tickets.c.id == ticket_id
-                )
-            ).first()
-    hall_id = row.hall if row is not None else ""
-    cfg = ctx.service.config(hall_id)
-    with ctx.service.view(hall_id) as (hall, _seq, _now):
-        ticket = hall.ticket(ticket_id)
-        waiting = ticket.state == "waiting"
-        ahead = hall.ahead_of(ticket.id) if waiting else 0
-        wait_s = _estimate(hall, ticket.service, ahead) if waiting else 0
-    svc = cfg.service(ticket.service)
-    window = ticket.window if ticket.state in _CALLED else None
+            raise Problem("unknown_ticket", "没有这张票（二维码无效或已过期）",
+                          "no such ticket (invalid or expired QR code)", 404)
+        hops = 0
+        while row.transferred_to and hops < _MAX_HOPS:  # follow the visitor through transfers
+            nxt = conn.execute(select(*cols).where(t.tickets.c.id == row.transferred_to)).first()
+            if nxt is None:
+                break
+            row, hops = nxt, hops + 1
+    cfg = ctx.service.config(row.hall)
+    ahead = wait_s = 0
+    if row.state == "waiting":  # only a waiting ticket has a place in the queue (the Hall knows it)
+        with ctx.service.view(row.hall) as (hall, _seq, _now):
+            ahead = hall.ahead_of(row.id)
+            wait_s = _estimate(hall, row.service, ahead)
+    svc = cfg.service(row.service) if cfg.has_service(row.service) else None
+    window = row.window if row.state in _CALLED else None
     wcfg = cfg.window(window) if window is not None and cfg.has_window(window) else None
     return {
-        "number": ticket.number,
-        "service": ticket.service,
-        "service_name_zh": svc.name_zh,
-        "service_name_en": svc.name_en,
-        "state": str(ticket.state),
+        "number": row.number,
+        "service": row.service,
+        "service_name_zh": svc.name_zh if svc else row.service,
+        "service_name_en": svc.name_en if svc else row.service,
+        "state": row.state,
         "ahead": ahead,
         "estimated_wait_s": int(wait_s),
         "window": window,
