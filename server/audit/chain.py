@@ -8,11 +8,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from server.storage import schema as t
 
 GENESIS = "0" * 64
+# built once: every hall mutation appends, and building statements costs more than running them
+_HEAD_LOCKED = select(t.audit_head.c.seq, t.audit_head.c.hash).where(t.audit_head.c.id == 1).with_for_update()
+_INSERT = t.audit_log.insert()
+_MOVE_HEAD = (update(t.audit_head).where(t.audit_head.c.id == 1)
+              .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +49,7 @@ def append(conn: Connection, records: list[AuditRecord] | AuditRecord, *, at: fl
     items = [records] if isinstance(records, AuditRecord) else records
     if not items:
         return
-    head = conn.execute(
-        select(t.audit_head.c.seq, t.audit_head.c.hash)
-        .where(t.audit_head.c.id == 1)
-        .with_for_update()
-    ).one()
+    head = conn.execute(_HEAD_LOCKED).one()
     seq, prev = head.seq, head.hash
     rows = []
     for rec in items:
@@ -72,8 +73,8 @@ def append(conn: Connection, records: list[AuditRecord] | AuditRecord, *, at: fl
             }
         )
         prev = digest
-    conn.execute(t.audit_log.insert(), rows)
-    conn.execute(update(t.audit_head).where(t.audit_head.c.id == 1).values(seq=seq, hash=prev))
+    conn.execute(_INSERT, rows)
+    conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
 
 
 @dataclass(frozen=True, slots=True)

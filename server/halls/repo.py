@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
@@ -47,11 +48,19 @@ def upsert(
     """INSERT … ON CONFLICT (keys) DO UPDATE every column except ``keys`` and ``keep``."""
     if not rows:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = _upsert_statement(conn.dialect.name, table, tuple(rows[0]), tuple(keys), tuple(keep))
+    conn.execute(stmt, list(rows))
+
+
+@functools.cache
+def _upsert_statement(dialect_name: str, table: Table, columns: tuple[str, ...], keys: tuple[str, ...],
+                      keep: tuple[str, ...]) -> Any:
+    # built once per shape: constructing ``excluded`` costs more than executing the statement
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
     stmt = dialect.insert(table)
     skip = set(keys) | set(keep)
-    updates = {c: stmt.excluded[c] for c in rows[0] if c not in skip}
-    conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=updates), list(rows))
+    updates = {c: stmt.excluded[c] for c in columns if c not in skip}
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_=updates)
 
 
 def ticket_row(

@@ -30,7 +30,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, select, text, update
 
 from config import Deployment, HallConfig
 from server.audit import AuditRecord, append
@@ -50,6 +50,15 @@ Listener = Callable[[str, list[EventRow]], None]
 PG_CHANNEL = "hallq_events"
 
 SYSTEM = Principal(actor="system", role="system", hall=None)
+
+# statements built once (building costs more than executing them on the hot path)
+_HALL_HEAD = select(t.halls.c.seq, t.halls.c.rev, t.halls.c.day).where(t.halls.c.id == bindparam("hall_id"))
+_HALL_HEAD_LOCKED = _HALL_HEAD.with_for_update()
+_ADVANCE_HALL = (
+    update(t.halls).where(t.halls.c.id == bindparam("hall_id"))
+    .values(seq=bindparam("seq"), rev=bindparam("rev"), day=bindparam("day"),
+            tide_memory=bindparam("tide_memory"), updated_at=bindparam("updated_at"))
+)
 
 
 @dataclass(slots=True)
@@ -178,11 +187,8 @@ class HallService:
             rows = repo.event_rows(hall_id, head.seq + 1, events)
             seq = head.seq + len(rows)
             tokens = self._write_state(conn, hall_id, hall, rows, result, rev)
-            conn.execute(
-                update(t.halls)
-                .where(t.halls.c.id == hall_id)
-                .values(seq=seq, rev=rev, day=cached.day, tide_memory=memory, updated_at=now)
-            )
+            conn.execute(_ADVANCE_HALL, {"hall_id": hall_id, "seq": seq, "rev": rev, "day": cached.day,
+                                         "tide_memory": memory, "updated_at": now})
             append(conn, self._audit(hall_id, who, action, window, rows, result, detail), at=now)
             status, body = render(Committed(result, rows, seq, tokens))
             if idem is not None:
@@ -196,8 +202,8 @@ class HallService:
         return Outcome(status, body, events=tuple(rows)), True
 
     def _lock_hall(self, conn: Connection, hall_id: str, *, lock: bool = True) -> Any:
-        q = select(t.halls.c.seq, t.halls.c.rev, t.halls.c.day).where(t.halls.c.id == hall_id)
-        row = conn.execute(q.with_for_update() if self.postgres and lock else q).first()
+        q = _HALL_HEAD_LOCKED if self.postgres and lock else _HALL_HEAD
+        row = conn.execute(q, {"hall_id": hall_id}).first()
         if row is None:
             raise Problem(
                 "hall_not_initialised",
