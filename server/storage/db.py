@@ -93,8 +93,11 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 @contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
     """A consistent read-only snapshot."""
-    with engine.connect() as conn, conn.begin():
-        yield conn
+    with engine.connect() as conn:
+        if not is_sqlite(engine):  # one snapshot for the whole read (SQLite's WAL read is one already)
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
 
 
 _PG_MIGRATION_LOCK = 0x68616C6C  # "hall": pg_advisory_lock key serialising schema upgrades

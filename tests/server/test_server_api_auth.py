@@ -130,3 +130,18 @@ def test_lock_expires_and_tokens_expire(engine: Engine, deployment: config.Deplo
     with read_transaction(engine) as conn:
         assert resolve(conn, session.token, now=T0 + 3600).windows == frozenset({1})
         assert resolve(conn, session.token, now=T0 + 15 * 60 + 1 + 8 * 3600) is None
+
+
+def test_the_documented_role_matrix_is_the_enforced_one() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "api.md").read_text()
+    header = next(line for line in doc.splitlines() if line.startswith("| action |"))
+    roles = [c.strip() for c in header.strip("|").split("|")][1:-1]
+    documented = {}
+    for line in doc.splitlines():
+        if line.startswith("| `"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            documented[cells[0].strip("`")] = ({r for r, c in zip(roles, cells[1:-1], strict=True) if c == "✓"},
+                                               cells[-1] == "yes")
+    assert documented == {a.value: (set(r.roles), r.window) for a, r in ROLE_MATRIX.items()}

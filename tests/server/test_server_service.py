@@ -162,3 +162,13 @@ def test_concurrent_issues_through_two_processes_are_unique_and_gap_free(engine:
         seqs = [r.seq for r in conn.execute(select(t.events.c.seq).where(t.events.c.hall == "test")
                                             .order_by(t.events.c.seq))]
         assert seqs == list(range(1, 61))
+
+
+def test_a_tide_tick_that_changes_nothing_writes_nothing(engine: Engine, services) -> None:
+    a, _ = services
+    issue(a)
+    out = a.tick("test")
+    assert out.status == 204 and not out.events
+    with engine.connect() as conn:
+        assert conn.execute(select(t.halls.c.seq, t.halls.c.rev).where(t.halls.c.id == "test")).one() == (1, 1)
+    assert issue(a).body["number"] == "A002"  # the service still works after the rolled-back tick
