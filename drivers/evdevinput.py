@@ -70,9 +70,7 @@ class EvdevTarget:
     OPTIONS = frozenset({"name", "retry"})
 
     @classmethod
-    def from_url(
-        cls, url: DeviceUrl, *, extra_options: frozenset[str] = frozenset()
-    ) -> EvdevTarget:
+    def from_url(cls, url: DeviceUrl, *, extra_options: frozenset[str] = frozenset()) -> EvdevTarget:
         url.check_options(set(cls.OPTIONS | extra_options))
         name = url.options.get("name", "")
         path = url.path if url.path not in ("", "/") else ""
@@ -113,9 +111,7 @@ class EvdevTarget:
             if device.name == self.name:
                 return device
             device.close()
-        raise DeviceUnavailable(
-            f"未找到名为 {self.name!r} 的输入设备", f"no input device named {self.name!r}"
-        )
+        raise DeviceUnavailable(f"未找到名为 {self.name!r} 的输入设备", f"no input device named {self.name!r}")
 
 
 class EvdevSource:
@@ -139,6 +135,7 @@ class EvdevSource:
         self._capabilities: dict[int, list[int]] = {}
         self._error: str | None = "尚未打开 / not opened yet"
         self._stop = threading.Event()
+        self._pipe_lock = threading.Lock()
         self._wake_r, self._wake_w = os.pipe()
         self._thread = threading.Thread(target=self._run, name=f"evdev {target.label}", daemon=True)
         self._thread.start()
@@ -172,34 +169,44 @@ class EvdevSource:
             return self._cv.wait_for(lambda: (self._device is not None) == present, timeout)
 
     def close(self) -> None:
-        if self._stop.is_set():
-            return
-        self._stop.set()
-        os.write(self._wake_w, b"x")
+        """Stop the reader and release the device. Safe from the handler itself."""
+        with self._pipe_lock:
+            if self._stop.is_set():
+                return
+            self._stop.set()
+            os.write(self._wake_w, b"x")
         if self._thread is not threading.current_thread():
             self._thread.join(timeout=5.0)
-        os.close(self._wake_r)
-        os.close(self._wake_w)
 
     # -- the thread ------------------------------------------------------------------------------
     def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                device = self.target.open()
-            except DeviceUnavailable as exc:
-                self._set_absent(str(exc))
-                self._stop.wait(self.target.retry_s)
-                continue
-            try:
-                self._adopt(device)
-                self._pump(device)
-            except OSError as exc:  # unplugged: ENODEV
-                log.warning("%s %s 断开 / disconnected: %s", self._what, self.target.label, exc)
-                self._set_absent(f"设备断开 / disconnected: {exc}")
-            finally:
-                self._release(device)
-            if not self._stop.is_set():
-                self._stop.wait(self.target.retry_s)
+        try:
+            while not self._stop.is_set():
+                self._session()
+                if not self._stop.is_set():
+                    self._stop.wait(self.target.retry_s)
+        finally:
+            # the thread owns the wake-up pipe: close() writes to it only under the lock and
+            # only before _stop is set, and the loop above ends only once _stop is set
+            with self._pipe_lock:
+                os.close(self._wake_r)
+                os.close(self._wake_w)
+
+    def _session(self) -> None:
+        """Open the device once and read it until it goes away or we are closed."""
+        try:
+            device = self.target.open()
+        except DeviceUnavailable as exc:
+            self._set_absent(str(exc))
+            return
+        try:
+            self._adopt(device)
+            self._pump(device)
+        except OSError as exc:  # unplugged: ENODEV
+            log.warning("%s %s 断开 / disconnected: %s", self._what, self.target.label, exc)
+            self._set_absent(f"设备断开 / disconnected: {exc}")
+        finally:
+            self._release(device)
 
     def _adopt(self, device: InputDeviceLike) -> None:
         grabbed = False

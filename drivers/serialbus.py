@@ -94,6 +94,7 @@ class BusAddress:
             )
         return cls(url.path, baud, addr, timeout_s, retries)
 
+    @property
     def label(self) -> str:
         return f"{self.port} 地址{self.addr}"
 
@@ -145,9 +146,7 @@ class SerialBus:
         self._decoder = FrameDecoder(f"串口 {port}")
         self._subscribers: dict[int, Subscriber] = {}
         self._inbox: queue.SimpleQueue[tuple[Subscriber, Frame] | None] = queue.SimpleQueue()
-        self._dispatcher = threading.Thread(
-            target=self._dispatch_loop, name=f"bus-dispatch {port}", daemon=True
-        )
+        self._dispatcher = threading.Thread(target=self._dispatch_loop, name=f"bus-dispatch {port}", daemon=True)
         self._dispatcher.start()
 
     # -- sharing -------------------------------------------------------------------------------
@@ -168,10 +167,8 @@ class SerialBus:
         with bus._txn:
             try:
                 bus._ensure_open()
-            except (
-                DeviceUnavailable
-            ) as exc:  # keep going: the next request retries, health says FAIL
-                log.warning("%s", exc)
+            except DeviceUnavailable as exc:
+                log.warning("%s", exc)  # not fatal: the next request retries, health() says FAIL
         return bus
 
     def detach(self) -> None:
@@ -181,7 +178,9 @@ class SerialBus:
             if self._users > 0:
                 return
             self._registry.pop(os.path.realpath(self.port), None)
-        self._close()
+            # still under the registry lock: a new attach() must not open the port before
+            # this bus has let go of it (the port is opened exclusively)
+            self._close()
 
     # -- traffic -------------------------------------------------------------------------------
     def subscribe(self, addr: int, callback: Subscriber) -> None:
@@ -196,9 +195,7 @@ class SerialBus:
     def unsubscribe(self, addr: int) -> None:
         self._subscribers.pop(addr, None)
 
-    def request(
-        self, addr: int, cmd: Cmd, data: bytes = b"", *, timeout_s: float, retries: int
-    ) -> Frame:
+    def request(self, addr: int, cmd: Cmd, data: bytes = b"", *, timeout_s: float, retries: int) -> Frame:
         """Send ``cmd`` to ``addr`` and return its ACK (or STATUS for PING).
 
         Raises :class:`DeviceTimeout` after ``1 + retries`` unanswered attempts of
@@ -224,25 +221,18 @@ class SerialBus:
                 continue
             if reply.cmd == Cmd.NAK:
                 reason = reply.data[1] if len(reply.data) > 1 else 0
-                name = (
-                    NakReason(reason).name
-                    if reason in NakReason._value2member_map_
-                    else hex(reason)
-                )
+                name = NakReason(reason).name if reason in NakReason._value2member_map_ else hex(reason)
                 raise DeviceProtocolError(
                     f"{where} 拒绝命令 {cmd.name}（{name}）", f"{where} refused {cmd.name} ({name})"
                 )
             return reply
         raise DeviceTimeout(
             f"{where} 无应答（{cmd.name}，共 {retries + 1} 次，每次 {timeout_s:g} 秒）",
-            f"{self.port} address {addr} did not answer {cmd.name} "
-            f"({retries + 1} attempt(s) of {timeout_s:g} s)",
+            f"{self.port} address {addr} did not answer {cmd.name} ({retries + 1} attempt(s) of {timeout_s:g} s)",
         )
 
     def ping(self, addr: int, *, timeout_s: float, retries: int) -> DeviceStatus:
-        return DeviceStatus.from_frame(
-            self.request(addr, Cmd.PING, timeout_s=timeout_s, retries=retries)
-        )
+        return DeviceStatus.from_frame(self.request(addr, Cmd.PING, timeout_s=timeout_s, retries=retries))
 
     def send(self, frame: Frame) -> None:
         """Send a frame that expects no answer (the host's ACK of a KEY). Failures are logged."""
@@ -278,9 +268,7 @@ class SerialBus:
             try:
                 self._write(raw)
                 with self._cv:
-                    self._cv.wait_for(
-                        lambda: pending.reply is not None or self._link_error is not None, timeout_s
-                    )
+                    self._cv.wait_for(lambda: pending.reply is not None or self._link_error is not None, timeout_s)
                     if pending.reply is None and self._link_error is not None:
                         raise DeviceUnavailable(
                             f"串口 {self.port} 连接中断：{self._link_error}",
@@ -334,9 +322,7 @@ class SerialBus:
             try:
                 port.write(raw)
             except serial.SerialTimeoutException as exc:
-                raise DeviceTimeout(
-                    f"串口 {self.port} 写超时", f"port {self.port}: write timed out"
-                ) from exc
+                raise DeviceTimeout(f"串口 {self.port} 写超时", f"port {self.port}: write timed out") from exc
             except (serial.SerialException, OSError) as exc:
                 self._lose_link(exc)
                 raise DeviceUnavailable(
@@ -364,11 +350,7 @@ class SerialBus:
                     and p.addr == frame.addr
                     and p.seq == frame.seq
                     and p.reply is None
-                    and (
-                        frame.cmd == Cmd.STATUS
-                        if p.cmd == Cmd.PING
-                        else frame.data[:1] == bytes((p.cmd,))
-                    )
+                    and (frame.cmd == Cmd.STATUS if p.cmd == Cmd.PING else frame.data[:1] == bytes((p.cmd,)))
                 ):
                     p.reply = frame
                     self._cv.notify_all()
@@ -390,9 +372,7 @@ class SerialBus:
             try:
                 callback(frame)
             except Exception:
-                log.exception(
-                    "串口 %s：处理帧出错 / subscriber failed on %s", self.port, frame.describe()
-                )
+                log.exception("串口 %s：处理帧出错 / subscriber failed on %s", self.port, frame.describe())
 
     def _lose_link(self, exc: BaseException) -> None:
         log.error("串口 %s 连接中断 / link lost: %s", self.port, exc)

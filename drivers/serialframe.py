@@ -132,9 +132,7 @@ def stuff(raw: bytes) -> bytes:
 def encode_frame(frame: Frame) -> bytes:
     """The bytes to send for ``frame``; raises :class:`PayloadError` when it cannot fit."""
     if not 0 <= frame.addr <= 0xFF or not 0 <= frame.cmd <= 0xFF or not 0 <= frame.seq <= 0xFF:
-        raise PayloadError(
-            f"帧字段超出一个字节：{frame!r}", f"frame field out of byte range: {frame!r}"
-        )
+        raise PayloadError(f"帧字段超出一个字节：{frame!r}", f"frame field out of byte range: {frame!r}")
     if len(frame.data) > MAX_DATA:
         raise PayloadError(
             f"数据过长：{len(frame.data)} 字节，最多 {MAX_DATA} 字节",
@@ -191,9 +189,7 @@ class FrameDecoder:
             if b == STX:
                 self._flush_garbage()
                 if self._in_frame:
-                    self._drop(
-                        "truncated", "帧不完整，被新的帧头打断 / frame cut short by a new STX"
-                    )
+                    self._drop("truncated", "帧不完整，被新的帧头打断 / frame cut short by a new STX")
                 self._start()
             elif not self._in_frame:
                 self._garbage.append(b)
@@ -230,9 +226,7 @@ class FrameDecoder:
     def _append(self, b: int) -> None:
         self._body.append(b)
         if len(self._body) > _MAX_BODY:
-            self._drop(
-                "overlong", f"超过 {_MAX_BODY} 字节仍无帧尾 / no ETX within {_MAX_BODY} bytes"
-            )
+            self._drop("overlong", f"超过 {_MAX_BODY} 字节仍无帧尾 / no ETX within {_MAX_BODY} bytes")
 
     def _finish(self) -> Frame | None:
         body = bytes(self._body)
@@ -246,9 +240,7 @@ class FrameDecoder:
         addr, cmd, length = body[0], body[1], body[2]
         payload, chk = body[3:-1], body[-1]
         if length != len(payload):
-            self._drop(
-                "length", f"长度字段 {length} 与实际 {len(payload)} 不符 / LEN mismatch", body
-            )
+            self._drop("length", f"长度字段 {length} 与实际 {len(payload)} 不符 / LEN mismatch", body)
             return None
         expected = xor_checksum(body[:-1])
         if chk != expected:
@@ -260,9 +252,7 @@ class FrameDecoder:
     def _drop(self, reason: str, text: str, body: bytes | None = None) -> None:
         shown = bytes(self._body if body is None else body)
         self.drops[reason] += 1
-        log.warning(
-            "%s: 丢弃帧 / dropped frame (%s): %s [%s]", self.name, reason, text, shown[:32].hex(" ")
-        )
+        log.warning("%s: 丢弃帧 / dropped frame (%s): %s [%s]", self.name, reason, text, shown[:32].hex(" "))
         self._in_frame = False
         self._escape = False
         self._body.clear()

@@ -101,9 +101,7 @@ class BusSimulator:
 
     def url_for(self, addr: int, **options: object) -> str:
         """``serial://`` URL of the device at ``addr``, plus options such as timeout, retries."""
-        query = "&".join(
-            f"{k}={v}" for k, v in {"baud": self.baud, "addr": addr, **options}.items()
-        )
+        query = "&".join(f"{k}={v}" for k, v in {"baud": self.baud, "addr": addr, **options}.items())
         return f"serial://{self.port}?{query}"
 
     def start(self) -> Self:
@@ -126,15 +124,11 @@ class BusSimulator:
     def __enter__(self) -> Self:
         return self.start()
 
-    def __exit__(
-        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
     # -- misbehaviour --------------------------------------------------------------------------
-    def fault(
-        self, addr: int, fault: Fault, *, times: int | None = None, delay_s: float = 1.0
-    ) -> None:
+    def fault(self, addr: int, fault: Fault, *, times: int | None = None, delay_s: float = 1.0) -> None:
         """Make ``addr`` misbehave for its next ``times`` frames (``None``: until cleared)."""
         with self._cv:
             self._rules[addr] = _Rule(fault, times, delay_s)
@@ -188,14 +182,10 @@ class BusSimulator:
             self._write(GARBAGE + raw)
         elif rule.fault is Fault.BAD_CHECKSUM:
             body = bytes((frame.addr, frame.cmd, len(frame.payload))) + frame.payload
-            self._write(
-                bytes((STX,)) + stuff(body + bytes((xor_checksum(body) ^ 0x5A,))) + bytes((ETX,))
-            )
+            self._write(bytes((STX,)) + stuff(body + bytes((xor_checksum(body) ^ 0x5A,))) + bytes((ETX,)))
         else:  # Fault.SLOW
             with self._cv:
-                heapq.heappush(
-                    self._later, (time.monotonic() + rule.delay_s, next(self._tiebreak), raw)
-                )
+                heapq.heappush(self._later, (time.monotonic() + rule.delay_s, next(self._tiebreak), raw))
             os.write(self._wake_w, b"x")
 
     def _answer(self, frame: Frame) -> None:
@@ -209,9 +199,7 @@ class BusSimulator:
         else:
             replies = device.handle(frame)
         if replies is None:
-            replies = [
-                Frame(frame.addr, Cmd.NAK, frame.seq, bytes((frame.cmd, NakReason.UNKNOWN_COMMAND)))
-            ]
+            replies = [Frame(frame.addr, Cmd.NAK, frame.seq, bytes((frame.cmd, NakReason.UNKNOWN_COMMAND)))]
         for reply in replies:
             self.emit(reply)
 

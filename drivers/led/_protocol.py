@@ -30,11 +30,7 @@ def encode_show(state: LedState) -> bytes:
 
     Raises :class:`PayloadError` (Chinese + English) for input the LED cannot take.
     """
-    if (
-        isinstance(state.window_no, bool)
-        or not isinstance(state.window_no, int)
-        or not 1 <= state.window_no <= 0xFFFF
-    ):
+    if isinstance(state.window_no, bool) or not isinstance(state.window_no, int) or not 1 <= state.window_no <= 0xFFFF:
         raise PayloadError(
             f"窗口号应为 1–65535 的整数，实为 {state.window_no!r}",
             f"window number must be an integer 1-65535, got {state.window_no!r}",
@@ -46,8 +42,7 @@ def encode_show(state: LedState) -> bytes:
     room = MAX_DATA - _HEAD.size  # < 256, so the ticket length always fits its byte
     if len(ticket) + len(text) > room:
         raise PayloadError(
-            f"显示内容过长：号码与文字共 {len(ticket) + len(text)} 字节"
-            f"（GB18030，汉字 2 字节），最多 {room} 字节",
+            f"显示内容过长：号码与文字共 {len(ticket) + len(text)} 字节（GB18030，汉字 2 字节），最多 {room} 字节",
             f"LED content too long: ticket and text take {len(ticket) + len(text)} bytes "
             f"(GB18030, 2 per Chinese character), at most {room}",
         )

@@ -94,7 +94,7 @@ class SerialLed(WindowLed):
         except DeviceError as exc:
             with self._lock:
                 self._last_error = str(exc)
-            log.warning("窗口屏 %s：%s", w.label(), exc)
+            log.warning("窗口屏 %s：%s", w.label, exc)
             raise
         with self._lock:
             self._last_error = None

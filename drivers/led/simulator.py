@@ -35,9 +35,7 @@ class _LedModel:
         if frame.cmd == Cmd.SHOW:
             state = decode_show(frame.data)
             if state is None:
-                return [
-                    Frame(frame.addr, Cmd.NAK, frame.seq, bytes((frame.cmd, NakReason.BAD_DATA)))
-                ]
+                return [Frame(frame.addr, Cmd.NAK, frame.seq, bytes((frame.cmd, NakReason.BAD_DATA)))]
             self.current = state
         elif frame.cmd == Cmd.CLEAR:
             self.current = None

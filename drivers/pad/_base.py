@@ -85,8 +85,7 @@ class RatingPad(abc.ABC):
             if visit_id in self._rated:
                 raise RatingStateError(
                     f"办件 {visit_id} 已评价（{self._rated[visit_id].zh}），每次办件只能评价一次",
-                    f"visit {visit_id} was already rated ({self._rated[visit_id].en}); "
-                    "one rating per visit",
+                    f"visit {visit_id} was already rated ({self._rated[visit_id].en}); one rating per visit",
                 )
             previous = self._resolve(self._current, None) if self._current else None
             timer = threading.Timer(timeout_s, self._expire)
@@ -169,9 +168,7 @@ class RatingPad(abc.ABC):
                 return
             if key not in Score._value2member_map_:
                 self._counts["invalid"] += 1
-                log.info(
-                    "%s：无效按键 %d，忽略 / key %d is not a score, ignored", self.name, key, key
-                )
+                log.info("%s：无效按键 %d，忽略 / key %d is not a score, ignored", self.name, key, key)
                 return
             if self._current is None:
                 self._counts["while_closed"] += 1

@@ -40,9 +40,7 @@ class EvdevPad(RatingPad):
 
     def __init__(self, target: EvdevTarget, *, debounce_s: float = DEFAULT_DEBOUNCE_S) -> None:
         super().__init__(f"评价键盘 {target.label}", debounce_s=debounce_s)
-        self._source = EvdevSource(
-            target, self.handle_events, grab=True, what="评价键盘 / rating keypad"
-        )
+        self._source = EvdevSource(target, self.handle_events, grab=True, what="评价键盘 / rating keypad")
 
     @classmethod
     def from_url(cls, url: DeviceUrl) -> EvdevPad:

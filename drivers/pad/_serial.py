@@ -25,7 +25,7 @@ log = logging.getLogger("drivers.pad")
 
 class SerialPad(RatingPad):
     def __init__(self, where: BusAddress, *, debounce_s: float = DEFAULT_DEBOUNCE_S) -> None:
-        super().__init__(f"评价器 {where.label()}", debounce_s=debounce_s)
+        super().__init__(f"评价器 {where.label}", debounce_s=debounce_s)
         self.where = where
         self._last_report: tuple[int, bytes] | None = None
         self._bus = SerialBus.attach(where.port, where.baud)
@@ -38,9 +38,7 @@ class SerialPad(RatingPad):
     @classmethod
     def from_url(cls, url: DeviceUrl) -> SerialPad:
         where = BusAddress.from_url(url, extra_options=frozenset({"debounce_ms"}))
-        return cls(
-            where, debounce_s=url.int_option("debounce_ms", round(DEFAULT_DEBOUNCE_S * 1000)) / 1000
-        )
+        return cls(where, debounce_s=url.int_option("debounce_ms", round(DEFAULT_DEBOUNCE_S * 1000)) / 1000)
 
     def health(self) -> Health:
         facts: dict[str, object] = {
@@ -88,12 +86,8 @@ class SerialPad(RatingPad):
 
     def _set_prompt(self, on: bool) -> None:
         w = self.where
-        self._bus.request(
-            w.addr, Cmd.PROMPT, prompt_data(on), timeout_s=w.timeout_s, retries=w.retries
-        )
-        self._bus.request(
-            w.addr, Cmd.LIGHTS, lights_data(on), timeout_s=w.timeout_s, retries=w.retries
-        )
+        self._bus.request(w.addr, Cmd.PROMPT, prompt_data(on), timeout_s=w.timeout_s, retries=w.retries)
+        self._bus.request(w.addr, Cmd.LIGHTS, lights_data(on), timeout_s=w.timeout_s, retries=w.retries)
 
     def _on_frame(self, frame: Frame) -> None:
         """Frames the pad sends unasked (on the bus's dispatcher thread).

@@ -32,9 +32,7 @@ class SimPad(RatingPad):
     @classmethod
     def from_url(cls, url: DeviceUrl) -> SimPad:
         url.check_options(set(cls.OPTIONS))
-        return cls(
-            debounce_s=url.int_option("debounce_ms", round(DEFAULT_DEBOUNCE_S * 1000)) / 1000
-        )
+        return cls(debounce_s=url.int_option("debounce_ms", round(DEFAULT_DEBOUNCE_S * 1000)) / 1000)
 
     def press(self, score: int, timestamp_s: float | None = None) -> None:
         """Press the key for ``score`` (keys that are no score are ignored, as on a real pad)."""

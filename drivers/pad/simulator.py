@@ -42,9 +42,7 @@ class _PadModel:
             self.prompt = decode_text(frame.data)
         elif frame.cmd == Cmd.LIGHTS:
             if frame.data not in (b"\x00", b"\x01"):
-                return [
-                    Frame(frame.addr, Cmd.NAK, frame.seq, bytes((frame.cmd, NakReason.BAD_DATA)))
-                ]
+                return [Frame(frame.addr, Cmd.NAK, frame.seq, bytes((frame.cmd, NakReason.BAD_DATA)))]
             self.lights = frame.data == b"\x01"
         elif frame.cmd == Cmd.ACK and frame.data[:1] == bytes((Cmd.KEY,)):
             self.key_acks.append(frame.seq)

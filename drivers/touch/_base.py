@@ -19,9 +19,7 @@ from ..health import Health, Level
 
 __all__ = ["POSITION_AXES", "TouchPanel", "is_touch_device"]
 
-POSITION_AXES = frozenset(
-    {ecodes.ABS_MT_POSITION_X, ecodes.ABS_MT_POSITION_Y, ecodes.ABS_X, ecodes.ABS_Y}
-)
+POSITION_AXES = frozenset({ecodes.ABS_MT_POSITION_X, ecodes.ABS_MT_POSITION_Y, ecodes.ABS_X, ecodes.ABS_Y})
 
 
 def is_touch_device(capabilities: Mapping[int, list[int]]) -> bool:

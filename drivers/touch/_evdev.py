@@ -14,9 +14,7 @@ __all__ = ["EvdevTouch"]
 class EvdevTouch(TouchPanel):
     def __init__(self, target: EvdevTarget) -> None:
         super().__init__(target.label)
-        self._source = EvdevSource(
-            target, self.handle_events, grab=False, what="触摸屏 / touch panel"
-        )
+        self._source = EvdevSource(target, self.handle_events, grab=False, what="触摸屏 / touch panel")
 
     @classmethod
     def from_url(cls, url: DeviceUrl) -> EvdevTouch:

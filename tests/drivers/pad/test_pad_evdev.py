@@ -54,9 +54,7 @@ def test_each_digit_key_gives_its_score(
     assert keypad.wait_rating(10) == RatingResult("V1", Score(score))
 
 
-def test_key_up_autorepeat_and_other_keys_are_ignored(
-    keypad: EvdevPad, inputs: PipeInputDirectory
-) -> None:
+def test_key_up_autorepeat_and_other_keys_are_ignored(keypad: EvdevPad, inputs: PipeInputDirectory) -> None:
     keypad.open_rating("V1", timeout_s=30)
     noise = (
         key(ecodes.KEY_KP5, 0, 99.0)  # release of a key held since before
@@ -73,9 +71,7 @@ def test_key_up_autorepeat_and_other_keys_are_ignored(
     assert keypad.health().facts["presses"] == {"other_key": 4, "counted": 1}
 
 
-def test_the_keypad_is_grabbed_so_digits_do_not_type_into_the_app(
-    keypad: EvdevPad, inputs: PipeInputDirectory
-) -> None:
+def test_the_keypad_is_grabbed_so_digits_do_not_type_into_the_app(keypad: EvdevPad, inputs: PipeInputDirectory) -> None:
     handle = inputs.handle(KEYPAD)
     assert handle is not None and handle.grabbed
     health = keypad.health()
@@ -99,9 +95,7 @@ def test_bounce_by_event_timestamps(keypad: EvdevPad, inputs: PipeInputDirectory
 
 
 def test_found_by_name(inputs: PipeInputDirectory) -> None:
-    inputs.plug(
-        "AT Translated Set 2 keyboard", "/dev/input/event0", {ecodes.EV_KEY: [ecodes.KEY_A]}
-    )
+    inputs.plug("AT Translated Set 2 keyboard", "/dev/input/event0", {ecodes.EV_KEY: [ecodes.KEY_A]})
     inputs.plug("USB Keypad", "/dev/input/event7", KEYPAD_CAPS)
     with open_pad("evdev://?name=USB%20Keypad") as pad:
         assert isinstance(pad, EvdevPad)
@@ -150,3 +144,18 @@ def test_close_while_waiting_for_keys_does_not_hang(keypad: EvdevPad) -> None:
     keypad.open_rating("V1", timeout_s=30)
     keypad.close()  # the reader thread sits in select(); the autouse fixture checks it ended
     assert keypad.wait_rating(1) == RatingResult("V1", None)
+
+
+def test_closing_the_pad_from_its_own_callback(keypad: EvdevPad, inputs: PipeInputDirectory) -> None:
+    ended: list[Score | None] = []
+
+    def last_visitor(visit: str, score: Score | None) -> None:
+        ended.append(score)
+        keypad.close()  # on the keypad's reader thread: end of the day
+
+    keypad.on_rating = last_visitor
+    keypad.open_rating("V1", timeout_s=30)
+    inputs.emit(KEYPAD, key(ecodes.KEY_KP5))
+    assert keypad.wait_rating(10).score == 5
+    assert keypad.source.wait_present(False)
+    assert ended == [Score.VERY_SATISFIED]

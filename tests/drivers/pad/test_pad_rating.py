@@ -140,9 +140,7 @@ def test_callback_gets_each_ending_once(pad: SimPad) -> None:
     assert ended == [("V1", None), ("V2", Score.VERY_SATISFIED)]
 
 
-def test_a_failing_callback_does_not_break_the_pad(
-    pad: SimPad, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_failing_callback_does_not_break_the_pad(pad: SimPad, caplog: pytest.LogCaptureFixture) -> None:
     def boom(visit: str, score: Score | None) -> None:
         raise RuntimeError("counter app bug")
 
@@ -171,9 +169,7 @@ def test_wait_from_another_thread_returns_the_press() -> None:
     ("visit", "timeout"),
     [("", 30), ("  ", 30), ("V1", 0), ("V1", -1), ("V1", float("nan")), ("V1", float("inf"))],
 )
-def test_bad_arguments_are_refused_in_both_languages(
-    pad: SimPad, visit: str, timeout: float
-) -> None:
+def test_bad_arguments_are_refused_in_both_languages(pad: SimPad, visit: str, timeout: float) -> None:
     with pytest.raises(RatingStateError) as info:
         pad.open_rating(visit, timeout)
     assert info.value.zh != info.value.en

@@ -29,9 +29,7 @@ def acked(sim: PadSimulator, n: int) -> bool:
     return sim.wait_for(lambda: len(sim.key_acks()) >= n, timeout=10)
 
 
-def test_open_lights_the_pad_and_a_press_is_the_rating(
-    pad: RatingPad, pad_sim: PadSimulator
-) -> None:
+def test_open_lights_the_pad_and_a_press_is_the_rating(pad: RatingPad, pad_sim: PadSimulator) -> None:
     pad.open_rating("V1", timeout_s=30)
     assert pad_sim.prompt() == "欢迎您对本次服务进行评价"
     assert pad_sim.lights()
@@ -84,9 +82,7 @@ def test_a_resent_key_report_counts_once(pad: RatingPad, pad_sim: PadSimulator) 
     assert pad_sim.wait_for(lambda: pad_sim.key_acks() == [40, 40, 41], timeout=10)
 
 
-def test_timeout_is_not_rated_and_puts_the_lights_out(
-    pad: RatingPad, pad_sim: PadSimulator
-) -> None:
+def test_timeout_is_not_rated_and_puts_the_lights_out(pad: RatingPad, pad_sim: PadSimulator) -> None:
     pad.open_rating("V1", timeout_s=0.05)
     assert pad.wait_rating() == RatingResult("V1", None)
     assert pad_sim.wait_for(lambda: not pad_sim.lights(), timeout=10)
@@ -184,3 +180,18 @@ def test_bad_serial_urls_are_refused(pad_sim: PadSimulator, query: str) -> None:
     with pytest.raises(DeviceConfigError) as info:
         open_pad(f"serial://{pad_sim.port}?{query}")
     assert "设备地址" in str(info.value) and "device URL" in str(info.value)
+
+
+def test_closing_the_pad_from_its_own_callback(pad_sim: PadSimulator) -> None:
+    pad = open_pad(pad_sim.url_for(1, timeout=2))
+    closed: queue.Queue[Score | None] = queue.Queue()
+
+    def last_visitor(visit: str, score: Score | None) -> None:
+        pad.close()  # on the bus's dispatcher thread
+        closed.put(score)
+
+    pad.on_rating = last_visitor
+    pad.open_rating("V1", timeout_s=30)
+    pad_sim.press(3)
+    assert closed.get(timeout=10) == Score.BASICALLY_SATISFIED
+    assert not pad_sim.lights()

@@ -40,17 +40,13 @@ GOLDEN = [
     ),
     # SHOW window 3, ticket A012, text 请到3号窗口
     (
-        Frame(
-            3, Cmd.SHOW, 1, bytes.fromhex("00 03 04") + b"A012" + "请到3号窗口".encode("gb18030")
-        ),
+        Frame(3, Cmd.SHOW, 1, bytes.fromhex("00 03 04") + b"A012" + "请到3号窗口".encode("gb18030")),
         "02 10 23 31 13 01 00 10 23 04 41 30 31 32 c7 eb b5 bd 33 ba c5 b4 b0 bf da 5c 03",
     ),
 ]
 
 
-@pytest.mark.parametrize(
-    ("frame", "wire"), GOLDEN, ids=[f"{f.addr}-{Cmd(f.cmd).name}" for f, _ in GOLDEN]
-)
+@pytest.mark.parametrize(("frame", "wire"), GOLDEN, ids=[f"{f.addr}-{Cmd(f.cmd).name}" for f, _ in GOLDEN])
 def test_golden_vectors_encode_and_decode(frame: Frame, wire: str) -> None:
     raw = bytes.fromhex(wire)
     assert encode_frame(frame) == raw
@@ -116,9 +112,7 @@ def test_truncated_frame_is_dropped_at_the_next_start_byte() -> None:
 )
 def test_malformed_frames_are_dropped_with_a_reason(raw: str, reason: str) -> None:
     decoder = FrameDecoder()
-    assert decoder.feed(bytes.fromhex(raw) + encode_frame(Frame(1, Cmd.PING, 8))) == [
-        Frame(1, Cmd.PING, 8)
-    ]
+    assert decoder.feed(bytes.fromhex(raw) + encode_frame(Frame(1, Cmd.PING, 8))) == [Frame(1, Cmd.PING, 8)]
     assert decoder.drops[reason] == 1
 
 
@@ -154,14 +148,10 @@ frames = st.builds(
 
 
 @given(
-    st.lists(
-        st.tuples(st.binary(max_size=8).map(lambda b: b.replace(b"\x02", b"")), frames), max_size=6
-    ),
+    st.lists(st.tuples(st.binary(max_size=8).map(lambda b: b.replace(b"\x02", b"")), frames), max_size=6),
     st.integers(1, 40),
 )
-def test_any_frames_with_noise_between_round_trip_in_any_chunks(
-    items: list[tuple[bytes, Frame]], chunk: int
-) -> None:
+def test_any_frames_with_noise_between_round_trip_in_any_chunks(items: list[tuple[bytes, Frame]], chunk: int) -> None:
     stream = b"".join(noise + encode_frame(frame) for noise, frame in items)
     decoder = FrameDecoder()
     got = [f for i in range(0, len(stream), chunk) for f in decoder.feed(stream[i : i + chunk])]
