@@ -65,6 +65,10 @@ class Hall:
         for w in windows:
             if w.number in self._windows:  # a window removed from the config is forgotten
                 self._windows[w.number] = w.copy()
+        self._tide_by_service: dict[str, list[int]] = {}  # tide windows per service, by number
+        for n, w in sorted(self._windows.items()):
+            if w.tide_service is not None:
+                self._tide_by_service.setdefault(w.tide_service, []).append(n)
         finished = []
         for t in sorted(tickets, key=lambda t: (t.issued_at, t.id)):
             t = t.copy()
@@ -443,7 +447,7 @@ class Hall:
         return estimate_seconds(ahead, self._times.mean(service), capacity, idle)
 
     def _tide_windows(self, service: str) -> list[int]:
-        return [n for n, w in self._windows.items() if w.tide_service == service]
+        return self._tide_by_service.get(service, [])
 
     def _service(self, code: str) -> ServiceConfig:
         try:
@@ -483,6 +487,7 @@ class Hall:
         ws.tide_service = svc.code
         ws.tide_manual = manual
         ws.tide_since = now
+        self._tide_by_service[svc.code] = sorted([*self._tide_windows(svc.code), ws.number])
         self._emit(ev.TideOpened(at=now, hall=self.id, window=ws.copy(), service=svc.code, manual=manual,
                                  by=by, reason_zh=f"{ws.number} 号窗口转为 {svc.name_zh} 潮汐窗口：{zh}",
                                  reason_en=f"window {ws.number} becomes a tide window for {svc.name_en}: {en}"))
@@ -495,6 +500,7 @@ class Hall:
         ws.tide_service = None
         ws.tide_manual = False
         ws.tide_since = None
+        self._tide_by_service[service] = [n for n in self._tide_windows(service) if n != ws.number]
         self._emit(ev.TideClosed(at=now, hall=self.id, window=ws.copy(), service=service, manual=manual,
                                  by=by, reason_zh=f"{ws.number} 号窗口结束 {svc.name_zh} 潮汐服务：{zh}",
                                  reason_en=f"window {ws.number} ends tide service for {svc.name_en}: {en}"))
@@ -524,7 +530,8 @@ class _TidePort:
 
     def tide_candidates(self, service: str) -> list[int]:
         h = self.h
-        waiting = {n: sum(h._queues.count(s) for s in h._profiles[n].first_tier) for n in h._eligible}
+        def waiting(profile: Profile) -> int:
+            return sum(h._queues.count(s) for s in profile.first_tier)
         return rank_candidates(service, h._profiles, h._eligible, h._windows, waiting)
 
     def tide_open(self, window: int, service: str, now: float, zh: str, en: str) -> None:

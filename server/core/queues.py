@@ -26,6 +26,7 @@ class Queues:
     def __init__(self) -> None:
         self._lists: dict[tuple[str, Lane], list[Entry]] = {}
         self._where: dict[str, tuple[str, Lane, float]] = {}  # id → (service, lane, key)
+        self._counts: dict[str, int] = {}  # waiting per service, all lanes
 
     def __contains__(self, ticket_id: str) -> bool:
         return ticket_id in self._where
@@ -38,11 +39,13 @@ class Queues:
             raise ValueError(f"{ticket_id} is already queued")
         insort(self._lists.setdefault((service, lane), []), (key, ticket_id))
         self._where[ticket_id] = (service, lane, key)
+        self._counts[service] = self._counts.get(service, 0) + 1
 
     def remove(self, ticket_id: str) -> None:
         service, lane, key = self._where.pop(ticket_id)
         lst = self._lists[(service, lane)]
         del lst[bisect_left(lst, (key, ticket_id))]
+        self._counts[service] -= 1
 
     def entry(self, ticket_id: str) -> tuple[str, Lane, float]:
         """(service, lane, key) of a waiting ticket."""
@@ -66,7 +69,7 @@ class Queues:
     def count(self, service: str, lane: Lane | None = None) -> int:
         if lane is not None:
             return len(self._lists.get((service, lane), ()))
-        return sum(len(self._lists.get((service, ln), ())) for ln in LANES)
+        return self._counts.get(service, 0)
 
     def rank(self, service: str, entry: Entry) -> int:
         """How many waiting tickets of ``service`` come before ``entry``: O(lanes × log n)."""

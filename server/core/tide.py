@@ -20,7 +20,7 @@ closed automatically.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -152,7 +152,8 @@ class TideController:
 
 
 def rank_candidates(service: str, profiles: Mapping[int, Profile], eligible: Iterable[int],
-                    windows: Mapping[int, WindowState], first_tier_waiting: Mapping[int, int]) -> list[int]:
+                    windows: Mapping[int, WindowState],
+                    first_tier_waiting: Callable[[Profile], int]) -> list[int]:
     """Windows that may become ``service``'s tide window, best first: staffed and not paused,
     tide-eligible, not already a tide window, without ``service`` in their first tier; idle ones
     first, then the fewest waiting for their own first tier, then the lowest number."""
@@ -163,5 +164,5 @@ def rank_candidates(service: str, profiles: Mapping[int, Profile], eligible: Ite
             continue
         if service in profiles[number].first_tier:
             continue
-        found.append((w.current is not None, first_tier_waiting[number], number))
+        found.append((w.current is not None, first_tier_waiting(profiles[number]), number))
     return [number for *_, number in sorted(found)]
