@@ -109,8 +109,14 @@ class WorkCalendar:
         """Today's hours of a service, for refusals and the kiosk: (Chinese, English)."""
         kind = self.kind(day)
         zh_kind, en_kind = _KIND_NAMES[kind]
-        head_zh = f"{day.isoformat()}（周{_WEEKDAYS_ZH[day.weekday()]}，{zh_kind}）"
-        head_en = f"{day.isoformat()} ({day.strftime('%A')}, {en_kind})"
+        if kind is DayKind.WORKDAY and day.weekday() >= 5:
+            zh_kind, en_kind = "调休工作日", "make-up working day"
+        weekday_zh, weekday_en = f"周{_WEEKDAYS_ZH[day.weekday()]}", day.strftime("%A")
+        if kind in (DayKind.SATURDAY, DayKind.SUNDAY):
+            head_zh, head_en = f"{day.isoformat()}（{weekday_zh}）", f"{day.isoformat()} ({weekday_en})"
+        else:
+            head_zh = f"{day.isoformat()}（{weekday_zh}，{zh_kind}）"
+            head_en = f"{day.isoformat()} ({weekday_en}, {en_kind})"
         opening = self.intervals(hours, service, day)
         if not opening:
             return (f"{head_zh}{service.name_zh} 不办理", f"{head_en}: {service.name_en} is not offered")

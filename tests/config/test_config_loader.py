@@ -51,6 +51,8 @@ def test_shipped_config_is_a_realistic_county_hall_and_a_township_centre():
     assert {c.id for c in hall.categories} >= {"market", "realestate", "construction", "social",
                                                "general", "police", "tax", "hr", "medical", "fund"}
     assert 1 <= sum(w.green_channel for w in hall.windows) <= 2
+    ordinary = {code for w in hall.windows if not w.green_channel for code in w.services()}
+    assert ordinary == {s.code for s in hall.services}  # no starvation: docs/dispatch.md
     assert sum(w.tide_eligible for w in hall.windows) >= 3
     assert all(s.materials for s in hall.services if s.category != "consult")
     assert any(s.extended for s in hall.services) and any(s.holiday for s in hall.services)
