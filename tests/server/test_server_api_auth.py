@@ -15,6 +15,8 @@ from server.halls.errors import Problem
 from server.halls.reference import sync_config
 from server.storage.db import read_transaction
 
+pytestmark = pytest.mark.timeout(180)  # a hang fails the test instead of blocking the run
+
 H = "/api/v1/halls/test"
 W = f"{H}/windows/1"
 # every mutating endpoint: (action, path, body)
@@ -119,6 +121,9 @@ TZ = ZoneInfo("Asia/Shanghai")
 def test_lock_expires_and_tokens_expire(engine: Engine, deployment: config.Deployment) -> None:
     sync_config(engine, deployment, now=T0)
     add_clerk(engine, staff_no="e1", name="测试", pin="1357", windows=[1], now=T0)
+    with pytest.raises(Problem) as weak:
+        add_clerk(engine, staff_no="e2", name="测试", pin="12", now=T0)
+    assert weak.value.code == "bad_pin" and "4–12" in weak.value.zh and "4-12" in weak.value.en
     policy = LoginPolicy(max_failures=2, lock_minutes=15, token_hours=8)
     for _ in range(2):
         with pytest.raises(Problem):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+pytestmark = pytest.mark.timeout(180)  # a hang fails the test instead of blocking the run
+
 H = "/api/v1/halls/test"
 
 

@@ -10,6 +10,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+pytestmark = pytest.mark.timeout(180)  # a hang fails the test instead of blocking the run
+
 H = "/api/v1/halls/test"
 TIMEOUT = 30  # seconds a test waits for one message before failing: generous, never a pass condition
 

