@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "server": "server.commands.serve",
     "clerk": "server.commands.clerk",
     "device": "server.commands.device",
+    "devices": "server.commands.devices_cli",
     "status": "server.commands.status",
     "audit": "server.commands.audit",
     "config": "config.cli",
