@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.core import Refused
@@ -119,6 +120,13 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 404:
             zh, en = f"{zh}：{request.url.path}", f"{en}: {request.url.path}"
         return problem_response(Problem(code, zh, en, exc.status_code, dict(exc.headers or {})))
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # a value the database cannot store (e.g. out of range) that no model caught: still bad input
+        log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc.orig)
+        return problem_response(
+            Problem("invalid_request", "请求中的取值无法保存", "a value in the request cannot be stored", 422))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from fastapi import Path
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 
 class _Body(BaseModel):
@@ -14,11 +16,27 @@ class _Body(BaseModel):
 
 ServiceCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9_]{1,32}$")]
 Channel = Literal["kiosk", "phone", "web", "counter", "appointment"]
+# free text that is stored and shown: no control characters (PostgreSQL refuses NUL in text, and a
+# screen has no use for the others); newlines and tabs are allowed
+_NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def _text(max_length: int, min_length: int = 0) -> Any:
+    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length, pattern=_NO_CONTROL,
+                                            strip_whitespace=min_length > 0)]
+
+
+def _json_safe(value: dict[str, Any]) -> dict[str, Any]:
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:
+        raise ValueError("numbers must be finite (no NaN or Infinity)") from None
+    return value
 
 
 class LoginRequest(_Body):
-    staff_no: Annotated[str, StringConstraints(min_length=1, max_length=32)]
-    pin: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    staff_no: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
+    pin: Annotated[str, StringConstraints(pattern=r"^[0-9]{1,32}$")]
 
 
 class IssueRequest(_Body):
@@ -33,7 +51,7 @@ class FinishRequest(_Body):
 
 class TransferRequest(_Body):
     service: ServiceCode
-    note: Annotated[str, StringConstraints(max_length=500)] = ""
+    note: _text(500) = ""
 
 
 class PauseRequest(_Body):
@@ -42,7 +60,7 @@ class PauseRequest(_Body):
     ``until`` is POSIX seconds or an ISO 8601 date-time (without an offset: the hall's local time).
     """
 
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+    reason: _text(200, min_length=1)
     until: Annotated[float, Field(gt=0, lt=1e11)] | datetime | None = None
 
 
@@ -53,11 +71,11 @@ class TideOpenRequest(_Body):
 class HealthReport(_Body):
     """One ``drivers.health.Health.as_dict()``."""
 
-    device: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    device: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,32}$")]
     level: Literal["OK", "WARN", "FAIL", "UNKNOWN"]
-    detail_zh: Annotated[str, StringConstraints(max_length=500)] = ""
-    detail_en: Annotated[str, StringConstraints(max_length=500)] = ""
-    facts: dict[str, Any] = {}
+    detail_zh: _text(500) = ""
+    detail_en: _text(500) = ""
+    facts: Annotated[dict[str, Any], AfterValidator(_json_safe)] = {}
 
 
 class HeartbeatRequest(_Body):
@@ -116,6 +134,11 @@ class TrackBody(BaseModel):
     window_name_zh: str | None
     window_name_en: str | None
 
+
+# path parameters that reach a database query: plain identifiers only
+TicketId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,96}$")]
+TrackToken = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+StaffNo = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     s: {"model": ErrorBody} for s in (400, 401, 403, 404, 409, 422, 423)

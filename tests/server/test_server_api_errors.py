@@ -85,3 +85,18 @@ def test_a_retried_request_is_applied_once(server, kiosk) -> None:
     with server.client(server.add_device("kiosk")) as other:
         assert other.post(f"{H}/tickets", json={"service": "GEN"},
                           headers={"Idempotency-Key": "retry-1"}).json()["id"] != first.json()["id"]
+
+
+def test_control_characters_and_non_finite_numbers_are_refused(server, kiosk) -> None:
+    server.add_clerk("err2", windows=(1,))
+    with server.client(server.login("err2")) as c:
+        assert c.post(f"{H}/windows/1/sign-in").status_code == 200
+        problem(c.post(f"{H}/windows/1/pause", json={"reason": "午\x00休"}), 422, "invalid_request")
+        problem(c.get(f"{H}/tickets/bad%00id"), 422, "invalid_request")
+        assert c.post(f"{H}/windows/1/sign-out").status_code == 200
+    problem(kiosk.post("/api/v1/devices/heartbeat", content=b'{"devices": [{"device": "printer", "level": "OK", '
+                       b'"facts": {"temp": NaN}}]}', headers={"Content-Type": "application/json"}),
+            422, "invalid_request")
+    with server.client() as public:
+        problem(public.post("/api/v1/auth/login", json={"staff_no": "a\x00", "pin": "1234"}), 422, "invalid_request")
+        problem(public.get("/api/v1/track/x%00y"), 422, "invalid_request")

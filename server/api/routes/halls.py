@@ -15,7 +15,7 @@ from server.storage.db import read_transaction
 
 from .. import views
 from ..deps import Ctx, Idem, Who
-from ..schemas import ERRORS, TideOpenRequest
+from ..schemas import ERRORS, StaffNo, TideOpenRequest
 from .common import respond
 
 router = APIRouter(tags=["halls"])
@@ -78,7 +78,7 @@ def close_tide(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Respon
 
 
 @router.get("/clerks/{staff_no}/photo", responses=ERRORS)
-def clerk_photo(staff_no: str, ctx: Ctx) -> FileResponse:
+def clerk_photo(staff_no: StaffNo, ctx: Ctx) -> FileResponse:
     """Public: the photo shown with the window information (004 第十四条)."""
     with read_transaction(ctx.engine) as conn:
         photo = conn.execute(

@@ -14,7 +14,7 @@ from server.storage.db import read_transaction
 
 from .. import views
 from ..deps import Ctx, Idem, Who
-from ..schemas import ERRORS, IssuedBody, IssueRequest
+from ..schemas import ERRORS, IssuedBody, IssueRequest, TicketId
 from .common import respond
 
 router = APIRouter(tags=["tickets"])
@@ -54,7 +54,7 @@ def issue(hall: str, body: IssueRequest, ctx: Ctx, who: Who, idem: Idem) -> Resp
 
 
 @router.get("/halls/{hall}/tickets/{ticket_id}", responses=ERRORS)
-def get_ticket(hall: str, ticket_id: str, ctx: Ctx, who: Who) -> dict:
+def get_ticket(hall: str, ticket_id: TicketId, ctx: Ctx, who: Who) -> dict:
     """A ticket with its history (every state change, from the event log)."""
     cfg = ctx.service.config(hall)
     authorize(who, Action.READ_TICKET, hall)
@@ -70,7 +70,7 @@ def get_ticket(hall: str, ticket_id: str, ctx: Ctx, who: Who) -> dict:
 
 
 def _ticket_action(action: Action, method: str):
-    def handler(hall: str, ticket_id: str, ctx: Ctx, who: Who, idem: Idem) -> Response:
+    def handler(hall: str, ticket_id: TicketId, ctx: Ctx, who: Who, idem: Idem) -> Response:
         cfg = ctx.service.config(hall)
         authorize(who, action, hall)
         return respond(

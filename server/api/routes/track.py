@@ -11,7 +11,7 @@ from server.storage import schema as t
 from server.storage.db import read_transaction
 
 from ..deps import Ctx
-from ..schemas import ERRORS, TrackBody
+from ..schemas import ERRORS, TrackBody, TrackToken
 
 router = APIRouter(tags=["track"])
 _CALLED = ("called", "recalled", "serving")
@@ -19,7 +19,7 @@ _MAX_HOPS = 20  # transfer chains are short; this only bounds a corrupted loop
 
 
 @router.get("/track/{token}", response_model=TrackBody, responses=ERRORS)
-def track(token: str, ctx: Ctx) -> dict:
+def track(token: TrackToken, ctx: Ctx) -> dict:
     cols = (t.tickets.c.id, t.tickets.c.hall, t.tickets.c.service, t.tickets.c.number, t.tickets.c.state,
             t.tickets.c.window, t.tickets.c.transferred_to)
     with read_transaction(ctx.engine) as conn:
