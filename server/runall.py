@@ -15,8 +15,8 @@ DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "config" / "scenario
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("run", help="运行大厅（暂为默认场景的模拟）/ run the hall (for now: the default scenario, "
-                                          "simulated)")
+    p = subparsers.add_parser("run", help="运行大厅（暂为默认场景的模拟）/ run the hall (for now: the default "
+                                          "scenario, simulated)")
     p.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="场景文件 scenario TOML")
     p.set_defaults(func=main)
 

@@ -29,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, help="随机种子 random seed (default: the scenario's, or 1)")
     p.add_argument("--json", action="store_true", help="输出 JSON / machine-readable output")
     p.add_argument("--plot", type=Path, metavar="FILE.png", help="画出等待时间与排队人数 / plot waits and queues")
-    p.add_argument("--config", type=Path, metavar="HALL.toml", help="大厅配置 hall configuration (overrides the scenario's)")
+    p.add_argument("--config", type=Path, metavar="HALL.toml",
+                   help="大厅配置 hall configuration (overrides the scenario's)")
     p.add_argument("--no-tide", action="store_true", help="关闭潮汐窗口 / tide windows off")
     p.add_argument("--policy", choices=("lanes", "fifo"), help="lanes: 分通道加分 lane bonuses (default); "
                                                                "fifo: 先到先办 plain first come, first served")

@@ -130,6 +130,7 @@ class HallDay:
         self._active = 0  # arrival streams and clerks still running
         self._done = self.env.event()
         self._appointments = 0
+        self._staffed = self.env.event()  # fired at a sign-in when nobody was signed in
 
     # -- running -----------------------------------------------------------------------------
     def run(self) -> SimLog:
@@ -233,6 +234,8 @@ class HallDay:
                 yield env.timeout(sign_in_at - env.now)
             hall.sign_in(number, f"sim-clerk-{number}", now=self.clock.now())
             self._signed_in[number] = since = self.clock.now()
+            if not self._staffed.triggered:
+                self._staffed.succeed()
             overtime_end = sign_out_at + self.setup.overtime_s
             while True:
                 now = self.clock.now()
@@ -353,7 +356,12 @@ class HallDay:
 
     # -- the tide controller and the core's events -------------------------------------------
     def _controller(self) -> Process:
+        """Tick while any window is signed in: the controller can only move staffed windows, and
+        a night of empty ticks would cost more than the day (each tick looks at every service)."""
         while not self._done.triggered:
+            if not self._signed_in:
+                self._staffed = self.env.event()
+                yield self._staffed
             yield self.env.timeout(self.setup.tick_s)
             if self.setup.tide:
                 self.hall.tick(now=self.clock.now())

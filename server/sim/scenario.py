@@ -158,7 +158,7 @@ class Scenario(_Model):
     seed: int = 1
     tide: bool = True  # false: the same hall with its tide controller switched off
     policy: Literal["lanes", "fifo"] = "lanes"  # fifo: lane bonuses and green channels off
-    tick_s: float = Field(30.0, ge=1, le=600)  # how often the tide controller runs
+    tick_s: float = Field(60.0, ge=1, le=600)  # how often the tide controller runs (hall: every 30–60 s)
     shapes: dict[str, dict[str, float]] = {}
     arrivals: list[Arrivals] = Field(min_length=1)
     service_time: ServiceTimes = ServiceTimes()

@@ -73,6 +73,7 @@ def render(report: dict[str, Any]) -> str:
     theory = r.get("theory")
     if theory:
         out.append(f"  理论 theory (Erlang C, M/M/c): 平均等待 mean wait {num(theory['mean_wait_min'], 2)} min,"
+                   f" 先到先办 P90 (FCFS) {num(theory['p90_wait_min_fcfs'])} min,"
                    f" 需等待概率 P(wait) {pct(theory['p_wait'])}, 负荷 load {pct(theory['load'])}")
     e = r["ewt"]
     out.append(f"  预计等待误差 EWT error: 平均绝对误差 MAE {num(e['mae_min'])} min · 偏差 bias "
