@@ -50,6 +50,7 @@ Listener = Callable[[str, list[EventRow]], None]
 PG_CHANNEL = "hallq_events"
 
 SYSTEM = Principal(actor="system", role="system", hall=None)
+TICK = "tide.tick"  # the background tide controller's action name
 
 # statements built once (building costs more than executing them on the hot path)
 _HALL_HEAD = select(t.halls.c.seq, t.halls.c.rev, t.halls.c.day).where(t.halls.c.id == bindparam("hall_id"))
@@ -142,12 +143,12 @@ class HallService:
                     hall_id, command, who, action, window, render, idem, detail
                 )
             except Problem:
-                raise
+                raise  # refused before anything changed: the cached Hall is still the committed state
             except BaseException:
                 self._cache.pop(hall_id, None)
                 raise
-        if committed:
-            self._publish(hall_id, list(outcome.events))
+            if committed:  # under the lock, so that this process's events leave in seq order
+                self._publish(hall_id, list(outcome.events))
         return outcome
 
     def _mutate_locked(
@@ -178,27 +179,40 @@ class HallService:
                 raise Problem(
                     refused.code, refused.zh, refused.en, refused_status(refused.code)
                 ) from None
-            events = hall.drain_events()
-            memory = json.dumps(hall.tide_memory, sort_keys=True)
-            if not events and memory == memory_before and action == "tide.tick":
-                conn.rollback()
-                return Outcome(204, None), False
-            rev = head.rev + 1
-            rows = repo.event_rows(hall_id, head.seq + 1, events)
-            seq = head.seq + len(rows)
-            tokens = self._write_state(conn, hall_id, hall, rows, result, rev)
-            conn.execute(_ADVANCE_HALL, {"hall_id": hall_id, "seq": seq, "rev": rev, "day": cached.day,
-                                         "tide_memory": memory, "updated_at": now})
-            append(conn, self._audit(hall_id, who, action, window, rows, result, detail), at=now)
-            status, body = render(Committed(result, rows, seq, tokens))
-            if idem is not None:
-                idempotency.store(conn, idem, StoredResponse(status, body), now=now)
-            if self.postgres and rows:
-                conn.execute(
-                    text("SELECT pg_notify(:channel, :payload)"),
-                    {"channel": PG_CHANNEL, "payload": f"{hall_id}:{seq}"},
-                )
-        cached.rev = rev
+            try:
+                return self._record(conn, hall_id, cached, head, now, result, memory_before, who, action,
+                                    window, render, idem, detail)
+            except BaseException:
+                self._cache.pop(hall_id, None)  # the Hall changed but the change was not committed
+                raise
+
+    def _record(self, conn: Connection, hall_id: str, cached: _Cached, head: Any, now: float, result: Any,
+                memory_before: str, who: Principal, action: str, window: int | None, render: Render,
+                idem: IdempotencyKey | None, detail: dict[str, Any] | None) -> tuple[Outcome, bool]:
+        """Step 6 of the transaction path: write what the command did, in the caller's transaction."""
+        hall = cached.hall
+        events = hall.drain_events()
+        memory = json.dumps(hall.tide_memory, sort_keys=True)
+        changed = bool(events) or memory != memory_before
+        if not changed and action == TICK:
+            conn.rollback()
+            return Outcome(204, None), False
+        rev = head.rev + 1 if changed else head.rev  # e.g. a call with nobody waiting changes nothing
+        rows = repo.event_rows(hall_id, head.seq + 1, events)
+        seq = head.seq + len(rows)
+        tokens = self._write_state(conn, hall_id, hall, rows, result, rev)
+        conn.execute(_ADVANCE_HALL, {"hall_id": hall_id, "seq": seq, "rev": rev, "day": cached.day,
+                                     "tide_memory": memory, "updated_at": now})
+        append(conn, self._audit(hall_id, who, action, window, rows, result, detail), at=now)
+        status, body = render(Committed(result, rows, seq, tokens))
+        if idem is not None:
+            idempotency.store(conn, idem, StoredResponse(status, body), now=now)
+        if self.postgres and rows:
+            conn.execute(
+                text("SELECT pg_notify(:channel, :payload)"),
+                {"channel": PG_CHANNEL, "payload": f"{hall_id}:{seq}"},
+            )
+        cached.rev = rev  # if the commit fails, mutate() drops the cache
         return Outcome(status, body, events=tuple(rows)), True
 
     def _lock_hall(self, conn: Connection, hall_id: str, *, lock: bool = True) -> Any:
@@ -298,7 +312,7 @@ class HallService:
         ticket = next((o for o in _result_objects(result) if isinstance(o, Ticket)), None)
         if ticket is not None:
             what.setdefault("ticket", ticket.id)
-        if action == "tide.tick":
+        if action == TICK:
             # automatic tide decisions: one record per event, by the system
             return [
                 AuditRecord(
@@ -324,7 +338,7 @@ class HallService:
     def tick(self, hall_id: str) -> Outcome:
         """The tide controller, through the same path (writes only when something changed)."""
         return self.mutate(
-            hall_id, lambda hall, now: hall.tick(now=now), who=SYSTEM, action="tide.tick"
+            hall_id, lambda hall, now: hall.tick(now=now), who=SYSTEM, action=TICK
         )
 
     def purge_idempotency_keys(self) -> int:
