@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "simulate": "server.sim.cli",
     "run": "server.runall",
     "diag": "drivers.diag.cli",
+    "kiosk": "kiosk.cli",
     "init": "server.commands.init",
     "server": "server.commands.serve",
     "clerk": "server.commands.clerk",

@@ -1,0 +1,67 @@
+"""Putting the kiosk together: client, devices, heartbeat, controller, window — and taking it apart.
+
+:class:`Kiosk` is what ``hallq kiosk`` runs and what the tests and the benchmark build, so all three
+exercise the same assembly.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from drivers.diag.heartbeat import Heartbeat
+from drivers.terminal import Devices
+from server.client.http import HallClient
+from server.client.i18n import Lang
+
+from .controller import KioskController
+from .jobs import Jobs
+from .timings import Timings
+from .window import KioskWindow
+
+log = logging.getLogger("hallq.kiosk")
+
+# A visitor waits for the answer: fail fast to the "暂停取号" banner rather than retry for long.
+# Worst case ≈ (retries + 1) × timeout + backoff ≈ 6.3 s; a refused connection fails in ~0.3 s.
+HTTP_TIMEOUT_S = 3.0
+HTTP_RETRIES = 1
+
+
+@dataclass
+class Kiosk:
+    client: HallClient
+    devices: Devices
+    jobs: Jobs
+    controller: KioskController
+    window: KioskWindow
+    extra: list[Any] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, server: str, token: str | None, devices: Devices | None = None, *, hall: str | None = None,
+               lang: Lang = "zh", timings: Timings | None = None, tz: str = "Asia/Shanghai",
+               heartbeat_s: float | None = None) -> Kiosk:
+        """Build (not start) a kiosk; a ``QApplication`` must exist."""
+        timings = timings or Timings()
+        devices = devices or Devices()
+        client = HallClient(server, token, timeout=HTTP_TIMEOUT_S, retries=HTTP_RETRIES)
+        jobs = Jobs()
+        heartbeat = Heartbeat(client, devices, heartbeat_s or timings.heartbeat_ms / 1000)
+        controller = KioskController(client, devices, submit=jobs.submit, hall=hall, heartbeat=heartbeat,
+                                     timings=timings, tz=tz)
+        window = KioskWindow(controller, timings=timings, lang=lang, default_lang=lang)
+        return cls(client, devices, jobs, controller, window)
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def close(self) -> None:
+        """Stop timers, wait for running jobs (bounded), close the client and the devices."""
+        self.window.close_kiosk()
+        self.controller.close()
+        if not self.jobs.close():
+            log.error("kiosk jobs still running at close")
+        self.client.close()
+        self.devices.close()
+        self.window.close()
+        self.window.deleteLater()

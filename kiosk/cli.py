@@ -1,0 +1,93 @@
+"""``hallq kiosk --server URL --token TOKEN [--config FILE] [--screenshot FILE.png]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+log = logging.getLogger("hallq.kiosk")
+
+SCREENSHOT_WAIT_MS = 10_000  # --screenshot: how long to wait for the server's categories
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from server.client.appkit import common_arguments
+
+    p = sub.add_parser("kiosk", help="触摸屏取号机 / touchscreen ticket kiosk",
+                       description="触摸屏取号机 / touchscreen ticket kiosk (PySide6)")
+    common_arguments(p)
+    p.set_defaults(func=run)
+
+
+def _token(args: argparse.Namespace, cfg) -> str | None:
+    if args.token:
+        return args.token
+    if cfg is not None and cfg.server.token_file:
+        try:
+            with open(cfg.server.token_file, encoding="utf-8") as f:
+                return f.read().strip() or None
+        except OSError as exc:
+            print(f"无法读取令牌文件 (cannot read the token file) {cfg.server.token_file}: {exc}", file=sys.stderr)
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    from config.errors import ConfigError
+    from drivers.terminal import Devices, default_terminal_config, load_terminal, open_devices
+    from server.client.appkit import make_application, parse_size, save_screenshot
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    cfg = None
+    path = args.config or (str(default_terminal_config()) if default_terminal_config().exists() else None)
+    try:
+        cfg = load_terminal(path) if path else None
+        devices = open_devices(cfg) if cfg is not None else Devices()
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    server = args.server
+    if cfg is not None and "HALLQ_SERVER" not in os.environ and "--server" not in sys.argv:
+        server = cfg.server.url
+    hall = args.hall or (cfg.hall if cfg is not None else None)
+
+    app = make_application()
+    from .app import Kiosk
+
+    try:
+        kiosk = Kiosk.create(server, _token(args, cfg), devices, hall=hall, lang=args.lang)
+    except ValueError as exc:  # a malformed --server
+        devices.close()
+        print(str(exc), file=sys.stderr)
+        return 2
+    window = kiosk.window
+    width, height = parse_size(args.size, (1920, 1080))
+    try:
+        if args.screenshot:
+            return _screenshot(app, kiosk, args.screenshot, width, height, save_screenshot)
+        kiosk.start()
+        if args.windowed or args.size:
+            window.resize(width, height)
+            window.show()
+        else:
+            window.showFullScreen()
+        return app.exec()
+    finally:
+        kiosk.close()
+
+
+def _screenshot(app, kiosk, path: str, width: int, height: int, save) -> int:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    kiosk.controller.catalog_ready.connect(lambda _c: loop.quit())
+    kiosk.controller.server_state.connect(lambda ok: None if ok else loop.quit())
+    QTimer.singleShot(SCREENSHOT_WAIT_MS, loop.quit)
+    kiosk.window.resize(width, height)
+    kiosk.window.show()
+    kiosk.controller.load_catalog()
+    loop.exec()
+    out = save(kiosk.window, path)
+    print(out)
+    return 0

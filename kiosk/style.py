@@ -1,0 +1,102 @@
+"""The kiosk's look: one stylesheet built from ``server.client.theme`` for the NORMAL or ELDER scale.
+
+Widgets carry two dynamic properties instead of hard-coded fonts and colours:
+
+* ``role``  title | main | body | small | number — the font size (``main`` = a main function,
+  ≥ 30 pt in elder mode; ``body`` ≥ 18 pt), see ``theme.ELDER``
+* ``kind``  tile | priority | booking | action | quiet | key | banner-danger | banner-warning |
+  photo | panel — the colours
+
+Font sizes are in points, which Qt turns into pixels by the screen's DPI, and layouts stretch: that is
+what makes the screens resolution-independent. Multi-line text sets its line height in rich text
+(``line_height_html``), because stylesheets have no line-height for QLabel.
+"""
+
+from __future__ import annotations
+
+from server.client import theme
+from server.client.theme import Scale
+
+NUMBER_PT = {False: 96, True: 120}  # the ticket number, normal / elder
+# A disabled control must stay readable (INK on it > 10:1, PRIMARY > 6:1) but look unavailable.
+DISABLED_BG = "#c9d1db"
+
+
+def scale(elder: bool) -> Scale:
+    return theme.ELDER if elder else theme.NORMAL
+
+
+def line_height_html(text: str, elder: bool) -> str:
+    """Wrap plain text in rich text with the mode's line spacing (elder ≥ 1.3)."""
+    from html import escape
+
+    percent = round(scale(elder).line_spacing * 100)
+    return f'<p style="line-height:{percent}%; margin:0">{escape(text)}</p>'
+
+
+def stylesheet(elder: bool) -> str:
+    s = scale(elder)
+    t = theme
+    pad = 12 if elder else 8
+    radius = 18
+    return f"""
+QWidget#kiosk, QStackedWidget, QScrollArea, QScrollArea > QWidget > QWidget, QWidget[kind="page"] {{
+    background-color: {t.PAPER};
+}}
+QLabel {{ color: {t.INK}; background-color: transparent; }}
+*[role="title"]  {{ font-size: {s.title_pt}pt; font-weight: bold; }}
+*[role="main"]   {{ font-size: {s.main_pt}pt; font-weight: bold; }}
+*[role="body"]   {{ font-size: {s.body_pt}pt; }}
+*[role="small"]  {{ font-size: {s.small_pt}pt; }}
+*[role="number"] {{ font-size: {NUMBER_PT[elder]}pt; font-weight: bold; }}
+QLabel[tone="muted"] {{ color: {t.MUTED}; }}
+
+QFrame[kind="tile"] {{ background-color: {t.PRIMARY}; border-radius: {radius}px; }}
+QFrame[kind="tile"] QLabel {{ color: {t.ON_PRIMARY}; }}
+QFrame[kind="priority"] {{ background-color: {t.PRIORITY}; border-radius: {radius}px; }}
+QFrame[kind="priority"] QLabel {{ color: {t.ON_PRIORITY}; }}
+QFrame[kind="booking"] {{ background-color: {t.SURFACE}; border: 3px solid {t.PRIMARY}; border-radius: {radius}px; }}
+QFrame[kind="booking"] QLabel {{ color: {t.PRIMARY}; }}
+QFrame[pressed="true"] {{ border: 6px solid {t.INK}; }}
+QFrame[kind="tile"]:disabled, QFrame[kind="priority"]:disabled {{ background-color: {t.MUTED}; }}
+QFrame[kind="booking"]:disabled {{ background-color: {DISABLED_BG}; border: none; }}
+
+QPushButton {{
+    min-height: {s.target_px}px; min-width: {s.target_px}px; padding: {pad}px {pad * 2}px;
+    border-radius: 12px; font-size: {s.body_pt}pt;
+}}
+QPushButton[kind="action"] {{ background-color: {t.PRIMARY}; color: {t.ON_PRIMARY}; border: none; }}
+QPushButton[kind="quiet"] {{ background-color: {t.SURFACE}; color: {t.PRIMARY}; border: 2px solid {t.PRIMARY}; }}
+QPushButton[kind="quiet"]:checked {{ background-color: {t.PRIMARY}; color: {t.ON_PRIMARY}; }}
+QPushButton[kind="key"] {{ background-color: {t.SURFACE}; color: {t.INK}; border: 2px solid {t.MUTED}; }}
+QPushButton[kind="cell"] {{
+    background-color: {t.SURFACE}; color: {t.INK}; border: 2px solid {t.MUTED}; border-radius: 0;
+}}
+QPushButton[kind="cell"][done="true"] {{ background-color: {t.PRIORITY}; color: {t.ON_PRIORITY}; }}
+QPushButton:disabled {{ background-color: {DISABLED_BG}; color: {t.INK}; border: none; }}
+
+QLineEdit {{
+    background-color: {t.PAPER}; color: {t.INK}; border: 3px solid {t.PRIMARY}; border-radius: 10px;
+    padding: {pad}px; font-size: {s.main_pt}pt; min-height: {s.target_px}px;
+}}
+
+QFrame[kind="banner-danger"] {{ background-color: {t.DANGER}; }}
+QFrame[kind="banner-danger"] QLabel {{ color: {t.ON_DANGER}; }}
+QFrame[kind="banner-warning"] {{ background-color: {t.WARNING}; }}
+QFrame[kind="banner-warning"] QLabel {{ color: {t.ON_WARNING}; }}
+QFrame[kind="photo"] {{ background-color: {t.WARNING}; border-radius: 12px; }}
+QFrame[kind="photo"] QLabel {{ color: {t.ON_WARNING}; }}
+QFrame[kind="panel"] {{ background-color: {t.SURFACE}; border-radius: 16px; }}
+QFrame[kind="header"] {{ background-color: {t.PRIMARY}; }}
+QFrame[kind="header"] QLabel {{ color: {t.ON_PRIMARY}; }}
+QFrame[kind="header-priority"] {{ background-color: {t.PRIORITY}; }}
+QFrame[kind="header-priority"] QLabel {{ color: {t.ON_PRIORITY}; }}
+"""
+
+
+def repolish(widget) -> None:
+    """Re-apply the stylesheet after a dynamic property (``kind``, ``pressed``…) changed."""
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
