@@ -6,6 +6,8 @@ continuations keep the original number and are not counted here.
 
 from __future__ import annotations
 
+import re
+
 from .model import Ticket
 
 
@@ -62,10 +64,18 @@ def ticket_id(hall: str, day: str, number: str) -> str:
 def continuation_id(original_id: str) -> str:
     """Id of the ticket a transfer creates: ``-T1``, then ``-T2`` for a transfer of that one.
 
+    The suffix is recognised only after a ticket number (letter + 3 digits), so a service whose
+    prefix is T is not mistaken for a continuation (T199 → T199-T1, not T200, another ticket).
+
     >>> continuation_id("county-20260915-A007"), continuation_id("county-20260915-A007-T1")
     ('county-20260915-A007-T1', 'county-20260915-A007-T2')
+    >>> continuation_id("county-20260915-T199"), continuation_id("county-20260915-T199-T1")
+    ('county-20260915-T199-T1', 'county-20260915-T199-T2')
     """
-    base, sep, last = original_id.rpartition("-T")
-    if sep and last.isdigit():
-        return f"{base}-T{int(last) + 1}"
+    m = _CONTINUATION.fullmatch(original_id)
+    if m:
+        return f"{m.group(1)}-T{int(m.group(2)) + 1}"
     return f"{original_id}-T1"
+
+
+_CONTINUATION = re.compile(r"(.*-\d{8}-[A-Z]\d{3})-T(\d+)")
