@@ -30,7 +30,7 @@ from typing import ClassVar
 import serial
 
 from .errors import DeviceConfigError, DeviceProtocolError, DeviceTimeout, DeviceUnavailable
-from .serialframe import Cmd, Frame, FrameDecoder, NakReason, decode_text, encode_frame
+from .serialframe import Cmd, Frame, FrameDecoder, decode_text, encode_frame, nak_reason
 from .urls import DeviceUrl
 
 __all__ = ["BusAddress", "DeviceStatus", "SerialBus"]
@@ -220,8 +220,7 @@ class SerialBus:
             if reply is None:
                 continue
             if reply.cmd == Cmd.NAK:
-                reason = reply.data[1] if len(reply.data) > 1 else 0
-                name = NakReason(reason).name if reason in NakReason._value2member_map_ else hex(reason)
+                name = nak_reason(reply)
                 raise DeviceProtocolError(
                     f"{where} 拒绝命令 {cmd.name}（{name}）", f"{where} refused {cmd.name} ({name})"
                 )

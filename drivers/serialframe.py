@@ -37,10 +37,12 @@ __all__ = [
     "Cmd",
     "Frame",
     "FrameDecoder",
+    "NakReason",
     "PayloadError",
     "decode_text",
     "encode_frame",
     "encode_text",
+    "nak_reason",
     "stuff",
     "xor_checksum",
 ]
@@ -58,17 +60,32 @@ TEXT_ENCODING = "gb18030"
 
 
 class Cmd(enum.IntEnum):
-    """Commands of the protocol family. Direction and DATA layout in the comments."""
+    """Commands of the protocol family (DATA is what follows SEQ).
 
-    PING = 0x05  # host → device   (empty)                        "are you there?" (ASCII ENQ)
-    STATUS = 0x85  # device → host   flags:u8, model:ASCII          answer to PING
-    ACK = 0x06  # both ways       acked_cmd:u8                   done (ASCII ACK)
-    NAK = 0x15  # device → host   rejected_cmd:u8, reason:u8     refused (ASCII NAK)
-    PROMPT = 0x21  # host → pad      text:GB18030 (empty = blank)   show the rating invitation
-    LIGHTS = 0x22  # host → pad      on:u8 (0/1)                    key lights on/off
-    KEY = 0x23  # pad → host      key:u8 (1..5), tick_ms:u32 BE  a key went down; host ACKs
-    SHOW = 0x31  # host → LED      window:u16 BE, ticket_len:u8, ticket, text (GB18030)
-    CLEAR = 0x32  # host → LED      (empty)                        blank the LED
+    ======  ==========  =============  ==========================================
+    CMD     name        direction      DATA
+    ======  ==========  =============  ==========================================
+    0x05    PING        host → device  (none); answered by STATUS (ASCII ENQ)
+    0x85    STATUS      device → host  flags u8 (0 = fine), model ASCII
+    0x06    ACK         both ways      the acknowledged CMD (ASCII ACK)
+    0x15    NAK         device → host  refused CMD, :class:`NakReason` (ASCII NAK)
+    0x21    PROMPT      host → pad     invitation text, GB18030; empty = blank
+    0x22    LIGHTS      host → pad     01 on / 00 off
+    0x23    KEY         pad → host     key u8 (1..5), pad tick ms u32 BE; host ACKs
+    0x31    SHOW        host → LED     window u16 BE, ticket len u8, ticket, text
+    0x32    CLEAR       host → LED     (none)
+    ======  ==========  =============  ==========================================
+    """
+
+    PING = 0x05
+    STATUS = 0x85
+    ACK = 0x06
+    NAK = 0x15
+    PROMPT = 0x21
+    LIGHTS = 0x22
+    KEY = 0x23
+    SHOW = 0x31
+    CLEAR = 0x32
 
 
 class NakReason(enum.IntEnum):
@@ -102,8 +119,20 @@ class Frame:
 
     def describe(self) -> str:
         """Short form for logs: ``addr=3 SHOW seq=7 data=00 03 …``."""
-        name = Cmd(self.cmd).name if self.cmd in Cmd._value2member_map_ else f"0x{self.cmd:02x}"
+        name = _name(Cmd, self.cmd)
         return f"addr={self.addr} {name} seq={self.seq} data={self.data[:24].hex(' ')}"
+
+
+def _name(enum_type: type[enum.IntEnum], value: int) -> str:
+    try:
+        return enum_type(value).name
+    except ValueError:
+        return f"0x{value:02x}"
+
+
+def nak_reason(frame: Frame) -> str:
+    """The reason of a NAK frame by name (``UNKNOWN_COMMAND``), or its hex value."""
+    return _name(NakReason, frame.data[1] if len(frame.data) > 1 else 0)
 
 
 def xor_checksum(body: bytes) -> int:

@@ -20,6 +20,7 @@ import select
 import threading
 import time
 import tty
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -82,7 +83,8 @@ class BusSimulator:
         tty.setraw(self._slave)
         os.set_blocking(self._master, False)
         self.port = os.ttyname(self._slave)
-        self.received: list[Frame] = []
+        # what the host sent, newest last (bounded: a simulated hall runs for hours)
+        self.received: deque[Frame] = deque(maxlen=10_000)
         self._devices: dict[int, DeviceModel] = {}
         self._rules: dict[int, _Rule] = {}
         self._decoder = FrameDecoder(f"模拟器 {self.port}")
@@ -159,10 +161,6 @@ class BusSimulator:
         """Frames held back by a SLOW fault and not yet sent."""
         with self._cv:
             return len(self._later)
-
-    @property
-    def decoder_drops(self) -> dict[str, int]:
-        return dict(self._decoder.drops)
 
     # -- device side -----------------------------------------------------------------------------
     def emit(self, frame: Frame) -> None:

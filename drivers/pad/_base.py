@@ -166,7 +166,7 @@ class RatingPad(abc.ABC):
                 self._counts["bounce"] += 1
                 log.debug("%s：按键 %d 抖动/重复，忽略 / bounce ignored", self.name, key)
                 return
-            if key not in Score._value2member_map_:
+            if not Score.VERY_DISSATISFIED <= key <= Score.VERY_SATISFIED:
                 self._counts["invalid"] += 1
                 log.info("%s：无效按键 %d，忽略 / key %d is not a score, ignored", self.name, key, key)
                 return
