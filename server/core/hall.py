@@ -443,7 +443,8 @@ class Hall:
         return key
 
     def _estimate(self, service: str, ahead: int) -> int:
-        capacity, idle = self._capacity.of(service, self._windows, self._tide_windows(service))
+        capacity, idle = self._capacity.of(service, self._windows, self._tide_windows(service),
+                                           self._queues.counts, self._times.mean)
         return estimate_seconds(ahead, self._times.mean(service), capacity, idle)
 
     def _tide_windows(self, service: str) -> list[int]:
@@ -522,11 +523,13 @@ class _TidePort:
         tide = h._tide_windows(service)
         auto = sorted((h._windows[n].tide_since or 0.0, n) for n in tide if not h._windows[n].tide_manual)
         waiting = h._queues.count(service)
-        # the wait of whoever joins the queue now; with nobody waiting there is no queue to relieve
-        wait_s = h.estimate_wait(service, Lane.NORMAL, now=now)[1] if waiting else 0
-        capacity, _ = h._capacity.of(service, h._windows, tide)
+        capacity, idle = h._capacity.of(service, h._windows, tide, h._queues.counts, h._times.mean)
+        # the wait of whoever joins the queue now (behind all the waiting: a normal ticket's key is
+        # now); with nobody waiting there is no queue to relieve
+        mean = h._times.mean(service)
+        wait_s = estimate_seconds(waiting, mean, capacity, idle) if waiting else 0
         return Load(service, svc.name_zh, svc.name_en, waiting, wait_s, capacity,
-                    len(arrivals), h._times.mean(service), len(tide), tuple(n for _, n in auto))
+                    len(arrivals), mean, len(tide), tuple(n for _, n in auto))
 
     def tide_candidates(self, service: str) -> list[int]:
         h = self.h

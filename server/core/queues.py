@@ -14,7 +14,8 @@ from __future__ import annotations
 import heapq
 import itertools
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
 
 from .model import Lane
 
@@ -27,6 +28,7 @@ class Queues:
         self._lists: dict[tuple[str, Lane], list[Entry]] = {}
         self._where: dict[str, tuple[str, Lane, float]] = {}  # id → (service, lane, key)
         self._counts: dict[str, int] = {}  # waiting per service, all lanes
+        self._counts_view = MappingProxyType(self._counts)
 
     def __contains__(self, ticket_id: str) -> bool:
         return ticket_id in self._where
@@ -65,6 +67,11 @@ class Queues:
                 if lst and (found is None or lst[0] < found):
                     found = lst[0]
         return found
+
+    @property
+    def counts(self) -> Mapping[str, int]:
+        """Waiting tickets per service (a live read-only view)."""
+        return self._counts_view
 
     def count(self, service: str, lane: Lane | None = None) -> int:
         if lane is not None:

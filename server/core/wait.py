@@ -5,9 +5,11 @@
 * ahead: waiting tickets before the new one in its service's call order (a rank query, O(log n));
 * mean service time: mean of the last 20 finished visits of the service, the configured
   ``minutes`` before there are any (:class:`ServiceTimes`);
-* capacity: open windows serving the service, a window counting fractionally (:class:`Capacity`):
-  1/len(tier) for a service of its first tier, 1/len(profile) for one of a later tier (it gets
-  leftover time only), 1 for a tide window's tide service (and 0 for its other services);
+* capacity: open windows serving the service, each counting for the share of its time the
+  service's queue will take (:class:`Capacity`): a window that takes its first tier by effective
+  wait spends on service s the fraction (waiting of s × mean of s) / Σ over its tier (waiting ×
+  mean), the newcomer counted in; a later tier counts only while every earlier tier of the window
+  is empty; a tide window gives its tide service all its time;
 * idle: open windows serving the service that have no current ticket: they take it at once.
 
 Before anyone signs in, the estimate assumes the configured windows will be staffed.
@@ -16,7 +18,7 @@ Before anyone signs in, the estimate assumes the configured windows will be staf
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from .dispatch import Profile
 from .model import WindowState, WindowStatus
@@ -38,50 +40,75 @@ class ServiceTimes:
         self._defaults = dict(defaults)
         self._keep = keep
         self._recent: dict[str, deque[float]] = {}
+        self._means: dict[str, float] = {}
 
     def record(self, service: str, seconds: float) -> None:
         recent = self._recent.get(service)
         if recent is None:
             recent = self._recent[service] = deque(maxlen=self._keep)
         recent.append(seconds)
+        self._means[service] = sum(recent) / len(recent)
 
     def mean(self, service: str) -> float:
-        recent = self._recent.get(service)
-        if recent:
-            return sum(recent) / len(recent)
-        return self._defaults.get(service, 600.0)
+        mean = self._means.get(service)
+        return mean if mean is not None else self._defaults.get(service, 600.0)
 
 
 class Capacity:
-    """Which windows serve each service, and with what share of their time."""
+    """How much of each open window's time will go to a service's queue."""
 
     def __init__(self, profiles: Iterable[Profile]) -> None:
-        self.serving: dict[str, list[tuple[int, float]]] = {}
+        # service → (window, services of the window's earlier tiers, the other services of its tier)
+        self.serving: dict[str, list[tuple[int, tuple[str, ...], tuple[str, ...]]]] = {}
         for p in profiles:
-            first = p.first_tier
-            for code in p.services:
-                share = 1.0 / len(first) if code in first else 1.0 / len(p.services)
-                self.serving.setdefault(code, []).append((p.number, share))
+            before: tuple[str, ...] = ()
+            for tier in p.tiers:
+                for code in tier.services:
+                    others = tuple(c for c in tier.services if c != code)
+                    self.serving.setdefault(code, []).append((p.number, before, others))
+                before += tier.services
 
-    def of(self, service: str, windows: Mapping[int, WindowState],
-           tide_windows: Iterable[int] = ()) -> tuple[float, int]:
-        """(capacity in windows, idle windows) now serving ``service``."""
-        capacity = 0.0
-        idle = 0
-        for number, share in self.serving.get(service, ()):
-            w = windows[number]
-            if w.status is not WindowStatus.OPEN or w.tide_service is not None:
-                continue  # a tide window is counted below, for its tide service only
-            capacity += share
-            idle += w.current is None
+    def of(self, service: str, windows: Mapping[int, WindowState], tide_windows: Iterable[int],
+           waiting: Mapping[str, int], mean_s: Callable[[str], float]) -> tuple[float, int]:
+        """(capacity in windows, idle windows) now serving ``service``; ``waiting`` maps a
+        service to its waiting count (missing: none)."""
+        capacity, idle = self._sum(service, windows, waiting, mean_s, staffed_only=True)
         for number in tide_windows:
             w = windows[number]
             if w.status is WindowStatus.OPEN:
                 capacity += 1.0
                 idle += w.current is None
         if capacity == 0.0:  # nobody signed in yet: assume the configured windows will be
-            capacity = sum(share for _, share in self.serving.get(service, ())) or 1.0
+            capacity = self._sum(service, windows, waiting, mean_s, staffed_only=False)[0] or 1.0
             idle = 0
+        return capacity, idle
+
+    def _sum(self, service: str, windows: Mapping[int, WindowState], waiting: Mapping[str, int],
+             mean_s: Callable[[str], float], *, staffed_only: bool) -> tuple[float, int]:
+        # plain loops: this runs for every issued ticket and every tide tick
+        capacity = 0.0
+        idle = 0
+        own = (waiting.get(service, 0) + 1) * mean_s(service)  # the newcomer counts in
+        for number, before, others in self.serving.get(service, ()):
+            w = windows[number]
+            if w.tide_service is not None:
+                continue  # a tide window serves its tide service only (counted by the caller)
+            if staffed_only and w.status is not WindowStatus.OPEN:
+                continue
+            busy = False
+            for code in before:
+                if waiting.get(code):
+                    busy = True  # its earlier tiers keep it busy
+                    break
+            if busy:
+                continue
+            rest = 0.0
+            for code in others:
+                n = waiting.get(code)
+                if n:
+                    rest += n * mean_s(code)
+            capacity += own / (own + rest)
+            idle += w.current is None
         return capacity, idle
 
 

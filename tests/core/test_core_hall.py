@@ -324,16 +324,31 @@ def test_estimated_wait_uses_position_windows_and_recent_service_times():
     open_windows(hall, 1, 2)
     for w in (1, 2):
         hall.call_next(w, now=MONDAY_9 + MIN)  # both busy, 2 still waiting
-    ahead, wait_s = hall.estimate_wait("S2", now=MONDAY_9 + MIN)
-    # window 2 serves S2 alone (share 1), window 1 shares it with S1 (1/2): 3 × 10 min / 1.5
-    assert (ahead, wait_s) == (2, 20 * MIN)
+    # nobody waits for S1, so window 1 (S1 + S2) gives S2 all its time, as window 2 does:
+    # the newcomer is third in line at two busy windows of 10-minute visits → 3 × 10 / 2
+    assert hall.estimate_wait("S2", now=MONDAY_9 + MIN) == (2, 15 * MIN)
     for w in (1, 2):
         hall.start(w, now=MONDAY_9 + MIN)
         hall.finish(w, Outcome.COMPLETED, now=MONDAY_9 + 6 * MIN)
-    assert hall.mean_service_s("S2") == 5 * MIN
+    assert hall.mean_service_s("S2") == 5 * MIN  # measured visits replace the configured 10 min
     issued = hall.issue("S2", Lane.NORMAL, now=MONDAY_9 + 6 * MIN)
-    # both windows idle now: they take two of the three at once; one more 5-minute visit / 1.5
-    assert issued.ahead == 2 and issued.estimated_wait_s == round(5 * MIN / 1.5)
+    # both windows idle now: they take two of the three at once; one more 5-minute visit / 2
+    assert issued.ahead == 2 and issued.estimated_wait_s == round(5 * MIN / 2)
+
+
+def test_a_window_shared_with_a_busier_service_counts_for_less():
+    hall = make_hall()
+    open_windows(hall, 1)
+    hall.issue("S2", now=MONDAY_9)
+    alone = hall.estimate_wait("S2", now=MONDAY_9)[1]
+    for i in range(3):
+        hall.issue("S1", now=MONDAY_9 + i)
+    # the idle window takes the S2 ticket ahead at once: one 10-minute visit to wait for
+    assert alone == 10 * MIN
+    # with 3 S1 tickets as well, S2 (2 visits with the newcomer) gets 2/5 of window 1's time
+    assert hall.estimate_wait("S2", now=MONDAY_9 + 5) == (1, round(10 * MIN / 0.4))
+    # a priority newcomer goes ahead of everyone queued less than 20 min before it
+    assert hall.estimate_wait("S2", Lane.PRIORITY, now=MONDAY_9 + 5) == (0, 0)
 
 
 def test_appointment_check_in_lane():

@@ -227,8 +227,8 @@ def test_tide_off_means_no_tide_decisions():
 
 def test_a_long_estimated_wait_alone_opens_a_tide_window():
     hall = staffed(1, 4, config=with_tide(open_wait_min=30, close_wait_min=10))
-    fill(hall, "S1", 3, MONDAY_9)  # 3 waiting, only half of window 1 for S1: about 60 min
+    fill(hall, "S1", 3, MONDAY_9)  # 3 waiting, one window for S1 (idle): about 30 min
     hall.tick(now=MONDAY_9)
     hall.tick(now=MONDAY_9 + 5 * MIN)
     (opened,) = tide_events(hall)
-    assert opened.kind == "tide.opened" and "预计等候 60 分钟" in opened.reason_zh
+    assert opened.kind == "tide.opened" and "预计等候 30 分钟" in opened.reason_zh
