@@ -32,9 +32,7 @@ def leds(bus: LedSimulator) -> Iterator[tuple[WindowLed, WindowLed]]:
     led4.close()
 
 
-def test_show_and_clear_are_acknowledged(
-    bus: LedSimulator, leds: tuple[WindowLed, WindowLed]
-) -> None:
+def test_show_and_clear_are_acknowledged(bus: LedSimulator, leds: tuple[WindowLed, WindowLed]) -> None:
     led3, led4 = leds
     led3.show(3, "A012", "A012 请到3号窗口")
     led4.show(4, None, "暂停服务")
@@ -104,9 +102,7 @@ def test_garbage_in_replies_is_ignored_and_counted(
     assert "outside frames" in caplog.text
 
 
-def test_a_late_answer_is_not_taken_for_the_next_one(
-    bus: LedSimulator, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_late_answer_is_not_taken_for_the_next_one(bus: LedSimulator, caplog: pytest.LogCaptureFixture) -> None:
     with open_led(bus.url_for(3, timeout=0.05, retries=0)) as led:
         bus.fault(3, Fault.SLOW, delay_s=0.5)
         with pytest.raises(DeviceTimeout):
@@ -118,9 +114,7 @@ def test_a_late_answer_is_not_taken_for_the_next_one(
         assert bus.shown(3) == LedState(3, "A018", "A018 请到3号窗口")
 
 
-def test_leds_on_one_bus_share_one_port(
-    bus: LedSimulator, leds: tuple[WindowLed, WindowLed]
-) -> None:
+def test_leds_on_one_bus_share_one_port(bus: LedSimulator, leds: tuple[WindowLed, WindowLed]) -> None:
     led3, led4 = leds
     assert isinstance(led3, SerialLed) and isinstance(led4, SerialLed)
     led3.show(3, "A001", "请稍候")
@@ -140,9 +134,7 @@ def test_leds_on_one_bus_share_one_port(
     led3.show(3, "A002", "请稍候")  # still open for the LEDs that use it
 
 
-def test_concurrent_calls_from_two_windows_all_arrive(
-    bus: LedSimulator, leds: tuple[WindowLed, WindowLed]
-) -> None:
+def test_concurrent_calls_from_two_windows_all_arrive(bus: LedSimulator, leds: tuple[WindowLed, WindowLed]) -> None:
     errors: list[BaseException] = []
 
     def run(led: WindowLed, window: int) -> None:
@@ -152,9 +144,7 @@ def test_concurrent_calls_from_two_windows_all_arrive(
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
 
-    threads = [
-        threading.Thread(target=run, args=(led, w)) for led, w in zip(leds, (3, 4), strict=True)
-    ]
+    threads = [threading.Thread(target=run, args=(led, w)) for led, w in zip(leds, (3, 4), strict=True)]
     for t in threads:
         t.start()
     for t in threads:
@@ -190,9 +180,7 @@ def test_bad_input_is_refused_before_anything_is_sent(
     assert bus.received_from_host(3) == []
 
 
-def test_longest_text_that_fits_is_shown_whole(
-    bus: LedSimulator, leds: tuple[WindowLed, WindowLed]
-) -> None:
+def test_longest_text_that_fits_is_shown_whole(bus: LedSimulator, leds: tuple[WindowLed, WindowLed]) -> None:
     led3, _ = leds
     text = "请" * 123 + "!"  # 123 × 2 + 1 bytes + ticket 4 = the 251 that fit
     led3.show(3, "A012", text)

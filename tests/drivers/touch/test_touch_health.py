@@ -70,9 +70,7 @@ def test_absent_panel_is_fail(inputs: PipeInputDirectory) -> None:
 
 
 def test_a_keyboard_is_not_a_touch_panel(inputs: PipeInputDirectory) -> None:
-    inputs.plug(
-        "AT Translated Set 2 keyboard", "/dev/input/event0", {ecodes.EV_KEY: [ecodes.KEY_A]}
-    )
+    inputs.plug("AT Translated Set 2 keyboard", "/dev/input/event0", {ecodes.EV_KEY: [ecodes.KEY_A]})
     with open_touch("evdev:///dev/input/event0") as panel:
         assert isinstance(panel, EvdevTouch)
         assert panel.source.wait_present()
