@@ -32,6 +32,7 @@ scheme and options suit the device is the driver's rule, checked when :func:`ope
 
 from __future__ import annotations
 
+import enum
 import logging
 import os
 import threading
@@ -39,7 +40,7 @@ import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote, urlencode
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
@@ -61,6 +62,7 @@ __all__ = [
     "DEVICE_KINDS",
     "ENV_CONFIG",
     "Devices",
+    "Role",
     "TerminalConfig",
     "default_terminal_config",
     "load_terminal",
@@ -74,8 +76,15 @@ log = logging.getLogger(__name__)
 
 #: every kind of device a terminal can have, in the order diagnostics list them
 DEVICE_KINDS: tuple[str, ...] = ("printer", "announcer", "pad", "led", "touch")
-Kind = Literal["printer", "announcer", "pad", "led", "touch"]
-Role = Literal["kiosk", "counter", "display"]
+
+
+class Role(enum.StrEnum):
+    """What the terminal is; a counter also names its window."""
+
+    KIOSK = "kiosk"
+    COUNTER = "counter"
+    DISPLAY = "display"
+
 
 ENV_CONFIG = "HALLQ_TERMINAL_CONFIG"  # the apps' --config default too (server/client/appkit.py)
 LOCAL_CONFIG = Path("var/terminal.toml")
@@ -218,9 +227,9 @@ class TerminalConfig(_Model):
 
 def _cross_check(cfg: TerminalConfig) -> list[tuple[str, str, str]]:
     found: list[tuple[str, str, str]] = []
-    if cfg.role == "counter" and cfg.window is None:
+    if cfg.role is Role.COUNTER and cfg.window is None:
         found.append(("window", "柜台终端必须指定窗口号", "a counter terminal needs its window number"))
-    if cfg.role != "counter" and cfg.window is not None:
+    if cfg.role is not Role.COUNTER and cfg.window is not None:
         found.append(("window", f"只有柜台终端有窗口号（本终端为 {cfg.role}）",
                       f"only a counter terminal has a window (this one is a {cfg.role})"))
     if cfg.devices.announcer:

@@ -4,6 +4,7 @@ started with the server tests' own helper (tests/server/conftest.py)."""
 from __future__ import annotations
 
 import importlib.util
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -48,7 +49,8 @@ def _server_helpers() -> ModuleType:
     spec = importlib.util.spec_from_file_location("hallq_server_test_helpers", SERVER_TESTS / "conftest.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.modules.setdefault(spec.name, module)  # its dataclasses look their module up there
+    spec.loader.exec_module(sys.modules[spec.name])
     return module
 
 
