@@ -1,0 +1,47 @@
+"""Fixtures for the API client tests: the server tests' real ``hallq server`` process (reused from
+tests/server/conftest.py, one per test module), tokens and clients."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from server.client import HallClient
+from tests.client.support import HALL, Hall, make_hall
+from tests.server.conftest import ServerProcess, server
+
+__all__ = ["server"]  # the server tests' fixture: a real `hallq server` per module
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_behind() -> Iterator[None]:
+    """Every stream thread ends with its test."""
+    before = set(threading.enumerate())
+    yield
+    started = [t for t in threading.enumerate() if t not in before]
+    for thread in started:
+        thread.join(timeout=10)
+    assert [t.name for t in started if t.is_alive()] == []
+
+
+@pytest.fixture(scope="module")
+def hall(server: ServerProcess) -> Hall:
+    return make_hall(server, "c")
+
+
+@pytest.fixture
+def kiosk(hall: Hall) -> Iterator[HallClient]:
+    with hall.client(hall.kiosk) as client:
+        yield client
+
+
+@pytest.fixture
+def clerk(hall: Hall) -> Iterator[HallClient]:
+    """A clerk's client, signed in at window 1."""
+    with hall.client(hall.clerk_token) as client:
+        client.sign_in(HALL, 1)
+        yield client
+
+
