@@ -51,6 +51,9 @@ def test_health_and_public_hall_listing(actors) -> None:
     test = next(h for h in halls if h["id"] == "test")
     assert [(s["code"], s["prefix"]) for s in test["services"]] == [("GEN", "A"), ("TAX", "B"), ("SOC", "C")]
     assert test["windows"][0]["profile"] == [{"services": ["GEN"], "after_wait_min": None}]
+    paths = ok(actors["public"].get("/openapi.json"))["paths"]  # the OpenAPI behind /docs
+    assert "/api/v1/halls/{hall}/windows/{window}/call" in paths and "/api/v1/track/{token}" in paths
+    assert actors["public"].get("/docs").status_code == 200
 
 
 def test_the_whole_life_of_a_ticket(actors) -> None:
