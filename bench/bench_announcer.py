@@ -44,22 +44,28 @@ def _time(fn: Callable[[], object], runs: int = RUNS) -> list[float]:
     return out
 
 
-def bench_synthesis() -> list[str]:
-    lines = []
+Row = tuple[str, str]
+
+
+def bench_synthesis() -> list[Row]:
     settings = VoiceSettings()
     t0 = time.perf_counter()
     synth = Synthesizer(settings)
     try:
         synth.synthesize(CALL)
-        lines.append(f"- pyttsx3 worker, first call incl. process start: {(time.perf_counter() - t0) * 1000:.0f} ms")
-        lines.append(f"- pyttsx3 worker, warm ({RUNS} runs): {_ms(_time(lambda: synth.synthesize(CALL)))}")
+        cold = time.perf_counter() - t0
+        warm = _time(lambda: synth.synthesize(CALL))
     finally:
         synth.close()
-    lines.append(f"- espeak-ng binary, fallback ({RUNS} runs): {_ms(_time(lambda: espeak_synthesize(CALL, settings)))}")
-    return lines
+    binary = _time(lambda: espeak_synthesize(CALL, settings))
+    return [
+        ("synthesis, pyttsx3 worker, first call (starts the process)", f"{cold * 1000:.0f} ms"),
+        (f"synthesis, pyttsx3 worker, warm ({RUNS} runs)", _ms(warm)),
+        (f"synthesis, espeak-ng binary (the fallback, {RUNS} runs)", _ms(binary)),
+    ]
 
 
-def bench_latency(url: str, label: str, count: int = 20) -> list[str]:
+def bench_latency(url: str, label: str, count: int = 20) -> list[Row]:
     """announce() → on_started, one call at a time (the display's case), then a burst."""
     ann = open_announcer(url)
     started: list[Announcement] = []
@@ -76,29 +82,32 @@ def bench_latency(url: str, label: str, count: int = 20) -> list[str]:
         for n in range(count):
             item = ann.announce(f"A{n:03d}", n % 9 + 1)
             with cond:
-                cond.wait_for(lambda: item in started, 60)
+                cond.wait_for(lambda it=item: it in started, 60)
             single.append(item.started_at - item.queued_at)
             ann.wait_idle(60)
         burst = [ann.announce(f"B{n:03d}", 1) for n in range(count)]
         ann.wait_idle(120)
         enqueue = max(b.queued_at for b in burst) - min(b.queued_at for b in burst)
+        last = burst[-1].started_at - burst[0].queued_at
         return [
-            f"- {label}: announce() → on_started, one call at a time ({count}): {_ms(single)}",
-            f"- {label}: burst of {count}: all enqueued in {enqueue * 1000:.2f} ms; last started "
-            f"{(burst[-1].started_at - burst[0].queued_at) * 1000:.0f} ms after the first was queued",
+            (f"{label}: announce() → on_started, one call at a time ({count}, first included)", _ms(single)),
+            (
+                f"{label}: burst of {count}: all enqueued / last one started",
+                f"{enqueue * 1000:.2f} ms / {last * 1000:.0f} ms",
+            ),
         ]
     finally:
         ann.close()
 
 
 def sox_stat(wav: Path) -> str:
-    out = subprocess.run(["sox", str(wav), "-n", "stat"], capture_output=True, text=True, timeout=30).stderr
-    keep = ("Length (seconds)", "RMS     amplitude", "Maximum amplitude")
-    vals = {m[1].strip(): m[2] for m in re.finditer(r"^([^:]+):\s+(\S+)$", out, re.M) if m[1].strip() in keep}
-    return ", ".join(f"{k.split()[0].lower()} {v}" for k, v in vals.items())
+    out = subprocess.run(["sox", str(wav), "-n", "stat"], capture_output=True, text=True, timeout=30, check=True).stderr
+    keep = {"Length (seconds)": "length", "RMS     amplitude": "RMS", "Maximum amplitude": "peak"}
+    vals = {m[1].strip(): m[2] for m in re.finditer(r"^([^:]+):\s+(\S+)$", out, re.M)}
+    return ", ".join(f"{name} {float(vals[key]):.4g}" for key, name in keep.items())
 
 
-def bench_listen() -> list[str]:
+def bench_listen() -> list[Row]:
     with tempfile.TemporaryDirectory() as tmp:
         speech = Path(tmp) / "speech.wav"
         speech.write_bytes(espeak_synthesize(CALL, VoiceSettings()))
@@ -109,24 +118,24 @@ def bench_listen() -> list[str]:
         finally:
             ann.close()
         full = Path(tmp) / "sim" / "0001.wav"
-        ours_speech, ours_full = measure(speech.read_bytes()), measure(full.read_bytes())
+        ours = [measure(p.read_bytes()) for p in (speech, full)]
         return [
-            f"- speech only: sox stat: {sox_stat(speech)}; wavcheck.measure: duration "
-            f"{ours_speech.duration_s:.3f} s, rms {ours_speech.rms:.4f}, peak {ours_speech.peak:.4f}",
-            f"- chime + speech ×2 (the sim 0001.wav): sox stat: {sox_stat(full)}; wavcheck.measure: "
-            f"duration {ours_full.duration_s:.3f} s, rms {ours_full.rms:.4f}",
+            ("the call, speech only: sox stat", sox_stat(speech)),
+            ("… wavcheck.measure", f"length {ours[0].duration_s:.4g}, RMS {ours[0].rms:.4g}, peak {ours[0].peak:.4g}"),
+            ("chime + speech ×2 (sim 0001.wav): sox stat", sox_stat(full)),
+            ("… wavcheck.measure", f"length {ours[1].duration_s:.4g}, RMS {ours[1].rms:.4g}, peak {ours[1].peak:.4g}"),
         ]
 
 
 def main() -> None:
-    print(f"## Announcer\n\nText: {CALL!r}, voice cmn-latn-pinyin, rate 150, volume 1.0.\n")
-    print("Synthesis of the test call:")
-    print("\n".join(bench_synthesis()))
-    print("\nTime from announce() to on_started (synthesis + chime + join; player=none):")
-    print("\n".join(bench_latency("espeak://?player=none&repeat=2", "espeak://, player=none")))
-    print("\n".join(bench_latency("espeak://?player=none&repeat=2&engine=espeak-ng", "engine=espeak-ng")))
-    print("\nThe WAV, measured:")
-    print("\n".join(bench_listen()))
+    rows = bench_synthesis()
+    rows += bench_latency("espeak://?player=none&repeat=2", "pyttsx3, player=none")
+    rows += bench_latency("espeak://?player=none&repeat=2&engine=espeak-ng", "engine=espeak-ng")
+    rows += bench_listen()
+    print(f"Text {CALL!r}, voice cmn-latn-pinyin, rate 150, volume 1.0.\n")
+    print("| what | figure |\n|---|---|")
+    for what, figure in rows:
+        print(f"| {what} | {figure} |")
 
 
 if __name__ == "__main__":

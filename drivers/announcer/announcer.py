@@ -237,6 +237,11 @@ class Announcer:
                     self._recorder.record(item, wav)
                 except DeviceError as exc:
                     item.error = item.error or exc
+                except Exception as exc:
+                    log.exception("announcer: recording %s failed", item.seq)
+                    item.error = item.error or DeviceUnavailable(
+                        f"写入模拟目录出错：{exc}", f"writing the sim folder failed: {exc}"
+                    )
         if item.error is not None:
             log.warning("announcement %d (%s) not spoken: %s", item.seq, item.text, item.error)
         item.finished_at = time.monotonic()

@@ -41,9 +41,12 @@ def _resolve(voice: str, voices: list[Any]) -> str | None:
 
 def main() -> int:
     # pyttsx3 2.99 print()s "Audio saved to <file>" for every save_to_file (drivers/espeak.py,
-    # _onSynth): keep the protocol on a private copy of stdout and send fd 1 to stderr.
+    # _onSynth): keep the protocol on a private copy of stdout and send fd 1 to /dev/null (not
+    # to stderr, which the parent keeps in a file for the lifetime of the announcer).
     proto = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
-    os.dup2(2, 1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
 
     def send(msg: dict[str, Any]) -> None:
         proto.write(json.dumps(msg, ensure_ascii=False) + "\n")
