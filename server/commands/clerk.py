@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from server.auth import STAFF_ROLES, add_clerk
+from server.halls.errors import Problem
 
 from .common import check_hall, guarded, now, open_db, parser, print_json, windows_arg
 
@@ -36,6 +38,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_clerk_add(args: argparse.Namespace) -> int:
     _settings, deployment, engine = open_db(args)
     hall = check_hall(deployment, args.hall)
+    halls = [deployment.hall(hall)] if hall else deployment.halls
+    unknown = [n for n in args.windows if not any(h.has_window(n) for h in halls)]
+    if unknown:
+        where = hall or "任何大厅 / any hall"
+        raise Problem("unknown_window", f"{where} 没有窗口 {unknown}", f"{where} has no window(s) {unknown}", 404)
+    if args.photo and not Path(args.photo).is_file():
+        raise Problem("no_photo", f"照片文件不存在：{args.photo}", f"no such photo file: {args.photo}", 404)
     clerk_id = add_clerk(
         engine,
         staff_no=args.staff_no,
@@ -44,7 +53,7 @@ def run_clerk_add(args: argparse.Namespace) -> int:
         role=args.role,
         windows=args.windows,
         hall=hall,
-        photo=args.photo,
+        photo=str(Path(args.photo).resolve()) if args.photo else "",
         now=now(),
         by="cli",
     )

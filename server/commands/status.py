@@ -127,7 +127,7 @@ def render(snap: dict[str, Any], tz: Any) -> str:
 def run(args: argparse.Namespace) -> int:
     _settings, deployment, engine = open_db(args)
     hall = deployment.hall(check_hall(deployment, args.hall) or deployment.halls[0].id)
-    tz = deployment.tz() if callable(getattr(deployment, "tz", None)) else None
+    tz = deployment.tz
     try:
         while True:
             with read_transaction(engine) as conn:
