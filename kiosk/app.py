@@ -14,9 +14,9 @@ from drivers.diag.heartbeat import Heartbeat
 from drivers.terminal import Devices
 from server.client.http import HallClient
 from server.client.i18n import Lang
+from server.client.qt import QtHallLink
 
 from .controller import KioskController
-from .jobs import Jobs
 from .timings import Timings
 from .window import KioskWindow
 
@@ -26,13 +26,16 @@ log = logging.getLogger("hallq.kiosk")
 # Worst case ≈ (retries + 1) × timeout + backoff ≈ 6.3 s; a refused connection fails in ~0.3 s.
 HTTP_TIMEOUT_S = 3.0
 HTTP_RETRIES = 1
+# Workers for blocking calls: HTTP, printing and the heartbeat's device checks run side by side, so a
+# slow check (up to its limit) never holds a visitor's ticket back. Order between them does not matter.
+WORKERS = 4
 
 
 @dataclass
 class Kiosk:
     client: HallClient
     devices: Devices
-    jobs: Jobs
+    link: QtHallLink
     controller: KioskController
     window: KioskWindow
     extra: list[Any] = field(default_factory=list)
@@ -45,12 +48,12 @@ class Kiosk:
         timings = timings or Timings()
         devices = devices or Devices()
         client = HallClient(server, token, timeout=HTTP_TIMEOUT_S, retries=HTTP_RETRIES)
-        jobs = Jobs()
+        link = QtHallLink(client, hall or "", max_workers=WORKERS)  # requests only: the kiosk needs no events
         heartbeat = Heartbeat(client, devices, heartbeat_s or timings.heartbeat_ms / 1000)
-        controller = KioskController(client, devices, submit=jobs.submit, hall=hall, heartbeat=heartbeat,
+        controller = KioskController(client, devices, submit=link.submit, hall=hall, heartbeat=heartbeat,
                                      timings=timings, tz=tz)
         window = KioskWindow(controller, timings=timings, lang=lang, default_lang=lang)
-        return cls(client, devices, jobs, controller, window)
+        return cls(client, devices, link, controller, window)
 
     def start(self) -> None:
         self.controller.start()
@@ -59,8 +62,8 @@ class Kiosk:
         """Stop timers, wait for running jobs (bounded), close the client and the devices."""
         self.window.close_kiosk()
         self.controller.close()
-        if not self.jobs.close():
-            log.error("kiosk jobs still running at close")
+        self.controller.blockSignals(True)  # answers still queued for the GUI thread change nothing now
+        self.link.stop(timeout=15)
         self.client.close()
         self.devices.close()
         self.window.close()

@@ -8,8 +8,9 @@ Widgets carry two dynamic properties instead of hard-coded fonts and colours:
   photo | panel — the colours
 
 Font sizes are in points, which Qt turns into pixels by the screen's DPI, and layouts stretch: that is
-what makes the screens resolution-independent. Multi-line text sets its line height in rich text
-(``line_height_html``), because stylesheets have no line-height for QLabel.
+what makes the screens resolution-independent. Line spacing: stylesheets have no line-height for
+QLabel; the CJK font's own line pitch is used, 1.45 em for Noto Sans CJK SC (≥ 1.3 for elder mode;
+tests/kiosk measure it on every label).
 """
 
 from __future__ import annotations
@@ -24,14 +25,6 @@ DISABLED_BG = "#c9d1db"
 
 def scale(elder: bool) -> Scale:
     return theme.ELDER if elder else theme.NORMAL
-
-
-def line_height_html(text: str, elder: bool) -> str:
-    """Wrap plain text in rich text with the mode's line spacing (elder ≥ 1.3)."""
-    from html import escape
-
-    percent = round(scale(elder).line_spacing * 100)
-    return f'<p style="line-height:{percent}%; margin:0">{escape(text)}</p>'
 
 
 def stylesheet(elder: bool) -> str:
