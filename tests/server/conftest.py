@@ -113,9 +113,9 @@ class ServerProcess:
                           window=window, now=time.time(), by="test").token
 
     def add_clerk(self, staff_no: str, pin: str = "1234", role: str = "clerk", windows: tuple = (),
-                  hall: str | None = "test", name: str | None = None) -> None:
+                  hall: str | None = "test", name: str | None = None, photo: str = "") -> None:
         add_clerk(self.engine, staff_no=staff_no, name=name or f"工作人员{staff_no}", pin=pin, role=role,
-                  windows=windows, hall=hall, now=time.time(), by="test")
+                  windows=windows, hall=hall, photo=photo, now=time.time(), by="test")
 
     def login(self, staff_no: str, pin: str = "1234") -> str:
         with self.client() as c:

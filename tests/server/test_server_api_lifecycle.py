@@ -13,12 +13,17 @@ pytestmark = pytest.mark.timeout(180)  # a hang fails the test instead of blocki
 
 TZ = ZoneInfo("Asia/Shanghai")
 H = "/api/v1/halls/test"
+# a 1×1 PNG: the clerk's public photo (004 第十四条)
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 
 
 @pytest.fixture(scope="module")
 def actors(server) -> dict[str, httpx.Client]:
     server.add_clerk("a1", windows=(1, 2, 3), name="张三")
-    server.add_clerk("b1", windows=(3,), name="李四")
+    photo = server.workdir / "b1.png"
+    photo.write_bytes(PNG)
+    server.add_clerk("b1", windows=(3,), name="李四", photo=str(photo))
     server.add_clerk("m1", role="manager", windows=(1, 2, 3), name="王经理")
     server.add_clerk("x1", role="maintenance", name="赵工")
     return {
@@ -133,7 +138,10 @@ def test_pause_resume_and_takeover_show_on_the_snapshot(actors) -> None:
     taken = ok(b.post(f"{H}/windows/3/takeover"))["window"]  # A/B post
     assert taken["clerk"] == "b1"
     snap = ok(display.get(f"{H}/snapshot"))
-    assert next(w for w in snap["windows"] if w["number"] == 3)["clerk"]["name"] == "李四"
+    clerk_b = next(w for w in snap["windows"] if w["number"] == 3)["clerk"]
+    assert clerk_b == {"name": "李四", "staff_no": "b1", "photo_url": "/api/v1/clerks/b1/photo"}
+    photo = actors["public"].get(clerk_b["photo_url"])
+    assert photo.status_code == 200 and photo.content == PNG and photo.headers["content-type"] == "image/png"
     assert isinstance(snap["seq"], int) and snap["seq"] > 0
     ok(b.post(f"{H}/windows/3/sign-out"))
 
