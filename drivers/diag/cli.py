@@ -86,11 +86,12 @@ def _out(text: str) -> None:
 
 
 def _guarded(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Bad configuration or URL → its bilingual message and exit 2; Ctrl-C ends a watcher quietly."""
-    from config.errors import ConfigError
-    from drivers.errors import DeviceConfigError
+    """Bad configuration or URL → its bilingual message and exit 2."""
 
     def run(args: argparse.Namespace) -> int:
+        from config.errors import ConfigError
+        from drivers.errors import DeviceConfigError
+
         try:
             return fn(args)
         except ConfigError as exc:

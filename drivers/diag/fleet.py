@@ -13,9 +13,10 @@ failure is a :class:`FleetError` with Chinese and English text; nothing waits lo
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["HEARTBEAT_LIMITS", "FleetClient", "FleetError"]
 
@@ -41,11 +42,15 @@ class FleetClient:
 
     def __init__(self, base_url: str, token: str | None = None, *, timeout_s: float = 5.0,
                  transport: httpx.BaseTransport | None = None) -> None:
+        import httpx  # here, not at import: `hallq diag` without --send never needs it
+
         self.base_url = base_url.rstrip("/")
         self.token = token
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout_s, transport=transport)
 
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        import httpx
+
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
             response = self._http.request(method, API + path, headers=headers, **kwargs)
