@@ -65,10 +65,6 @@ class Hall:
         for w in windows:
             if w.number in self._windows:  # a window removed from the config is forgotten
                 self._windows[w.number] = w.copy()
-        self._tide_by_service: dict[str, list[int]] = {}  # tide windows per service, by number
-        for n, w in sorted(self._windows.items()):
-            if w.tide_service is not None:
-                self._tide_by_service.setdefault(w.tide_service, []).append(n)
         finished = []
         for t in sorted(tickets, key=lambda t: (t.issued_at, t.id)):
             t = t.copy()
@@ -82,6 +78,21 @@ class Hall:
                 finished.append(t)
         for t in sorted(finished, key=lambda t: (t.finished_at, t.id)):
             self._times.record(t.service, t.finished_at - t.started_at)
+        for ws in self._windows.values():  # stored state from an older config or a torn write
+            current = self._tickets.get(ws.current) if ws.current is not None else None
+            if current is None or current.state not in AT_WINDOW or current.window != ws.number:
+                ws.current = None
+            if ws.tide_service is not None and not config.has_service(ws.tide_service):
+                ws.tide_service, ws.tide_manual, ws.tide_since = None, False, None
+        for t in self._tickets.values():  # a called ticket whose window lost it gets it back
+            ws = self._windows.get(t.window) if t.window is not None else None
+            if t.state in AT_WINDOW and ws is not None and ws.current is None \
+                    and ws.status is not WindowStatus.CLOSED:
+                ws.current = t.id
+        self._tide_by_service: dict[str, list[int]] = {}  # tide windows per service, by number
+        for n, w in sorted(self._windows.items()):
+            if w.tide_service is not None:
+                self._tide_by_service.setdefault(w.tide_service, []).append(n)
 
     @classmethod
     def for_deployment(cls, deployment: Deployment, hall_id: str, **state) -> Hall:

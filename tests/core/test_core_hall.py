@@ -397,3 +397,21 @@ def test_unknown_things_are_refused_bilingually():
         assert info.value.code == code and info.value.zh and info.value.en
         assert str(info.value) == f"{info.value.zh} ({info.value.en})"
     assert hall.drain_events() == []
+
+
+def test_a_hall_rebuilt_from_inconsistent_storage_does_not_trust_dangling_references():
+    hall = make_hall()
+    hall.sign_in(1, "clerk1", now=MONDAY_9)
+    hall.issue("S1", now=MONDAY_9)
+    windows = hall.windows()
+    windows[0].current = "t-20260921-A999"  # a ticket that was never stored
+    windows[3].tide_service = "GONE"  # a service removed from the configuration
+    again = make_hall(tickets=hall.tickets(), windows=windows)
+    assert again.window(1).current is None and again.window(4).tide_service is None
+    called = again.call_next(1, now=MONDAY_9 + MIN).ticket
+    assert called.number == "A001"
+    windows = again.windows()
+    windows[0].current = None  # the window's record lost its current ticket
+    third = make_hall(tickets=again.tickets(), windows=windows)
+    assert third.window(1).current == called.id
+    assert third.no_show(1, now=MONDAY_9 + 2 * MIN).state is TicketState.NO_SHOW
