@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # subcommand → module that registers it. One line per capability.
@@ -48,7 +49,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help() if chosen is None else parser.error(f"unknown command {chosen!r}")
         return 0 if chosen is None else 2
     args = parser.parse_args(args_list)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `hallq … | head`: the reader went away; say nothing more (and silence the flush at exit)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
