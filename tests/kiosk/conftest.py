@@ -4,42 +4,16 @@ kiosk app, offscreen, driven with pytest-qt."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from kiosk_helpers import CLERK_STAFF, MAINT_STAFF, PIN, WAIT_MS
+from kiosk_helpers import CLERK_STAFF, MAINT_STAFF, PIN, WAIT_MS, start_kiosk_server, support
 
 from drivers.announcer import open_announcer
 from drivers.printer import open_printer
 from drivers.terminal import Devices
 from drivers.touch import open_touch
-
-HERE = Path(__file__).parent
-KIOSK_CONFIG = HERE / "hall_kiosk.toml"
-
-
-def _server_support():
-    """tests/server/conftest.py, loaded under its own name: its ``start_server`` / ``stop_server`` are
-    the one way the test suite runs a server process (a conftest cannot be imported by name)."""
-    name = "hallq_server_test_support"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, HERE.parent / "server" / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-support = _server_support()
-
-
-def start_kiosk_server(workdir: Path, port: int | None = None):
-    # a repeated --config wins over the server tests' config (argparse keeps the last value)
-    return support.start_server(workdir, f"sqlite:///{workdir / 'hallq.db'}", "--config", str(KIOSK_CONFIG),
-                                port=port)
 
 
 @pytest.fixture(scope="module")

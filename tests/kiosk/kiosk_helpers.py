@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,8 +11,31 @@ from PySide6.QtCore import Qt
 
 from drivers.terminal import Devices
 
+HERE = Path(__file__).parent
+KIOSK_CONFIG = HERE / "hall_kiosk.toml"
 WAIT_MS = 20_000  # generous: a loaded CI machine must not fail a test on time
 MAINT_STAFF, CLERK_STAFF, PIN = "9001", "9002", "2468"
+
+
+def _server_support():
+    """tests/server/conftest.py, loaded under its own name: its ``start_server`` / ``stop_server`` are
+    the one way the test suite runs a server process (a conftest cannot be imported by name)."""
+    name = "hallq_server_test_support"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, HERE.parent / "server" / "conftest.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+support = _server_support()
+
+
+def start_kiosk_server(workdir: Path, port: int | None = None):
+    # a repeated --config wins over the server tests' config (argparse keeps the last value)
+    return support.start_server(workdir, f"sqlite:///{workdir / 'hallq.db'}", "--config", str(KIOSK_CONFIG),
+                                port=port)
 
 
 def tap(qtbot, widget) -> None:

@@ -3,8 +3,7 @@ the printer runs out of paper and is refilled, the hall is closed, the daily cap
 
 from __future__ import annotations
 
-from conftest import start_kiosk_server, support
-from kiosk_helpers import MAINT_STAFF, PIN, WAIT_MS, take, tap
+from kiosk_helpers import MAINT_STAFF, PIN, WAIT_MS, start_kiosk_server, support, take, tap
 from PySide6.QtCore import Qt
 
 from drivers.printer import decode
