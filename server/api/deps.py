@@ -14,7 +14,7 @@ from server.storage.db import read_transaction
 from .context import AppContext
 
 
-def context(request: Request) -> AppContext:
+async def context(request: Request) -> AppContext:  # async: no thread hop for a lookup
     return request.app.state.ctx
 
 
@@ -47,7 +47,7 @@ def who_is(ctx: AppContext, token: str | None) -> Principal:
 
 
 def principal(request: Request) -> Principal:
-    return who_is(context(request), bearer(request.headers.get("authorization")))
+    return who_is(request.app.state.ctx, bearer(request.headers.get("authorization")))
 
 
 Ctx = Annotated[AppContext, Depends(context)]
