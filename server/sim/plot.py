@@ -12,6 +12,7 @@ from pathlib import Path
 
 from matplotlib import font_manager, rc_context
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .record import SimLog
 from .report import p90
@@ -49,6 +50,9 @@ def plot(log: SimLog, path: str | Path, *, title: str,
         top, bottom = axes[0], axes[1]
         fig.suptitle(title)
 
+        bin_s = BIN_S if not long_run else 3600 * max(1, round(span_h / 100))  # about 100 steps
+        hours = bin_s // 3600
+        bin_label = "每刻钟 P90 (per quarter hour)" if bin_s == BIN_S else f"每 {hours} 小时 P90 (per {hours} h)"
         bins: dict[int, list[float]] = defaultdict(list)
         for lane, (label, color) in LANE_STYLE.items():
             pts = [(v.queued_at, v.wait_s / 60) for v in log.visits  # type: ignore[operator]
@@ -58,11 +62,11 @@ def plot(log: SimLog, path: str | Path, *, title: str,
             top.scatter([x(t) for t, _ in pts], [w for _, w in pts], s=6 if len(pts) < 5000 else 1,
                         alpha=0.55, color=color, label=f"{label} ({len(pts)})", linewidths=0)
             for t, w in pts:
-                bins[int((t - log.start) // BIN_S)].append(w)
+                bins[int((t - log.start) // bin_s)].append(w)
         if bins:
             keys = sorted(bins)
-            top.step([x(log.start + k * BIN_S) for k in keys], [p90(bins[k]) for k in keys],
-                     where="post", color="black", linewidth=1.4, label="每刻钟 P90 (per quarter hour)")
+            top.step([x(log.start + k * bin_s) for k in keys], [p90(bins[k]) for k in keys],
+                     where="post", color="black", linewidth=1.4, label=bin_label)
         top.set_ylabel("等待 wait（分钟 min）")
         top.set_ylim(bottom=0)
         top.grid(alpha=0.3)
@@ -84,7 +88,8 @@ def plot(log: SimLog, path: str | Path, *, title: str,
             total_t.append(x(t))
             total_n.append(running)
         bottom.step(total_t, total_n, where="post", color="black", linewidth=1.2, label="全部 all")
-        for service in sorted(totals, key=totals.__getitem__, reverse=True)[:TOP_SERVICES]:
+        busiest = sorted(totals, key=totals.__getitem__, reverse=True)[:TOP_SERVICES]
+        for service in busiest if len(totals) > 1 else ():
             xs, ys = series[service]
             zh = names.get(service, (service, service))[0]
             bottom.step(xs, ys, where="post", linewidth=1, alpha=0.85, label=f"{service} {zh}")
@@ -93,6 +98,7 @@ def plot(log: SimLog, path: str | Path, *, title: str,
         bottom.set_ylabel("排队人数 waiting")
         axes[-1].set_xlabel("运行小时 hours since start" if long_run else "时刻 time of day（时 h）")
         bottom.set_ylim(bottom=0)
+        bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
         bottom.grid(alpha=0.3)
         bottom.legend(loc="upper right", fontsize=8)
         if total_t and not long_run:
@@ -112,7 +118,7 @@ def _tide_panel(axis, log: SimLog, x) -> None:
         y = rows.index(span.window)
         axis.broken_barh([(x(span.opened_at), x(end) - x(span.opened_at))], (y - 0.35, 0.7),
                          color="#8172B3", alpha=0.75)
-        if x(end) - x(span.opened_at) > 0.25:
+        if x(end) - x(span.opened_at) > 0.2:
             axis.text(x(span.opened_at) + 0.02, y, span.service, va="center", fontsize=7, color="white")
     axis.set_yticks(range(len(rows)), [f"{n}号" for n in rows])
     axis.set_ylim(-0.6, len(rows) - 0.4)

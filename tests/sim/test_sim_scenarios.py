@@ -15,6 +15,7 @@ from server.sim import load_scenario, run_scenario
 SCENARIOS = Path(__file__).resolve().parents[2] / "config" / "scenarios"
 ORDINARY = SCENARIOS / "ordinary-day.toml"
 PEAK = SCENARIOS / "monday-peak.toml"
+SURGE = {"MA01", "RE01", "RE02"}  # monday-peak.toml: 企业开办, 二手房过户, 抵押登记
 
 
 def without_wall_time(report: dict) -> dict:
@@ -54,11 +55,13 @@ def test_tide_windows_lower_the_peak_p90_with_the_same_visitors_and_staff() -> N
     with_tide, without = tide_run.report, plain_run.report
     assert with_tide["visitors"] == without["visitors"]
     assert tide_run.setup.shifts == plain_run.setup.shifts
-    assert with_tide["p90_wait_min"] < 0.85 * without["p90_wait_min"]
+    assert with_tide["p90_wait_min"] < 0.9 * without["p90_wait_min"]
     assert with_tide["max_wait_min"] < without["max_wait_min"]
-    # the surge services get the tide windows
-    opened_for = {span["service"] for span in with_tide["tide"]["spans"] if span["opened_min"] < 11 * 60}
-    assert {"MA01", "RE01", "RE02"} <= opened_for
+    # the morning's tide-window time goes mostly to the surge services
+    morning = [s for s in with_tide["tide"]["spans"] if s["opened_min"] < 11 * 60]
+    minutes = {surge: sum(s["closed_min"] - s["opened_min"] for s in morning if (s["service"] in SURGE) == surge)
+               for surge in (True, False)}
+    assert minutes[True] > 2 * minutes[False]
 
 
 def test_same_seed_same_day_other_seed_other_day() -> None:
