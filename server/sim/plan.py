@@ -89,8 +89,13 @@ def cross_check(scenario: Scenario, hall: HallConfig) -> Iterator[Found]:
                    f"transfer shares from {t.from_} add up to more than 1")
     for i, number in enumerate(scenario.staffing.absent):
         yield from window(f"staffing.absent[{i}]", number)
+    seen: set[int] = set()
     for i, shift in enumerate(scenario.staffing.shifts):
         yield from window(f"staffing.shifts[{i}].window", shift.window)
+        if shift.window in seen:
+            yield (f"staffing.shifts[{i}].window", f"{shift.window} 号窗口的班次重复，请合并到一个 hours 列表",
+                   f"window {shift.window} is listed twice: put all its hours in one list")
+        seen.add(shift.window)
     for i, b in enumerate(scenario.breaks):
         for j, number in enumerate(b.windows or []):
             yield from window(f"breaks[{i}].windows[{j}]", number)

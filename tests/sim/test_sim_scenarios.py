@@ -153,6 +153,9 @@ def problems(path: Path) -> str:
      'share = 0.1\n', "transfers[0].to", "不能转办到同一业务", "cannot transfer to the same service"),
     ('date = 2026-03-11\n[[arrivals]]\nservice = "MA01"\nper_hour = 3\n[staffing]\nabsent = [99]\n',
      "staffing.absent[0]", "没有 99 号窗口", "has no window 99"),
+    ('date = 2026-03-11\n[[arrivals]]\nservice = "MA01"\nper_hour = 3\n[[staffing.shifts]]\nwindow = 1\n'
+     'hours = ["09:00-10:00"]\n[[staffing.shifts]]\nwindow = 1\nhours = ["11:00-12:00"]\n',
+     "staffing.shifts[1].window", "班次重复", "listed twice"),
     ('date = 2026-03-11\nhall = "city"\n[[arrivals]]\nservice = "MA01"\nper_hour = 3\n',
      "hall", "配置中没有大厅", 'no hall "city"'),
     ('date = 2026-03-11\n[[arrivals]]\nservice = "MA01"\nper_hour = 3\n[[staffing.shifts]]\nwindow = 1\n'
