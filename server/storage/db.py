@@ -129,13 +129,28 @@ def _migration_lock(engine: Engine, conn: Connection) -> Iterator[None]:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (a Config built in code: works when installed)."""
-    from alembic import command
+def _alembic_config() -> Any:
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this code."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (a Config built in code: works when installed)."""
+    from alembic import command
+
+    cfg = _alembic_config()
     with engine.connect() as conn, _migration_lock(engine, conn):
         conn.execution_options(**{_WRITE: True})
         with conn.begin():
