@@ -212,9 +212,12 @@ class EventStream:
                     if message is None:
                         continue
                     if message.get("kind") == "error":
-                        refused = message  # the server closes the socket next
+                        refused = message  # the server closes the socket next (4401/4403/4404)
                         continue
                     self._handle(message)
+            except ConnectionClosed:
+                if refused is None:
+                    raise
             finally:
                 with self._lock:
                     self._ws = None

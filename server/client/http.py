@@ -34,7 +34,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from .backoff import Backoff
-from .errors import ApiError, BadResponse, ServerUnreachable
+from .errors import ApiError, BadResponse, ClientError, ServerUnreachable
 from .models import (
     CallResult,
     Device,
@@ -135,6 +135,8 @@ class HallClient:
         key: str | None = None,
         replayable: bool,
     ) -> httpx.Response:
+        if self._closed.is_set():
+            raise ClientError("客户端已关闭", "the client is closed")
         headers = {}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"

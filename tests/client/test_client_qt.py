@@ -1,0 +1,94 @@
+"""QtHallLink with real Qt (offscreen) and a real server: the stream's signals and the results of
+submitted calls arrive on the GUI thread; failures arrive as bilingual errors, never as exceptions
+lost in a worker."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from server.client import ApiError, HallClient, Issued
+from server.client.qt import QtHallLink
+from tests.client.support import HALL, Hall
+
+pytestmark = pytest.mark.timeout(180)
+WAIT_MS = 30_000  # generous limits for a loaded machine; never a pass condition
+
+
+def on_gui_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+@pytest.fixture
+def link(qtbot, hall: Hall) -> Iterator[QtHallLink]:
+    client = hall.client(hall.kiosk)
+    link = QtHallLink(client, HALL)
+    yield link
+    link.stop()
+    client.close()
+    link.deleteLater()
+
+
+def test_stream_signals_arrive_on_the_gui_thread(qtbot, link: QtHallLink, kiosk: HallClient) -> None:
+    threads: list[bool] = []
+    snapshots: list[dict] = []
+    links: list[bool] = []
+    link.snapshot.connect(lambda s: (threads.append(on_gui_thread()), snapshots.append(s)))
+    link.connection_changed.connect(lambda up: (threads.append(on_gui_thread()), links.append(up)))
+    link.event.connect(lambda _e: threads.append(on_gui_thread()))
+
+    with qtbot.waitSignals([link.snapshot, link.connection_changed], timeout=WAIT_MS):
+        link.start()
+    assert snapshots[0]["hall"] == HALL and links == [True]
+
+    issued: list[Issued] = []  # known before the signal's slot runs: delivery waits for this thread
+    with qtbot.waitSignal(link.event, timeout=WAIT_MS,
+                          check_params_cb=lambda e: e["seq"] == issued[0].seq) as got:
+        issued.append(kiosk.issue(HALL, "GEN"))
+    assert got.args[0]["kind"] == "ticket.issued" and got.args[0]["data"]["ticket"]["id"] == issued[0].id
+    assert threads and all(threads) and link.last_seq == issued[0].seq
+
+
+def test_submit_delivers_results_and_errors_on_the_gui_thread(qtbot, link: QtHallLink) -> None:
+    seen: list[tuple[str, bool, object]] = []
+
+    with qtbot.waitCallback(timeout=WAIT_MS) as done:
+        link.submit(link.client.issue, HALL, "GEN",
+                    on_done=lambda r: (seen.append(("done", on_gui_thread(), r)), done(r)))
+    assert isinstance(done.args[0], Issued) and done.args[0].number.startswith("A")
+
+    with qtbot.waitCallback(timeout=WAIT_MS) as failed:
+        link.submit(link.client.issue, HALL, "NOPE",
+                    on_error=lambda e: (seen.append(("error", on_gui_thread(), e)), failed(e)))
+    error = failed.args[0]
+    assert isinstance(error, ApiError) and error.code == "unknown_service" and error.zh and error.en
+
+    with qtbot.waitSignal(link.request_failed, timeout=WAIT_MS) as unhandled:
+        link.submit(link.client.call, HALL, 1)  # a kiosk may not call: 403, and nobody handles it
+    assert isinstance(unhandled.args[0], ApiError) and unhandled.args[0].status == 403
+    assert [(kind, gui) for kind, gui, _ in seen] == [("done", True), ("error", True)]
+
+
+def test_calls_run_in_the_order_they_were_submitted(qtbot, link: QtHallLink) -> None:
+    order: list[str] = []
+    with qtbot.waitCallback(timeout=WAIT_MS) as last:
+        for i in range(5):
+            link.submit(link.client.issue, HALL, "SOC", on_done=lambda r, i=i: order.append(f"{i}:{r.number}"))
+        link.submit(link.client.health, on_done=last)
+    numbers = [entry.split(":")[1] for entry in order]
+    assert [entry.split(":")[0] for entry in order] == ["0", "1", "2", "3", "4"]
+    assert numbers == sorted(numbers)  # issued one after another, in submission order
+
+
+def test_a_refused_stream_is_reported(qtbot, hall: Hall) -> None:
+    client = HallClient(hall.server.base_url, "revoked-or-wrong")
+    link = QtHallLink(client, HALL)
+    try:
+        with qtbot.waitSignal(link.stream_failed, timeout=WAIT_MS) as failed:
+            link.start()
+        assert isinstance(failed.args[0], ApiError) and failed.args[0].status == 401
+    finally:
+        link.stop()
+        client.close()
