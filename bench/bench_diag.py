@@ -25,10 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402 - after the path set-up above
 
-from drivers.diag import FleetClient, Heartbeat, check_device, check_terminal  # noqa: E402
+from drivers.diag import Heartbeat, check_device, check_terminal  # noqa: E402
 from drivers.pad import open_pad  # noqa: E402
 from drivers.pad.simulator import Fault, PadSimulator  # noqa: E402
 from drivers.terminal import loads_terminal, open_devices, shipped_terminal_config  # noqa: E402
+from server.client import HallClient  # noqa: E402
 
 
 def median_of(fn: Callable[[], object], rounds: int) -> float:
@@ -107,11 +108,11 @@ def bench_heartbeat(tmp: Path) -> None:
         token = add_device(engine, kind="counter", name="bench", hall="county", window=3, now=time.time()).token
         engine.dispose()
         with open_devices(loads_terminal((ROOT / "config/terminal-counter.toml").read_text())) as devices, \
-                FleetClient(base, token) as client:
+                HallClient(base, token, retries=0) as client:
             beat = Heartbeat(client, devices, interval_s=30)
             report("heartbeat round to a local server (3 sim devices, SQLite)", median_of(beat.beat, 50),
                    f"sent {beat.sent}, failed {beat.failed}")
-        with FleetClient("http://127.0.0.1:9", token, timeout_s=2) as dead, \
+        with HallClient("http://127.0.0.1:9", token, timeout=2, retries=0) as dead, \
                 open_devices(loads_terminal((ROOT / "config/terminal-kiosk.toml").read_text())) as devices:
             report("heartbeat round, server port closed (logged, not raised)",
                    median_of(Heartbeat(dead, devices, interval_s=30).beat, 10))

@@ -3,7 +3,7 @@
 * :func:`check_device` / :func:`check_terminal`   Health of one device / of a terminal, under limits
 * :func:`overall`, :func:`format_line`            verdict of a list; "FAIL 打印机    打印机缺纸 (paper out)"
 * :class:`Heartbeat`                              every N s, every device's health to the server
-* :class:`FleetClient`                            heartbeat and fleet list over HTTP
+                                                  (through ``server.client.HallClient``)
 * :mod:`drivers.diag.actions`                     test print, test call, key/touch watchers, LED text
 * :mod:`drivers.diag.cli`                         ``hallq diag`` (imported only by the CLI)
 
@@ -11,15 +11,12 @@ UI-free: the kiosk's maintenance screen calls the same functions as the command 
 """
 
 from .checks import CHECK_LIMIT_S, DEVICE_LABELS, call_with_limit, check_device, check_devices, check_terminal, overall
-from .fleet import FleetClient, FleetError
 from .heartbeat import Heartbeat, HeartbeatClient
 from .report import as_document, format_line
 
 __all__ = [
     "CHECK_LIMIT_S",
     "DEVICE_LABELS",
-    "FleetClient",
-    "FleetError",
     "Heartbeat",
     "HeartbeatClient",
     "as_document",

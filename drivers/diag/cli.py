@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import sys
@@ -28,13 +29,23 @@ from typing import Any
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"应为正秒数 / must be a positive number of seconds: {text!r}")
+    return value
+
+
 def _common(p: argparse.ArgumentParser, *, sub: bool) -> None:
     # a subcommand's copy must not overwrite a value given before it ("hallq diag --config F pad")
     default: Any = argparse.SUPPRESS if sub else None
     p.add_argument("--config", metavar="FILE", default=default,
                    help="终端配置 / terminal config (env HALLQ_TERMINAL_CONFIG; default var/terminal.toml, "
                         "else the shipped config/terminal-kiosk.toml)")
-    p.add_argument("--timeout", type=float, metavar="S", default=default,
+    p.add_argument("--timeout", type=_seconds, metavar="S", default=default,
                    help="每个设备检查的时限（秒）/ time limit of each device check (default: per device)")
 
 
@@ -59,7 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     speaker.set_defaults(func=run_speaker)
 
     pad = sub.add_parser("pad", help="显示评价器按键 / show rating-pad key presses")
-    pad.add_argument("--seconds", type=float, default=30.0, help="等待秒数 / how long to listen (default 30)")
+    pad.add_argument("--seconds", type=_seconds, default=30.0, help="等待秒数 / how long to listen (default 30)")
     pad.set_defaults(func=run_pad)
 
     led = sub.add_parser("led", help="窗口屏显示文字 / show text on the window LED")
@@ -68,7 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     led.set_defaults(func=run_led)
 
     touch = sub.add_parser("touch", help="触摸测试 / touch test")
-    touch.add_argument("--seconds", type=float, default=15.0, help="等待秒数 / how long to listen (default 15)")
+    touch.add_argument("--seconds", type=_seconds, default=15.0, help="等待秒数 / how long to listen (default 15)")
     touch.set_defaults(func=run_touch)
 
     for s in (printer, speaker, pad, led, touch):
@@ -101,9 +112,7 @@ def _guarded(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
             _err(f"错误：{exc.zh}（error: {exc.en}）")
             return EXIT_USAGE
 
-    run.__name__ = fn.__name__
-    run.__doc__ = fn.__doc__
-    return run
+    return functools.wraps(fn)(run)
 
 
 def _config(args: argparse.Namespace) -> Any:
@@ -199,8 +208,9 @@ def run_all(args: argparse.Namespace) -> int:
 
 
 def _send(args: argparse.Namespace, cfg: Any, healths: list[Any]) -> bool:
-    from .fleet import FleetClient, FleetError
-    from .report import json_safe
+    from server.client import ClientError, HallClient
+
+    from .report import heartbeat_reports
 
     server = args.server or os.environ.get("HALLQ_SERVER") or cfg.server.url
     token = args.token or os.environ.get("HALLQ_TOKEN")
@@ -215,10 +225,11 @@ def _send(args: argparse.Namespace, cfg: Any, healths: list[Any]) -> bool:
              "（heartbeat not sent: no device token; use --token, HALLQ_TOKEN or [server] token_file）")
         return False
     try:
-        with FleetClient(server, token) as client:
-            client.heartbeat([json_safe(h.as_dict()) for h in healths])
-    except FleetError as exc:
-        _err(f"心跳未发送：{exc.zh}（heartbeat not sent: {exc.en}）")
+        with HallClient(server, token, timeout=5.0, retries=1) as client:
+            client.heartbeat(heartbeat_reports(healths))
+    except (ClientError, ValueError) as exc:  # ValueError: a server URL that is not http(s)://
+        zh, en = getattr(exc, "zh", str(exc)), getattr(exc, "en", str(exc))
+        _err(f"心跳未发送：{zh}（heartbeat not sent: {en}）")
         return False
     _err(f"已发送心跳 / heartbeat sent to {server}")
     return True

@@ -6,7 +6,9 @@ and a device that fails or falls silent shows up (001 第十四条: real-time mo
 A round checks every device concurrently, each within its own time limit
 (:func:`~drivers.diag.checks.check_terminal`), then posts once. A failed post (server down,
 network cut, token refused) is logged and the next round simply tries again; nothing is raised
-into the app and a dead device or server never delays the round by more than the limits.
+into the app and a dead device or server never delays the round by more than the limits (the
+client's own timeout and retries bound the post: give the heartbeat a client with ``retries=0``,
+the next round is its retry).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any, Protocol
 from drivers.health import Health
 
 from .checks import check_terminal
-from .report import json_safe
+from .report import heartbeat_reports
 
 __all__ = ["Heartbeat", "HeartbeatClient"]
 
@@ -27,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 class HeartbeatClient(Protocol):
-    """Where beats go: :class:`~drivers.diag.fleet.FleetClient` does it over HTTP."""
+    """Where beats go: the apps' :class:`server.client.HallClient` (a device token) does it over HTTP."""
 
     def heartbeat(self, reports: list[dict[str, Any]]) -> None: ...
 
@@ -66,7 +68,7 @@ class Heartbeat:
             log.exception("heartbeat: checking devices failed")
             return self._done(False, exc, [])
         try:
-            self.client.heartbeat([json_safe(h.as_dict()) for h in healths])
+            self.client.heartbeat(heartbeat_reports(healths))
         except Exception as exc:
             log.warning("heartbeat not sent, next try in %.0f s: %s", self.interval_s, exc)
             return self._done(False, exc, healths)

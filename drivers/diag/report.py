@@ -15,7 +15,10 @@ from drivers.health import Health, Level
 
 from .checks import DEVICE_LABELS, label, overall
 
-__all__ = ["as_document", "display_width", "format_line", "health_from_dict", "json_safe", "pad"]
+__all__ = ["as_document", "display_width", "format_line", "health_from_dict", "heartbeat_reports", "json_safe", "pad"]
+
+#: what the server's heartbeat accepts (server/api/schemas.py HeartbeatRequest): devices per beat, text lengths
+HEARTBEAT_LIMITS = {"devices": 32, "device": 32, "detail": 500}
 
 _LABEL_WIDTH = max(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in zh)
                    for zh, _ in DEVICE_LABELS.values())
@@ -53,6 +56,17 @@ def as_document(healths: list[Health], **about: Any) -> dict[str, Any]:
         zh, en = label(h.device)
         devices.append({**json_safe(h.as_dict()), "name_zh": zh, "name_en": en})
     return {**about, "devices": devices, "overall": overall(healths).value}
+
+
+def heartbeat_reports(healths: list[Health]) -> list[dict[str, Any]]:
+    """Health as the heartbeat body: plain JSON, trimmed to the server's limits, so that one
+    over-long detail (a backend's error text) never costs the whole beat."""
+    cap = HEARTBEAT_LIMITS
+    return [
+        {**json_safe(h.as_dict()), "device": h.device[: cap["device"]],
+         "detail_zh": h.detail_zh[: cap["detail"]], "detail_en": h.detail_en[: cap["detail"]]}
+        for h in healths[: cap["devices"]]
+    ]
 
 
 def health_from_dict(data: dict[str, Any]) -> Health:

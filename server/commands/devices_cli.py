@@ -70,21 +70,23 @@ def run(args: argparse.Namespace) -> int:
     import json
     import time
 
-    from drivers.diag.fleet import FleetClient, FleetError
+    from server.client import ApiError, ClientError, HallClient
 
-    with FleetClient(args.server, args.token) as client:
-        try:
+    if not (args.token or args.staff_no):
+        print("错误：需要 --token（或 HALLQ_TOKEN）或 --staff-no（error: give --token, HALLQ_TOKEN or --staff-no）",
+              file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        with HallClient(args.server, args.token, timeout=10.0, retries=1) as client:
             if args.staff_no:
-                pin = os.environ.get("HALLQ_PIN") or getpass.getpass(f"PIN ({args.staff_no}): ")
-                client.login(args.staff_no, pin)
-            elif not args.token:
-                print("错误：需要 --token（或 HALLQ_TOKEN）或 --staff-no（error: give --token, HALLQ_TOKEN or "
-                      "--staff-no）", file=sys.stderr)
-                return EXIT_USAGE
-            devices = client.devices(args.hall)
-        except FleetError as exc:
-            print(f"错误：{exc.zh}（error: {exc.en}）", file=sys.stderr)
-            return EXIT_USAGE if exc.status in (400, 401, 403, 404, 422) else EXIT_ATTENTION
+                client.login(args.staff_no, os.environ.get("HALLQ_PIN") or getpass.getpass(f"PIN ({args.staff_no}): "))
+            devices = [d.raw for d in client.devices(args.hall)]
+    except ValueError as exc:  # a server URL that is not http(s)://
+        print(f"错误（error）：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ClientError as exc:
+        print(f"错误：{exc.zh}（error: {exc.en}）", file=sys.stderr)
+        return EXIT_USAGE if isinstance(exc, ApiError) and 400 <= exc.status < 500 else EXIT_ATTENTION
     if args.json:
         print(json.dumps({"devices": devices}, ensure_ascii=False, indent=2))
     elif devices:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import queue
 import threading
+from pathlib import Path
 
 import pytest
 
 from drivers.diag import check_device, check_devices, format_line, overall
 from drivers.diag.actions import watch_pad, watch_touch
+from drivers.diag.report import heartbeat_reports
 from drivers.health import Health, Level
 from drivers.pad import Score, open_pad
 from drivers.pad.simulator import PadSimulator
@@ -62,7 +64,7 @@ def test_touch_untested_is_ok_right_after_opening_but_warns_on_a_running_termina
     assert check_device("touch", panel, fresh=True).level is Level.FAIL
 
 
-def test_silent_printer_fails_but_a_one_way_file_printer_only_warns(tmp_path: object) -> None:
+def test_silent_printer_fails_but_a_one_way_file_printer_only_warns(tmp_path: Path) -> None:
     silent = open_printer("sim://?answer=0")
     spool = open_printer(f"file://{tmp_path}/spool.bin")
     try:
@@ -124,3 +126,11 @@ def test_watch_touch_reports_touches() -> None:
     finally:
         stop.set()
         watcher.join(WAIT)
+
+
+def test_heartbeat_body_fits_the_servers_limits() -> None:
+    long = Health("printer", Level.FAIL, "故障" * 400, "fault " * 200, {"path": Path("/dev/usb/lp0")})
+    [report] = heartbeat_reports([long])
+    assert len(report["detail_zh"]) == 500 and len(report["detail_en"]) == 500
+    assert report["facts"] == {"path": "/dev/usb/lp0"} and report["level"] == "FAIL"
+    assert len(heartbeat_reports([long] * 40)) == 32

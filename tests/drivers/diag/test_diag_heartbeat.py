@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from drivers.diag import FleetClient, FleetError, Heartbeat
+from drivers.diag import Heartbeat
 from drivers.terminal import load_terminal, open_devices
 from server.auth import add_device
 from server.cli import main
+from server.client import ApiError, HallClient, ServerUnreachable
 from server.storage import schema as t
 
 pytestmark = pytest.mark.timeout(120)
@@ -38,8 +39,8 @@ def staff_token(hall_server: Any) -> str:
 
 
 def fleet_entry(srv: Any, token: str, device_id: int) -> dict[str, Any]:
-    with FleetClient(srv.base_url, token) as client:
-        return next(d for d in client.devices("test") if d["id"] == device_id)
+    with HallClient(srv.base_url, token) as client:
+        return next(d.raw for d in client.devices("test") if d.id == device_id)
 
 
 def parts(entry: dict[str, Any]) -> dict[str, str]:
@@ -51,7 +52,7 @@ def test_heartbeat_reaches_the_fleet_and_a_failure_shows(hall_server: Any, staff
     device_id, token = register_device(hall_server)
     assert fleet_entry(hall_server, staff_token, device_id)["silent"]  # never reported yet
     cfg = load_terminal(terminal_file(role="kiosk", window=None, printer="sim://", touch="sim://"))
-    with open_devices(cfg) as devices, FleetClient(hall_server.base_url, token) as client:
+    with open_devices(cfg) as devices, HallClient(hall_server.base_url, token, retries=0) as client:
         with Heartbeat(client, devices, interval_s=0.05) as beat:
             assert beat.wait_rounds(2, timeout=60)
         assert beat.sent >= 2 and beat.failed == 0
@@ -74,7 +75,7 @@ def test_a_device_that_stops_reporting_shows_silent(hall_server: Any, staff_toke
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     device_id, token = register_device(hall_server, "counter", window=1)
     cfg = load_terminal(terminal_file(pad="sim://", led="sim://"))
-    with open_devices(cfg) as devices, FleetClient(hall_server.base_url, token) as client:
+    with open_devices(cfg) as devices, HallClient(hall_server.base_url, token, retries=0) as client:
         assert Heartbeat(client, devices, interval_s=30).beat()
     assert not fleet_entry(hall_server, staff_token, device_id)["silent"]
     # The server calls a device silent after 180 s without a beat (server/api/context.py, not
@@ -96,11 +97,11 @@ def test_failed_posts_are_logged_and_the_next_round_retries(hall_server: Any, st
                                                             caplog: pytest.LogCaptureFixture) -> None:
     device_id, token = register_device(hall_server)
     cfg = load_terminal(terminal_file(role="kiosk", window=None, printer="sim://"))
-    with open_devices(cfg) as devices, FleetClient(hall_server.base_url, "d_not-a-token") as client:
+    with open_devices(cfg) as devices, HallClient(hall_server.base_url, "d_not-a-token", retries=0) as client:
         beat = Heartbeat(client, devices, interval_s=0.05)
         with caplog.at_level(logging.WARNING, logger="drivers.diag.heartbeat"), beat:
             assert beat.wait_rounds(2, timeout=60)
-            assert beat.sent == 0 and isinstance(beat.last_error, FleetError) and beat.last_error.status == 401
+            assert beat.sent == 0 and isinstance(beat.last_error, ApiError) and beat.last_error.status == 401
             client.token = token  # the operator fixes the token file; nothing was restarted
             assert beat.wait_rounds(beat.failed + 2, timeout=60)
         assert beat.sent >= 1
@@ -110,11 +111,12 @@ def test_failed_posts_are_logged_and_the_next_round_retries(hall_server: Any, st
 
 def test_unreachable_server_never_raises_into_the_app(terminal_file: Callable[..., Path]) -> None:
     cfg = load_terminal(terminal_file(role="kiosk", window=None, printer="sim://"))
-    with open_devices(cfg) as devices, FleetClient("http://127.0.0.1:9", "d_x", timeout_s=2) as client:
+    with open_devices(cfg) as devices, HallClient("http://127.0.0.1:9", "d_x", timeout=2, retries=0) as client:
         with Heartbeat(client, devices, interval_s=0.05) as beat:
             assert beat.wait_rounds(3, timeout=60)
         assert beat.sent == 0 and beat.failed >= 3
-        assert "无法连接服务器" in beat.last_error.zh and [h.level.value for h in beat.last_health] == ["OK"]
+        assert isinstance(beat.last_error, ServerUnreachable) and "无法连接服务器" in beat.last_error.zh
+        assert [h.level.value for h in beat.last_health] == ["OK"]  # the devices were checked all the same
 
 
 def test_diag_send_posts_once_and_devices_lists_it(hall_server: Any, staff_token: str,
