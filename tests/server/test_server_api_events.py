@@ -5,6 +5,7 @@ no personal data to public screens, and events caused in one server process reac
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from websockets.exceptions import ConnectionClosed
@@ -129,3 +130,32 @@ def test_postgres_listen_notify_carries_events_between_processes(pg_url, spawn_s
         got = [recv(conn) for _ in range(2)]
     assert [m["seq"] for m in got] == [start + 1, start + 2]
     assert [m["data"]["ticket"]["id"] for m in got] == [t["id"] for t in issued]
+
+
+def test_the_background_tide_controller_opens_a_tide_window(tmp_path, spawn_server) -> None:
+    """000 第十八条: with the queue over its threshold, the server's own tick opens a tide window and
+    every screen hears of it (ticks every 0.2 s here instead of 30 s)."""
+    text = (Path(__file__).parent / "hall_test.toml").read_text()
+    tide_on = text.replace("[halls.tide]\n  enabled = false", "[halls.tide]\n  enabled = true\n  open_waiting = 2\n"
+                           "  open_sustain_min = 0\n  close_waiting = 0\n  close_sustain_min = 60", 1)
+    assert tide_on != text
+    config = tmp_path / "tide.toml"
+    config.write_text(tide_on)
+    srv = spawn_server(f"sqlite:///{tmp_path / 'tide.db'}", "--config", str(config), "--tick-interval", "0.2")
+    srv.add_clerk("t1", windows=(3,))
+    display, kiosk = srv.add_device("display"), srv.add_device("kiosk")
+    with srv.client(srv.login("t1")) as clerk:
+        assert clerk.post(f"{H}/windows/3/sign-in").status_code == 200
+    with ws(srv, display, since=seq_now(srv, display)) as conn:
+        for _ in range(3):
+            issue(srv, kiosk)
+        kinds = []
+        while "tide.opened" not in kinds:  # each recv waits for the next event, up to TIMEOUT
+            msg = recv(conn)
+            kinds.append(msg["kind"])
+    assert msg["data"]["window"]["number"] == 3 and msg["data"]["service"] == "GEN"
+    with srv.client(display) as c:
+        assert c.get(f"{H}/snapshot").json()["tides"][0]["window"] == 3
+    with srv.engine.connect() as db:  # and the automatic decision is in the audit trail, by the system
+        rows = db.execute(text("SELECT actor, window FROM audit_log WHERE action = 'tide.opened'")).all()
+    assert [tuple(r) for r in rows] == [("system", 3)]
