@@ -135,10 +135,10 @@ def test_postgres_listen_notify_carries_events_between_processes(pg_url, spawn_s
 def test_the_background_tide_controller_opens_a_tide_window(tmp_path, spawn_server) -> None:
     """000 第十八条: with the queue over its threshold, the server's own tick opens a tide window and
     every screen hears of it (ticks every 0.2 s here instead of 30 s)."""
-    text = (Path(__file__).parent / "hall_test.toml").read_text()
-    tide_on = text.replace("[halls.tide]\n  enabled = false", "[halls.tide]\n  enabled = true\n  open_waiting = 2\n"
+    source = (Path(__file__).parent / "hall_test.toml").read_text()
+    tide_on = source.replace("[halls.tide]\n  enabled = false", "[halls.tide]\n  enabled = true\n  open_waiting = 2\n"
                            "  open_sustain_min = 0\n  close_waiting = 0\n  close_sustain_min = 60", 1)
-    assert tide_on != text
+    assert tide_on != source
     config = tmp_path / "tide.toml"
     config.write_text(tide_on)
     srv = spawn_server(f"sqlite:///{tmp_path / 'tide.db'}", "--config", str(config), "--tick-interval", "0.2")
