@@ -44,7 +44,12 @@ class Kiosk:
     def create(cls, server: str, token: str | None, devices: Devices | None = None, *, hall: str | None = None,
                lang: Lang = "zh", timings: Timings | None = None, tz: str = "Asia/Shanghai",
                heartbeat_s: float | None = None) -> Kiosk:
-        """Build (not start) a kiosk; a ``QApplication`` must exist."""
+        """Build (not start) a kiosk; a ``QApplication`` must exist (``appkit.make_application``)."""
+        from PySide6.QtWidgets import QApplication
+
+        from server.client.appkit import apply_cjk_font
+
+        apply_cjk_font(QApplication.instance())  # also when the app was made elsewhere (tests, embedding)
         timings = timings or Timings()
         devices = devices or Devices()
         client = HallClient(server, token, timeout=HTTP_TIMEOUT_S, retries=HTTP_RETRIES)

@@ -49,6 +49,15 @@ def _health(device: str, level: Level, zh: str, en: str, **facts: object) -> Hea
     return Health(device, level, zh, en, dict(facts))
 
 
+def _print(printer: Any, ticket: Any) -> DeviceError | None:
+    """Print on a worker; a device fault is an expected answer here, returned rather than raised."""
+    try:
+        printer.print_ticket(ticket)
+    except DeviceError as exc:
+        return exc
+    return None
+
+
 class KioskController(QObject):
     catalog_ready = Signal(object)        # Catalog
     server_state = Signal(bool)           # True: tickets can be issued
@@ -192,8 +201,9 @@ class KioskController(QObject):
             f"打印超过 {limit:g} 秒未完成", f"printing took over {limit:g} s")))
         self._printing[view.id] = watchdog
         watchdog.start(self.print_limit_ms)
-        self.submit(printer.print_ticket, view.to_print(lang, tz=self.tz),
-                    on_done=lambda _: self._print_done(view.id), on_error=lambda e: self._print_error(view.id, e))
+        self.submit(_print, printer, view.to_print(lang, tz=self.tz), on_done=lambda error: (
+            self._print_done(view.id) if error is None else self._print_error(view.id, error)),
+            on_error=lambda e: self._print_error(view.id, e))
 
     def _print_done(self, ticket_id: str) -> None:
         watchdog = self._printing.pop(ticket_id, None)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from server.client import theme
 from server.client.theme import Scale
 
-NUMBER_PT = {False: 96, True: 120}  # the ticket number, normal / elder
+NUMBER_PT = {False: 96, True: 100}  # the ticket number, normal / elder (already huge: the rest must fit)
 # A disabled control must stay readable (INK on it > 10:1, PRIMARY > 6:1) but look unavailable.
 DISABLED_BG = "#c9d1db"
 
@@ -60,10 +60,10 @@ QPushButton {{
 }}
 QPushButton[kind="action"] {{ background-color: {t.PRIMARY}; color: {t.ON_PRIMARY}; border: none; }}
 QPushButton[kind="quiet"] {{ background-color: {t.SURFACE}; color: {t.PRIMARY}; border: 2px solid {t.PRIMARY}; }}
-QPushButton[kind="quiet"]:checked {{ background-color: {t.PRIMARY}; color: {t.ON_PRIMARY}; }}
-QPushButton[kind="key"] {{ background-color: {t.SURFACE}; color: {t.INK}; border: 2px solid {t.MUTED}; }}
+QPushButton[kind="quiet"]:checked {{ background-color: {t.BOARD_ACCENT}; color: {t.INK}; border-color: {t.INK}; }}
+QPushButton[kind="key"] {{ background-color: {t.SURFACE}; color: {t.INK}; border: 2px solid {t.MUTED}; padding: 4px; }}
 QPushButton[kind="cell"] {{
-    background-color: {t.SURFACE}; color: {t.INK}; border: 2px solid {t.MUTED}; border-radius: 0;
+    background-color: {t.SURFACE}; color: {t.INK}; border: 2px solid {t.MUTED}; border-radius: 0; padding: 4px;
 }}
 QPushButton[kind="cell"][done="true"] {{ background-color: {t.PRIORITY}; color: {t.ON_PRIORITY}; }}
 QPushButton:disabled {{ background-color: {DISABLED_BG}; color: {t.INK}; border: none; }}

@@ -180,6 +180,7 @@ class TileGrid(QWidget):
     def rebuild(self) -> None:
         for tile in self.tiles:
             self._grid.removeWidget(tile)
+            tile.hide()  # at once: deleteLater waits for the event loop, a stale tile would still paint
             tile.deleteLater()
         self.tiles = []
         for row in range(self._model.rowCount()):
@@ -292,13 +293,9 @@ class QrView(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:
+        # no heightForWidth: a wide column would ask for a QR as tall as it is wide and push the
+        # window past the screen; the code is painted square in whatever space the layout gives
         return QSize(300, 300)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return width
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self._matrix:

@@ -96,6 +96,7 @@ class HomeScreen(Screen):
         self.elder_button.blockSignals(True)
         self.elder_button.setChecked(on)
         self.elder_button.blockSignals(False)
+        self._texts()
 
     def set_issuing(self, enabled: bool) -> None:
         """Server unreachable: the buttons stay visible but cannot be pressed (no ticket)."""
@@ -111,7 +112,8 @@ class HomeScreen(Screen):
         lang = self.lang
         self.title.setText(self.hall_name[1] if lang == "en" else self.hall_name[0])
         self.language.setText(texts.OTHER_LANGUAGE.text(lang))
-        self.elder_button.setText(texts.ELDER.text(lang))
+        on = self.elder_button.isChecked()
+        self.elder_button.setText(("✓ " if on else "") + texts.ELDER.text(lang))
         self.prompt.setText((texts.PRIORITY_PROMPT if self.priority else texts.HOME_PROMPT).text(lang))
         self.leave.setText(texts.PRIORITY_LEAVE.text(lang))
         self.priority_tile.set_texts(texts.PRIORITY.text(lang))

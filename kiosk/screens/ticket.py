@@ -56,7 +56,8 @@ class TicketScreen(Screen):
         self.done_button.clicked.connect(self.done)
 
         info = QVBoxLayout()
-        info.setSpacing(10)
+        info.setSpacing(6)
+        info.addStretch(1)
         for w in (self.caption, self.number, self.lane, self.service, self.ahead, self.wait):
             info.addWidget(w)
         info.addStretch(1)

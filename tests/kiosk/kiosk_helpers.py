@@ -8,8 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics, QFontMetricsF, QGuiApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
 from drivers.terminal import Devices
+from kiosk.widgets import Tile
+from server.client import theme
 
 HERE = Path(__file__).parent
 KIOSK_CONFIG = HERE / "hall_kiosk.toml"
@@ -62,3 +66,164 @@ def voice_texts(devices: Devices) -> list[str]:
 def wait_until(qtbot, predicate: Callable[[], bool], timeout_ms: int = WAIT_MS) -> None:
     """Process events until ``predicate()`` holds (qtbot.waitUntil polls the event loop, no sleeps)."""
     qtbot.waitUntil(predicate, timeout=timeout_ms)
+
+
+# -- what a visitor sees: walked over the real widgets ----------------------------------------------
+def shown_text_widgets(root) -> list:
+    """Every visible widget under ``root`` that shows text (labels, buttons, fields), laid out."""
+    QApplication.processEvents()  # pending layout requests first: measure what will be painted
+    out = []
+    for w in root.findChildren(QWidget):
+        if not w.isVisible():
+            continue
+        if isinstance(w, QLineEdit) or (isinstance(w, QLabel | QAbstractButton) and w.text().strip()):
+            out.append(w)
+    return out
+
+
+def touch_targets(root) -> list:
+    return [w for w in root.findChildren(QWidget) if w.isVisible() and isinstance(w, QAbstractButton | Tile)]
+
+
+def colours(widget) -> tuple[str, str]:
+    """(text colour, background colour) as painted: the widget's palette, and for a transparent
+    widget the nearest ancestor that paints its own background."""
+    fg = widget.palette().color(widget.foregroundRole())
+    w = widget
+    while w is not None:
+        bg = w.palette().color(w.backgroundRole())
+        paints = (w is widget and isinstance(w, QAbstractButton | QLineEdit)) or w.autoFillBackground() or \
+            w.testAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        if bg.alpha() == 255 and paints:
+            return fg.name(), bg.name()
+        w = w.parentWidget()
+    raise AssertionError(f"no painted background behind {widget!r}")
+
+
+def dpi_px(points: float) -> float:
+    return points * QGuiApplication.primaryScreen().logicalDotsPerInch() / 72
+
+
+def elder_problems(root) -> list[str]:
+    """The elder-mode numbers of issue 5 (``server.client.theme``), checked on what is on screen."""
+    problems = []
+    for w in shown_text_widgets(root):
+        name = f"{type(w).__name__}({w.text()[:24]!r})"
+        pt = w.font().pointSizeF()
+        role = w.property("role")
+        need = theme.ELDER_MIN_MAIN_PT if role in ("main", "title", "number") else theme.ELDER_MIN_BODY_PT
+        if role is None:
+            problems.append(f"{name}: no font role")
+        if pt < need:
+            problems.append(f"{name}: {pt} pt < {need} pt ({role})")
+        spacing = QFontMetricsF(w.font()).lineSpacing() / dpi_px(pt)
+        if spacing < theme.ELDER_MIN_LINE_SPACING:
+            problems.append(f"{name}: line spacing {spacing:.2f} < {theme.ELDER_MIN_LINE_SPACING}")
+        fg, bg = colours(w)
+        ratio = theme.contrast(fg, bg)
+        if ratio < theme.MIN_CONTRAST:
+            problems.append(f"{name}: contrast {fg} on {bg} = {ratio:.2f} < {theme.MIN_CONTRAST}")
+    for w in touch_targets(root):
+        if w.width() < theme.ELDER_MIN_TARGET_PX or w.height() < theme.ELDER_MIN_TARGET_PX:
+            problems.append(f"{type(w).__name__}({getattr(w, 'text', lambda: '')()!r}): "
+                            f"{w.width()}×{w.height()} px < {theme.ELDER_MIN_TARGET_PX}")
+    return problems
+
+
+def rendering_problems(root) -> list[str]:
+    """Text that would not be read as written: clipped by its widget, or a character the font lacks
+    (Chinese rendered as boxes)."""
+    problems = []
+    for w in shown_text_widgets(root):
+        text = w.placeholderText() if isinstance(w, QLineEdit) and not w.text() else w.text()
+        name = f"{type(w).__name__}({text[:24]!r}) on {w.window().objectName()}"
+        metrics = QFontMetrics(w.font())
+        missing = sorted({c for c in text if not c.isspace() and not metrics.inFontUcs4(ord(c))})
+        if missing:
+            problems.append(f"{name}: no glyph for {missing} in {w.font().family()}")
+        if isinstance(w, QLabel):
+            if w.wordWrap():
+                need = w.heightForWidth(w.width())
+                if need > w.height() + 1:
+                    problems.append(f"{name}: needs {need} px height, has {w.height()}")
+            elif w.sizeHint().width() > w.width() + 1:
+                problems.append(f"{name}: needs {w.sizeHint().width()} px width, has {w.width()}")
+        elif w.sizeHint().width() > w.width() + 1 and not isinstance(w, QLineEdit):
+            problems.append(f"{name}: needs {w.sizeHint().width()} px width, has {w.width()}")
+    return problems
+
+
+# -- a walk through every screen -------------------------------------------------------------------
+def tour(qtbot, kiosk, devices: Devices):
+    """Bring up every screen of a kiosk in turn, by tapping like a visitor (and maintenance staff),
+    against its real server; yields each screen's name while it is shown. The language and elder
+    mode are whatever the kiosk is set to."""
+    w = kiosk.window
+    c = kiosk.controller
+    w.go_home()
+    yield "home"
+    tap(qtbot, w.home.priority_tile)
+    yield "priority"
+    tap(qtbot, w.home.leave)
+    tap(qtbot, w.home.grid.tile_for("market"))
+    yield "services"
+    tap(qtbot, w.services.back_button)
+    tap(qtbot, w.home.grid.tile_for("general"))
+    w.services.keys.type_text("BDC")
+    yield "search"
+    take(qtbot, kiosk, w.services.grid.tile_for("RE01"))
+    yield "ticket"
+    tap(qtbot, w.ticket.done_button)
+    devices.printer.set_paper("out")
+    with qtbot.waitSignal(c.print_failed, timeout=WAIT_MS):
+        tap(qtbot, w.home.grid.tile_for("police"))
+    yield "ticket-photo"
+    tap(qtbot, w.ticket.done_button)
+    yield "home-printer-fault"
+    devices.printer.set_paper("ok")
+    with qtbot.waitSignal(c.printer_state, timeout=WAIT_MS, check_params_cb=lambda h: h.level.value == "OK"):
+        c.beat_timer.start(1)
+    for _ in range(2):  # the tax service's cap is one a day: at the latest the second tap is refused
+        with qtbot.waitSignal(w.screen_changed, timeout=WAIT_MS):
+            tap(qtbot, w.home.grid.tile_for("tax"))
+        if w.current is w.notice:
+            break
+        tap(qtbot, w.ticket.done_button)
+    assert w.current is w.notice
+    yield "notice-cap"
+    tap(qtbot, w.notice.ok_button)
+    tap(qtbot, w.home.booking_tile)
+    w.booking.keys.type_text("1381234")
+    yield "booking"
+    w.booking.keys.type_text("5678")
+    tap(qtbot, w.booking.check_in)
+    yield "booking-unavailable"
+    tap(qtbot, w.notice.action_button)
+    w.on_server_state(False)  # what the controller signals when the server is unreachable
+    yield "server-down"
+    w.on_server_state(True)
+    from kiosk.gesture import CornerTaps
+
+    w.taps = CornerTaps(5, 3.0, clock=lambda: 0.0)
+    for _ in range(5):
+        tap(qtbot, w.corner)
+    m = w.maintenance
+    tap(qtbot, m.staff_field)
+    m.keys.type_text(MAINT_STAFF)
+    tap(qtbot, m.pin_field)
+    m.keys.type_text(PIN)
+    yield "maintenance-login"
+    with qtbot.waitSignal(c.login_ok, timeout=WAIT_MS):
+        tap(qtbot, m.login_button)
+    for name in ("test_print", "paper", "server"):
+        with qtbot.waitSignal(c.check_done, timeout=WAIT_MS):
+            tap(qtbot, m.check_buttons[name])
+    yield "maintenance"
+    tap(qtbot, m.check_buttons["touch"])
+    for cell in m.cells[:5]:
+        tap(qtbot, cell)
+    yield "maintenance-touch"
+    for cell in m.cells[5:]:
+        tap(qtbot, cell)
+    tap(qtbot, m.leave_button)
+    assert w.current is w.home
