@@ -33,7 +33,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hallq", description="hallq 政务服务大厅排队叫号系统 / hall queue system")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module in COMMANDS.items():
-        if only is not None and name != only:
+        if only is not None and name != only:  # only="" → list every command, import none
             sub.add_parser(name, help=f"see: hallq {name} --help")
             continue
         importlib.import_module(module).register(sub)
@@ -43,7 +43,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
     chosen = next((a for a in args_list if not a.startswith("-")), None)
-    parser = build_parser(chosen if chosen in COMMANDS else None)
+    # only the chosen command's module is imported; `hallq --help` imports none
+    parser = build_parser(chosen if chosen in COMMANDS else "")
     if chosen not in COMMANDS:
         # only `hallq`, `hallq --help` or a typo: list the commands without importing them all
         parser.print_help() if chosen is None else parser.error(f"unknown command {chosen!r}")
