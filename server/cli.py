@@ -29,12 +29,31 @@ COMMANDS: dict[str, str] = {
 }
 
 
+# one-line help for `hallq --help`, which lists commands without importing them
+SUMMARY: dict[str, str] = {
+    "simulate": "模拟一天的大厅运行 / simulate a hall day",
+    "run": "启动服务器和模拟大厅 / server + simulated hall (make run)",
+    "diag": "设备诊断 / device diagnostics",
+    "kiosk": "取号机 / ticket kiosk app",
+    "counter": "窗口叫号终端 / counter terminal app",
+    "display": "大厅叫号屏 / lobby call display app",
+    "init": "初始化数据库和配置 / create database and config",
+    "server": "启动服务器 / run the hall server",
+    "clerk": "管理工作人员 / manage clerks",
+    "device": "登记设备 / register devices",
+    "devices": "设备状态一览 / device fleet",
+    "status": "大厅实时概况 / live hall summary",
+    "audit": "审计日志校验 / audit trail",
+    "config": "配置检查 / check a hall config",
+}
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hallq", description="hallq 政务服务大厅排队叫号系统 / hall queue system")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module in COMMANDS.items():
         if only is not None and name != only:  # only="" → list every command, import none
-            sub.add_parser(name, help=f"see: hallq {name} --help")
+            sub.add_parser(name, help=SUMMARY.get(name, f"hallq {name} --help"))
             continue
         importlib.import_module(module).register(sub)
     return parser
