@@ -106,7 +106,9 @@ class EventStream:
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
-        """End the thread: close the socket, interrupt any backoff wait, join (bounded by ``timeout``)."""
+        """End the thread: close the socket, interrupt any backoff wait, join (bounded by ``timeout``).
+
+        A connection attempt or snapshot request in flight finishes first (at most ``open_timeout``)."""
         self._stop.set()
         with self._lock:
             ws = self._ws
@@ -168,6 +170,8 @@ class EventStream:
                     log.info("hall %s events: %s: %s; reconnecting",
                              self.hall, type(exc).__name__, exc)
                 except Exception as exc:  # a bug must not kill the thread silently
+                    if self._stop.is_set():
+                        return
                     log.exception("hall %s events: unexpected failure", self.hall)
                     self._fail(ClientError(f"事件流出错：{exc!r}", f"event stream failed: {exc!r}"))
                     return

@@ -41,6 +41,7 @@ from .models import (
     HallsListing,
     Issued,
     Login,
+    Rating,
     Snapshot,
     Ticket,
     TicketChange,
@@ -276,6 +277,27 @@ class HallClient:
                 f"{API}/halls/{_seg(hall)}/tickets/{_seg(ticket_id)}/requeue", None, idempotency_key
             )
         )
+
+    def rate(
+        self,
+        hall: str,
+        ticket_id: str,
+        score: int | None,
+        channel: str = "pad",
+        *,
+        idempotency_key: str | None = None,
+    ) -> Rating:
+        """The visitor's rating of a finished visit, from the pad or counter terminal of the window
+        that served it: ``score`` 1–5, or None when nobody pressed a key (未评价, never a default
+        grade: 004 第三十三条). One per visit: ApiError ``already_rated``."""
+        body = self._mutate(
+            f"{API}/halls/{_seg(hall)}/tickets/{_seg(ticket_id)}/rating",
+            {"score": score, "channel": channel},
+            idempotency_key,
+        )
+        if not isinstance(body, dict) or "rating" not in body:
+            raise BadResponse("POST …/rating", "no rating in the answer")
+        return Rating.of(body["rating"])
 
     def track(self, token_or_url: str) -> Track:
         """The public tracking view; accepts the token or the ``track_url`` printed as a QR code."""

@@ -33,6 +33,7 @@ __all__ = [
     "Model",
     "Outcome",
     "ProfileTier",
+    "Rating",
     "Reason",
     "ServiceInfo",
     "ServiceWaiting",
@@ -144,6 +145,21 @@ class TicketChange(Model):
 
     ticket: Ticket
     seq: int
+
+
+class Rating(Model):
+    """好差评 of one finished visit (001 第四十一条): ``score`` 1–5, or None = 未评价 (nobody pressed)."""
+
+    ticket_id: str
+    hall: str
+    service: str
+    window: int | None = None
+    clerk: str | None = None
+    score: int | None = None
+    channel: str = "pad"
+    at: float
+    label_zh: str
+    label_en: str
 
 
 class Track(Model):

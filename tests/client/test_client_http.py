@@ -183,3 +183,20 @@ def test_daily_cap_is_a_clear_refusal(kiosk: HallClient) -> None:
 def test_bad_base_url_is_refused_up_front() -> None:
     with pytest.raises(ValueError, match="http://"):
         HallClient("hall.local:8080")
+
+
+def test_a_rating_from_the_counter_terminal_once_per_visit(hall: Hall, kiosk: HallClient, clerk: HallClient) -> None:
+    clear_window(clerk, 1)
+    issued = kiosk.issue(HALL, "GEN")
+    clerk.call(HALL, 1)
+    clerk.start(HALL, 1)
+    clerk.finish(HALL, 1, Outcome.COMPLETED)
+    with pytest.raises(ApiError) as not_yours:  # the clerk cannot rate for the visitor
+        clerk.rate(HALL, issued.id, 5)
+    assert not_yours.value.status == 403
+    with hall.client(hall.counter) as terminal:  # the terminal of window 1, on the visitor's behalf
+        rating = terminal.rate(HALL, issued.id, None)
+        assert rating.score is None and rating.label_zh == "未评价" and rating.window == 1
+        with pytest.raises(ApiError) as twice:
+            terminal.rate(HALL, issued.id, 4)
+        assert twice.value.code == "already_rated"
