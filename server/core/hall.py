@@ -414,6 +414,14 @@ class Hall:
         service, _, key = self._queues.entry(t.id)
         return self._queues.rank(service, (key, t.id))
 
+    def estimate_for(self, ticket_id: str) -> tuple[int, int]:
+        """(people ahead, seconds) for a ticket already waiting; (0, 0) once it is no longer waiting."""
+        t = self._ticket(ticket_id)
+        if t.id not in self._queues:
+            return 0, 0
+        ahead = self.ahead_of(t.id)
+        return ahead, self._estimate(t.service, ahead)
+
     def estimate_wait(self, service: str, lane: Lane = Lane.NORMAL, *, now: float) -> tuple[int, int]:
         """(people ahead, seconds) for a ticket issued now."""
         svc = self._service(service)

@@ -334,6 +334,12 @@ def test_estimated_wait_uses_position_windows_and_recent_service_times():
     issued = hall.issue("S2", Lane.NORMAL, now=MONDAY_9 + 6 * MIN)
     # both windows idle now: they take two of the three at once; one more 5-minute visit / 2
     assert issued.ahead == 2 and issued.estimated_wait_s == round(5 * MIN / 2)
+    # a ticket already in the queue gets the same estimate at its own place (the tracking page uses it)
+    assert hall.estimate_for(issued.ticket.id) == (issued.ahead, issued.estimated_wait_s)
+    first = hall.waiting("S2")[0]
+    assert hall.estimate_for(first.id)[0] == 0
+    called = hall.call_next(1, now=MONDAY_9 + 7 * MIN)
+    assert called is not None and hall.estimate_for(called.ticket.id) == (0, 0)
 
 
 def test_a_window_shared_with_a_busier_service_counts_for_less():

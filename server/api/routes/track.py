@@ -37,8 +37,7 @@ def track(token: TrackToken, ctx: Ctx) -> dict:
     ahead = wait_s = 0
     if row.state == "waiting":  # only a waiting ticket has a place in the queue (the Hall knows it)
         with ctx.service.view(row.hall) as (hall, _seq, _now):
-            ahead = hall.ahead_of(row.id)
-            wait_s = _estimate(hall, row.service, ahead)
+            ahead, wait_s = hall.estimate_for(row.id)
     svc = cfg.service(row.service) if cfg.has_service(row.service) else None
     window = row.window if row.state in _CALLED else None
     wcfg = cfg.window(window) if window is not None and cfg.has_window(window) else None
@@ -55,9 +54,3 @@ def track(token: TrackToken, ctx: Ctx) -> dict:
         "window_name_en": wcfg.name_en if wcfg else None,
     }
 
-
-def _estimate(hall, service: str, ahead: int) -> int:
-    # The contract's Hall.estimate_wait answers for a ticket issued *now*; a ticket already in the queue
-    # needs the same formula (server/core/wait.py) at its own rank. Hall._estimate is that one place;
-    # a public Hall.estimate_for(ticket) would be better (asked of the core in the server report).
-    return hall._estimate(service, ahead)
