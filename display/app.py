@@ -1,0 +1,90 @@
+"""Putting the lobby display together: client, link, voice, board, window, heartbeat — and taking it apart.
+
+:class:`Display` is what ``hallq display`` runs and what the tests and the benchmark build, so all three
+exercise the same assembly.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from drivers.diag.heartbeat import Heartbeat
+from drivers.terminal import Devices
+from server.client.http import HallClient
+from server.client.i18n import Lang
+from server.client.qt import QtHallLink
+
+from .board import Board
+from .filter import WindowFilter
+from .timings import Timings
+from .voice import CallVoice
+from .window import BoardWindow
+
+log = logging.getLogger("hallq.display")
+
+# Snapshots are background reads (nobody waits at the screen): a longer timeout, one retry.
+HTTP_TIMEOUT_S = 5.0
+HTTP_RETRIES = 1
+# Two workers: a snapshot refresh stuck on a dead server must not hold back the one after a reconnect.
+WORKERS = 2
+
+
+@dataclass
+class Display:
+    client: HallClient
+    devices: Devices
+    link: QtHallLink
+    voice: CallVoice
+    board: Board
+    window: BoardWindow
+    heartbeat: Heartbeat | None = None
+
+    @classmethod
+    def create(
+        cls,
+        server: str,
+        token: str | None,
+        devices: Devices | None = None,
+        *,
+        hall: str | None = None,
+        window_filter: WindowFilter | None = None,
+        notices: list[str] | None = None,
+        timings: Timings | None = None,
+        lang: Lang = "zh",
+        tz: str = "Asia/Shanghai",
+        heartbeat_s: float | None = None,
+        stream_options: dict[str, Any] | None = None,
+    ) -> Display:
+        """Build (not start) a display; a ``QApplication`` must exist. ``devices.announcer`` speaks the
+        calls (none: a silent screen); ``heartbeat_s`` posts device health that often (None: never)."""
+        devices = devices or Devices()
+        timings = timings or Timings()
+        zone = ZoneInfo(tz)
+        client = HallClient(server, token, timeout=HTTP_TIMEOUT_S, retries=HTTP_RETRIES)
+        link = QtHallLink(client, hall or "", max_workers=WORKERS, stream_options=stream_options)
+        voice = CallVoice(devices.announcer)
+        board = Board(link, voice, window_filter=window_filter, notices=notices, timings=timings, lang=lang, tz=zone)
+        window = BoardWindow(board, timings=timings, lang=lang, tz=zone)
+        heartbeat = Heartbeat(client, devices, heartbeat_s) if heartbeat_s else None
+        return cls(client, devices, link, voice, board, window, heartbeat)
+
+    def start(self) -> None:
+        self.board.start()
+        if self.heartbeat is not None:
+            self.heartbeat.start()
+
+    def close(self) -> None:
+        """Stop timers and the stream, wait for running requests (bounded), close client and devices."""
+        self.window.stop()
+        self.board.close()
+        self.board.blockSignals(True)  # answers still queued for the GUI thread change nothing now
+        self.link.stop(timeout=15)
+        if self.heartbeat is not None:
+            self.heartbeat.stop(timeout=15)
+        self.client.close()
+        self.devices.close()
+        self.window.close()
+        self.window.deleteLater()
