@@ -70,7 +70,7 @@ QPushButton:disabled {{ background-color: {DISABLED_BG}; color: {t.INK}; border:
 
 QLineEdit {{
     background-color: {t.PAPER}; color: {t.INK}; border: 3px solid {t.PRIMARY}; border-radius: 10px;
-    padding: {pad}px; font-size: {s.main_pt}pt; min-height: {s.target_px}px;
+    padding: {pad}px; font-size: {s.main_pt}pt; min-height: {s.target_px}px; placeholder-text-color: {t.MUTED};
 }}
 
 QFrame[kind="banner-danger"] {{ background-color: {t.DANGER}; }}

@@ -201,7 +201,8 @@ class MaintenanceScreen(Screen):
 
     def _touch_texts(self) -> None:
         left = sum(1 for c in self.cells if not c.property("done"))
-        self.touch_prompt.setText(f"{texts.TOUCH_PROMPT.text(self.lang)}（{texts.TOUCH_LEFT.format(n=left).text(self.lang)}）")
+        self.touch_prompt.setText(texts.TOUCH_PROGRESS.format(left=texts.TOUCH_LEFT.format(n=left).text(self.lang))
+                                  .text(self.lang))
 
     # -- language ----------------------------------------------------------------------------------
     def retranslate(self, lang: Lang) -> None:

@@ -127,6 +127,7 @@ class ServicesScreen(Screen):
     def apply_mode(self, elder: bool, portrait: bool) -> None:
         super().apply_mode(elder, portrait)
         self.split.setDirection(QBoxLayout.Direction.BottomToTop if portrait else QBoxLayout.Direction.LeftToRight)
+        self.split.setStretchFactor(self.search_panel, 0 if portrait else 2)  # portrait: the list takes the rest
         self._columns()
 
     def _columns(self) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics, QFontMetricsF, QGuiApplication
+from PySide6.QtGui import QFontMetrics, QFontMetricsF, QGuiApplication, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
 from drivers.terminal import Devices
@@ -88,7 +88,10 @@ def touch_targets(root) -> list:
 def colours(widget) -> tuple[str, str]:
     """(text colour, background colour) as painted: the widget's palette, and for a transparent
     widget the nearest ancestor that paints its own background."""
-    fg = widget.palette().color(widget.foregroundRole())
+    role = widget.foregroundRole()
+    if isinstance(widget, QLineEdit) and not widget.text():
+        role = QPalette.ColorRole.PlaceholderText  # an empty field shows its hint
+    fg = widget.palette().color(role)
     w = widget
     while w is not None:
         bg = w.palette().color(w.backgroundRole())

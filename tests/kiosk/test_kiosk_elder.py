@@ -8,9 +8,11 @@ import pytest
 from kiosk_helpers import elder_problems, tap, tour, voice_texts
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
+@pytest.mark.parametrize("lang", ["en"])
+@pytest.mark.parametrize("size", [(1080, 1920)], ids=["portrait"])
 def test_every_screen_meets_the_elder_numbers(qtbot, server, make_kiosk, devices, lang, size):
+    """Portrait and English here (longer words, narrower screen); landscape Chinese elder mode is
+    walked by test_kiosk_screens.py while it takes the screenshots."""
     kiosk = make_kiosk(server, size=size)
     w = kiosk.window
     w.set_lang(lang)
