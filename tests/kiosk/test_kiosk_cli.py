@@ -1,0 +1,46 @@
+"""``hallq kiosk --screenshot`` in a process of its own: against a real server, and with none."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from PySide6.QtGui import QImage
+
+
+def run_kiosk(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    terminal = tmp_path / "terminal.toml"
+    terminal.write_text('role = "kiosk"\nhall = "kiosk"\n[devices]\nprinter = "sim://"\n', encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("HALLQ_SERVER", None)
+    return subprocess.run([sys.executable, "-m", "server.cli", "kiosk", "--config", str(terminal), *args],
+                          capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+
+
+def test_screenshot_of_the_home_screen(server, tmp_path):
+    out = tmp_path / "home.png"
+    done = run_kiosk(tmp_path, "--server", server.base_url, "--token", server.tokens["kiosk"],
+                     "--screenshot", str(out), "--size", "1280x800")
+    assert done.returncode == 0, done.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+
+
+def test_screenshot_without_a_server_shows_the_pause_banner(tmp_path):
+    out = tmp_path / "down.png"
+    done = run_kiosk(tmp_path, "--server", "http://127.0.0.1:9", "--token", "x", "--screenshot", str(out))
+    assert done.returncode == 0, done.stderr
+    assert QImage(str(out)).width() == 1920
+    assert "server not usable" in done.stderr  # logged, not a traceback
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_terminal_config_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('role = "kiosk"\nhall = "kiosk"\n[devices]\nprinter = "nope://x"\n', encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-m", "server.cli", "kiosk", "--config", str(bad), "--screenshot",
+                           str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 2
+    assert "devices.printer" in done.stderr and "Traceback" not in done.stderr
