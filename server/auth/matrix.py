@@ -20,6 +20,7 @@ class Action(enum.StrEnum):
     READ_TICKET = "ticket.read"
     CANCEL = "ticket.cancel"
     REQUEUE = "ticket.requeue"
+    RATE = "ticket.rate"
     WINDOW_READ = "window.read"
     SIGN_IN = "window.sign_in"
     SIGN_OUT = "window.sign_out"
@@ -64,6 +65,9 @@ ROLE_MATRIX: dict[Action, Rule] = {
     Action.REQUEUE: _r(
         "kiosk", *_AT_COUNTER
     ),  # 过号重排: the visitor returns to the kiosk or a counter
+    # 好差评 from the counter's rating pad: the visitor's, so the counter terminal (or a pad) posts it, never
+    # a clerk's token (004 第三十三条 "不得违背申请人意愿"); window = the window that served the ticket
+    Action.RATE: _r("counter", "pad", window=True),
     Action.WINDOW_READ: _r(*_AT_COUNTER, window=True),
     Action.SIGN_IN: _r(
         "clerk", "manager", window=True

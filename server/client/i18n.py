@@ -31,6 +31,16 @@ class T:
     def format(self, **kwargs: object) -> T:
         return T(self.zh.format(**kwargs), self.en.format(**kwargs))
 
+    def fill(self, **values: object) -> T:
+        """Like :meth:`format`, but a value that is itself a :class:`T` gives each language its own text.
+
+        >>> T("转自 {service}", "from {service}").fill(service=T("税务", "Tax"))
+        T(zh='转自 税务', en='from Tax')
+        """
+        zh = {k: v.zh if isinstance(v, T) else v for k, v in values.items()}
+        en = {k: v.en if isinstance(v, T) else v for k, v in values.items()}
+        return T(self.zh.format(**zh), self.en.format(**en))
+
     @staticmethod
     def both(zh: str, en: str) -> str:
         """Chinese and English on one line, for notices that everyone must read."""

@@ -88,6 +88,9 @@ class Outcome:
 
 
 Render = Callable[[Committed[Any]], tuple[int, Any]]
+# Extra rows a mutation writes beside the hall's state, in the same transaction (step 6), e.g. a rating:
+# ``write(conn, result, now)``; raising a Problem there rolls the whole mutation back.
+Write = Callable[[Connection, Any, float], None]
 
 
 def _default_render(done: Committed[Any]) -> tuple[int, Any]:
@@ -134,13 +137,14 @@ class HallService:
         render: Render = _default_render,
         idem: IdempotencyKey | None = None,
         detail: dict[str, Any] | None = None,
+        write: Write | None = None,
     ) -> Outcome:
         """Run ``command(hall, now)`` as one transaction; see the module docstring."""
         self.config(hall_id)
         with self._locks[hall_id]:
             try:
                 outcome, committed = self._mutate_locked(
-                    hall_id, command, who, action, window, render, idem, detail
+                    hall_id, command, who, action, window, render, idem, detail, write
                 )
             except Problem:
                 raise  # refused before anything changed: the cached Hall is still the committed state
@@ -161,6 +165,7 @@ class HallService:
         render: Render,
         idem: IdempotencyKey | None,
         detail: dict[str, Any] | None,
+        write: Write | None = None,
     ) -> tuple[Outcome, bool]:
         with write_transaction(self.engine) as conn:
             head = self._lock_hall(conn, hall_id)
@@ -181,14 +186,15 @@ class HallService:
                 ) from None
             try:
                 return self._record(conn, hall_id, cached, head, now, result, memory_before, who, action,
-                                    window, render, idem, detail)
+                                    window, render, idem, detail, write)
             except BaseException:
                 self._cache.pop(hall_id, None)  # the Hall changed but the change was not committed
                 raise
 
     def _record(self, conn: Connection, hall_id: str, cached: _Cached, head: Any, now: float, result: Any,
                 memory_before: str, who: Principal, action: str, window: int | None, render: Render,
-                idem: IdempotencyKey | None, detail: dict[str, Any] | None) -> tuple[Outcome, bool]:
+                idem: IdempotencyKey | None, detail: dict[str, Any] | None,
+                write: Write | None = None) -> tuple[Outcome, bool]:
         """Step 6 of the transaction path: write what the command did, in the caller's transaction."""
         hall = cached.hall
         events = hall.drain_events()
@@ -201,6 +207,8 @@ class HallService:
         rows = repo.event_rows(hall_id, head.seq + 1, events)
         seq = head.seq + len(rows)
         tokens = self._write_state(conn, hall_id, hall, rows, result, rev)
+        if write is not None:
+            write(conn, result, now)
         conn.execute(_ADVANCE_HALL, {"hall_id": hall_id, "seq": seq, "rev": rev, "day": cached.day,
                                      "tide_memory": memory, "updated_at": now})
         append(conn, self._audit(hall_id, who, action, window, rows, result, detail), at=now)

@@ -10,7 +10,7 @@
 * auth_tokens      clerk bearer tokens (sha256 of the token, never the token)
 * devices          kiosks, counters, displays, pads: token hash, last heartbeat and health
 * appointments     bookings (issue 8): keyed hash of the person, masked form only, booking code, slot
-* ratings          好差评 (issue 9): one per ticket, five levels
+* ratings          好差评 (issue 6, 9): one per ticket, five levels or NULL = 未评价 (offered, not given)
 * audit_log        append-only hash chain; ``audit_head`` holds its tip and is the global audit lock row
 * idempotency_keys (actor, key) → stored response, kept 24 h
 """
@@ -237,10 +237,10 @@ ratings = Table(
     Column("service", String(32), nullable=False),
     Column("window", Integer),
     Column("clerk", String(64)),
-    Column("score", Integer, nullable=False),  # 5 非常满意 … 1 非常不满意
+    Column("score", Integer),  # 5 非常满意 … 1 非常不满意; NULL 未评价 (offered, not given: 0002)
     Column("channel", String(16), nullable=False),  # pad | phone
     Column("at", Float, nullable=False),
-    CheckConstraint("score BETWEEN 1 AND 5", name="score"),
+    CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score"),
     Index("ix_ratings_hall_at", "hall", "at"),
 )
 

@@ -24,6 +24,7 @@ MUTATIONS: list[tuple[Action, str, dict | None]] = [
     (Action.ISSUE, f"{H}/tickets", {"service": "GEN"}),
     (Action.CANCEL, f"{H}/tickets/test-20990101-A001/cancel", None),
     (Action.REQUEUE, f"{H}/tickets/test-20990101-A001/requeue", None),
+    (Action.RATE, f"{H}/tickets/test-20990101-A001/rating", {"score": 5}),
     (Action.SIGN_IN, f"{W}/sign-in", None),
     (Action.SIGN_OUT, f"{W}/sign-out", None),
     (Action.CALL, f"{W}/call", None),
