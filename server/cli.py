@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "run": "server.runall",
     "diag": "drivers.diag.cli",
     "kiosk": "kiosk.cli",
+    "counter": "counter.cli",
     "display": "display.cli",
     "init": "server.commands.init",
     "server": "server.commands.serve",

@@ -1,0 +1,131 @@
+"""Fixtures for the counter terminal tests: a real ``hallq server`` process (the server tests' own start-up
+code, with the counter test hall config), clerks and device tokens, sim devices, and the real terminal,
+offscreen, driven with pytest-qt."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from counter_helpers import FAST, HALL, MANAGER, PIN, STAFF, wait_until
+
+from counter import Counter, Timings
+from drivers.terminal import Devices
+from server.client import HallClient
+from tests.server.conftest import ServerProcess, start_server, stop_server
+
+HERE = Path(__file__).parent
+COUNTER_CONFIG = HERE / "hall_counter.toml"
+
+
+def start_counter_server(workdir: Path, port: int | None = None) -> ServerProcess:
+    # a repeated --config wins over the server tests' config (argparse keeps the last value)
+    return start_server(workdir, f"sqlite:///{workdir / 'hallq.db'}", "--config", str(COUNTER_CONFIG), port=port)
+
+
+def add_staff(srv: ServerProcess) -> None:
+    for staff_no, name, role, windows in STAFF:
+        srv.add_clerk(staff_no, pin=PIN, role=role, windows=windows, hall=HALL, name=name)
+    srv.tokens["kiosk"] = srv.add_device("kiosk", hall=HALL)
+    srv.tokens["display"] = srv.add_device("display", hall=HALL)
+    srv.tokens["manager"] = srv.login(MANAGER, PIN)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    srv = start_counter_server(tmp_path_factory.mktemp("counter-server"))
+    add_staff(srv)
+    try:
+        yield srv
+    finally:
+        stop_server(srv)
+
+
+def client(srv: ServerProcess, token: str | None) -> HallClient:
+    return HallClient(srv.base_url, token, timeout=30, backoff=FAST)
+
+
+@pytest.fixture
+def kiosk(server: ServerProcess) -> Iterator[HallClient]:
+    """Issues the visitors' tickets."""
+    with client(server, server.tokens["kiosk"]) as c:
+        yield c
+
+
+@pytest.fixture
+def manager(server: ServerProcess) -> Iterator[HallClient]:
+    with client(server, server.tokens["manager"]) as c:
+        yield c
+
+
+def reset_hall(mgr: HallClient) -> None:
+    """Leave every window closed and nobody waiting: serve whatever a test left (as the manager)."""
+    for n in (1, 2, 3, 4):
+        info = mgr.window(HALL, n)
+        if info.tide_service:
+            mgr.close_tide(HALL, n)
+        if info.status == "closed":
+            mgr.sign_in(HALL, n)
+        elif info.clerk is None or info.clerk.staff_no != MANAGER:
+            mgr.takeover(HALL, n)
+        while True:
+            info = mgr.window(HALL, n)
+            if info.status == "paused":
+                mgr.resume(HALL, n)
+            if info.current is not None:
+                if info.current.state != "serving":
+                    mgr.start(HALL, n)
+                mgr.finish(HALL, n, "completed")
+            if mgr.call(HALL, n) is None:
+                break
+        mgr.sign_out(HALL, n)
+
+
+@pytest.fixture
+def clean_hall(manager: HallClient) -> Iterator[None]:
+    """Each test starts with an empty hall and leaves one (the module shares one server)."""
+    reset_hall(manager)
+    yield
+    reset_hall(manager)
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_behind() -> Iterator[None]:
+    """Every stream, heartbeat, pad and simulator thread ends with its test. (Qt's pool threads are not
+    Python threads; a foreign thread that logged shows up as a _DummyThread and is not ours to join.)"""
+    before = set(threading.enumerate())
+    yield
+    started = [t for t in threading.enumerate()
+               if t not in before and not isinstance(t, threading._DummyThread)]
+    for thread in started:
+        thread.join(timeout=10)
+    assert [t.name for t in started if t.is_alive()] == []
+
+
+@pytest.fixture
+def make_counter(qtbot: Any) -> Iterator[Callable[..., Counter]]:
+    """``make_counter(server, window=1, devices=None, **create_kwargs)``: a started terminal with its own
+    counter device token, shown offscreen, online. Closed after the test (devices too)."""
+    made: list[Counter] = []
+
+    def make(srv: ServerProcess, window: int = 1, devices: Devices | None = None, *,
+             size: tuple[int, int] = (1366, 768), wait_online: bool = True, **kwargs: Any) -> Counter:
+        token = srv.add_device("counter", hall=HALL, window=window)
+        kwargs.setdefault("timings", Timings(probe_ms=100))
+        kwargs.setdefault("stream_options", {"backoff": FAST})
+        kwargs.setdefault("heartbeat", False)
+        counter = Counter.create(srv.base_url, token, window, devices or Devices(), hall=HALL, **kwargs)
+        made.append(counter)
+        counter.window.resize(*size)
+        counter.window.show()
+        counter.start()
+        if wait_online:
+            wait_until(qtbot, lambda: counter.controller.online and counter.controller.info is not None)
+        return counter
+
+    yield make
+    for counter in made:
+        counter.close()

@@ -1,0 +1,115 @@
+"""What a clerk does at the terminal, as test steps: log in, press a button or a key, pick from a panel.
+
+Each step acts through the real widgets and then waits (on the event loop, never with sleeps) until the
+terminal has its answer and has read the window again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from counter import Act, Counter
+from server.client import Backoff
+from server.client.models import Ticket, WindowInfo
+
+HALL = "ctr"
+PIN = "2468"
+WAIT_MS = 30_000  # generous: a loaded CI machine must not fail a test on time
+FAST = Backoff(first=0.02, cap=0.2)  # reconnects in tests: the rule is under test, not the pacing
+# staff of the test hall: (staff_no, name, role, windows)
+CLERK_A = "6001"  # 张三, windows 1–3
+CLERK_B = "6002"  # 李四, windows 1–3: the B post
+CLERK_W4 = "6003"  # 王五, window 4 only
+MANAGER = "6009"
+STAFF = (
+    (CLERK_A, "张三", "clerk", (1, 2, 3)),
+    (CLERK_B, "李四", "clerk", (1, 2, 3)),
+    (CLERK_W4, "王五", "clerk", (4,)),
+    (MANAGER, "赵主任", "manager", (1, 2, 3, 4)),
+)
+
+
+def wait_until(qtbot: Any, predicate: Callable[[], bool], timeout_ms: int = WAIT_MS) -> None:
+    """Process events until ``predicate()`` holds (qtbot.waitUntil polls the event loop; no sleeps)."""
+    qtbot.waitUntil(predicate, timeout=timeout_ms)
+
+
+def settle(qtbot: Any, counter: Counter) -> None:
+    """Until no action waits for an answer and the window has been read since."""
+    wait_until(qtbot, lambda: counter.controller.idle)
+
+
+def login(qtbot: Any, counter: Counter, staff_no: str, pin: str = PIN, *, expect_main: bool = True) -> None:
+    screen = counter.window.login
+    screen.staff_no.setText(staff_no)
+    screen.pin.setText(pin)
+    screen.submit.click()
+    if expect_main:
+        wait_until(qtbot, lambda: counter.window.stack.currentWidget() is counter.window.main)
+        settle(qtbot, counter)
+
+
+def signed_in(qtbot: Any, counter: Counter, staff_no: str) -> None:
+    """Log in and wait until the window is open under this clerk."""
+    login(qtbot, counter, staff_no)
+    wait_until(qtbot, lambda: counter.controller.situation().holder == staff_no)
+    settle(qtbot, counter)
+
+
+def press(qtbot: Any, counter: Counter, act: Act) -> None:
+    button = counter.window.main.buttons[act]
+    assert button.isEnabled(), f"{act} is disabled; allowed: {sorted(counter.controller.allowed())}"
+    button.click()
+    settle(qtbot, counter)
+
+
+def key(qtbot: Any, counter: Counter, k: Qt.Key) -> None:
+    """A key as the clerk's keyboard sends it (to the focused widget; the window takes the F-keys)."""
+    target = counter.window.focusWidget() or counter.window
+    qtbot.keyClick(target, k)
+    settle(qtbot, counter)
+
+
+def info(counter: Counter) -> WindowInfo:
+    assert counter.controller.info is not None
+    return counter.controller.info
+
+
+def current(counter: Counter) -> Ticket | None:
+    return info(counter).current
+
+
+def call_visitor(qtbot: Any, counter: Counter, number: str | None = None) -> Ticket:
+    press(qtbot, counter, Act.CALL)
+    ticket = current(counter)
+    assert ticket is not None, counter.window.main.status.text()
+    if number is not None:
+        assert ticket.number == number
+    return ticket
+
+
+def serve(qtbot: Any, counter: Counter, number: str | None = None) -> Ticket:
+    """Call the next visitor and start serving them."""
+    call_visitor(qtbot, counter, number)
+    press(qtbot, counter, Act.START)
+    ticket = current(counter)
+    assert ticket is not None and ticket.state == "serving"
+    return ticket
+
+
+def finish(qtbot: Any, counter: Counter, outcome: str = "completed") -> None:
+    """F5 → the outcome's button (补正告知 opens its checklist: use the supplement panel then)."""
+    press(qtbot, counter, Act.FINISH)
+    main = counter.window.main
+    assert main.panel is main.finish_panel
+    main.finish_panel.buttons[_outcome(outcome)].click()
+    settle(qtbot, counter)
+
+
+def _outcome(value: str) -> Any:
+    from server.core import Outcome
+
+    return Outcome(value)
