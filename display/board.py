@@ -38,6 +38,7 @@ from .state import (
     seeded_calls,
     seq_of,
     tickets_in,
+    waiting_changes,
     waiting_of,
     window_in,
     windows_of,
@@ -210,14 +211,18 @@ class Board(QObject):
         seq = seq_of(message)
         if seq <= self.last_seq:
             return  # already in the snapshot
-        self.last_seq = seq
+        # read everything first: a message the board cannot read changes nothing
         kind = message.get("kind")
         window = window_in(message)
+        tickets = tickets_in(message)
+        changes = list(waiting_changes(message))
+        call = call_of(message)
+        self.last_seq = seq
         if window is not None:
-            self.windows.apply(window, tickets_in(message))
+            self.windows.apply(window, tickets)
             if self.windows.unknown_clerks():
                 self.refresh()
-        self.waiting.apply(seq, message)
+        self.waiting.apply(seq, changes)
         if kind in ("tide.opened", "tide.closed") and window is not None:
             number = int(window["number"])
             if kind == "tide.opened" and window.get("tide_service"):
@@ -226,7 +231,6 @@ class Board(QObject):
                 self.tide_notices.pop(number, None)
             self._limit_waiting()
             self.notices_changed.emit()
-        call = call_of(message)
         if call is not None and self.windows.row_of(call.window) is not None:
             self.calls.add(call)
             self.call_shown.emit(call)

@@ -23,7 +23,7 @@ from server.client.i18n import Lang, T
 from server.core import WindowStatus
 
 from . import texts
-from .state import Call, Clerk, Message, ServiceCount, WindowRow, waiting_changes
+from .state import Call, Clerk, Message, ServiceCount, WindowRow
 
 Index = QModelIndex | QPersistentModelIndex
 ItemRole = Qt.ItemDataRole.UserRole + 1  # the display.state object of the row
@@ -346,11 +346,12 @@ class WaitingModel(QAbstractListModel):
         self._counts = self._visible()
         self.endResetModel()
 
-    def apply(self, seq: int, message: Message) -> None:
+    def apply(self, seq: int, changes: Iterable[tuple[str, str, int]]) -> None:
+        """An event's :func:`~display.state.waiting_changes` (service, lane, ±1)."""
         if seq <= self.as_of:
             return  # already counted in the snapshot the counts came from
         self.as_of = seq
-        for service, lane, delta in waiting_changes(message):
+        for service, lane, delta in changes:
             self._all = [c.plus(lane, delta) if c.service == service else c for c in self._all]
             self._counts = self._visible()  # same rows, one count changed
             for i, c in enumerate(self._counts):

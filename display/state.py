@@ -235,8 +235,12 @@ def call_of(message: Message) -> Call | None:
 
 
 def tickets_in(message: Message) -> list[Message]:
+    """The ticket snapshots an event carries, each with the public fields the board reads."""
     data = data_of(message)
-    return [data[k] for k in ("ticket", "continuation") if isinstance(data.get(k), dict)]
+    tickets = [data[k] for k in ("ticket", "continuation") if isinstance(data.get(k), dict)]
+    for ticket in tickets:
+        _checked(f"event {message.get('seq')} ticket", _current, ticket)
+    return tickets
 
 
 def window_in(message: Message) -> Message | None:
@@ -246,6 +250,7 @@ def window_in(message: Message) -> Message | None:
         return None
     if not isinstance(window, dict) or not isinstance(window.get("number"), int):
         raise BadMessage(f"event {message.get('seq')}: window is not an object with a number")
+    _checked(f"event {message.get('seq')} window status", WindowStatus, window.get("status"))
     return window
 
 
