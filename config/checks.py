@@ -106,3 +106,8 @@ def _hall(hall: HallConfig, at: str) -> Iterator[Found]:
                f"应小于 open_wait_min（{tide.open_wait_min:g}），否则潮汐窗口会反复开关",
                f"must be less than open_wait_min ({tide.open_wait_min:g}) or tide windows "
                "would flap")
+    follow = hall.followup  # 003 (七)1: the visitor is contacted before the follow-up can close
+    if follow.contact_working_days > follow.close_working_days:
+        yield (f"{at}.followup.contact_working_days",
+               f"不能大于 close_working_days（{follow.close_working_days}）",
+               f"must not be greater than close_working_days ({follow.close_working_days})")

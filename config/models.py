@@ -106,6 +106,14 @@ class TideRules(_Model):
     rate_window_min: Annotated[float, Field(gt=0, le=240)] = 30
 
 
+class FollowupRules(_Model):
+    """好差评 follow-up deadlines, in working days after the day of the bad rating (003 (七)1:
+    "实名差评回访整改率达到100%"); overdue follow-ups raise supervision warnings (docs/supervision.md)."""
+
+    contact_working_days: Annotated[int, Field(ge=0, le=30)] = 1  # contact the visitor by the end of …
+    close_working_days: Annotated[int, Field(ge=1, le=60)] = 15  # … and close with a reply by the end of
+
+
 class Category(_Model):
     """A kiosk home button = a window type of seed 004 第二条."""
 
@@ -178,6 +186,7 @@ class HallConfig(_Model):
     lanes: LaneRules = LaneRules()
     recall: RecallRules = RecallRules()
     tide: TideRules = TideRules()
+    followup: FollowupRules = FollowupRules()
     categories: Annotated[list[Category], Field(min_length=1)]
     services: Annotated[list[ServiceConfig], Field(min_length=1)]
     windows: Annotated[list[WindowConfig], Field(min_length=1)]

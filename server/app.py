@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 import config
+from server import dashboard
 from server.api import errors
 from server.api.context import AppContext
 from server.api.fanout import Fanout
@@ -27,6 +28,7 @@ from server.halls.reference import sync_config
 from server.halls.service import HallService
 from server.settings import Settings
 from server.storage.db import make_engine, upgrade
+from server.supervision import monitor as supervision
 
 log = logging.getLogger("hallq.server")
 
@@ -43,7 +45,7 @@ def build_context(settings: Settings, *, clock: Callable[[], float] = time.time)
     )
     service.listeners.append(fanout.on_commit)
     policy = LoginPolicy(settings.lockout_failures, settings.lockout_minutes, settings.token_hours)
-    return AppContext(settings, engine, deployment, service, fanout, policy)
+    return AppContext(settings, engine, deployment, service, fanout, policy, settings.device_silent_after_s)
 
 
 async def _ticker(ctx: AppContext) -> None:
@@ -71,6 +73,11 @@ def create_app(
         app.state.ctx = ctx
         await ctx.fanout.start()
         ticker = asyncio.create_task(_ticker(ctx)) if ctx.settings.tick_interval_s > 0 else None
+        watcher = (  # 电子监察: warnings and follow-ups (server/supervision/monitor.py)
+            asyncio.create_task(supervision.run(ctx.service, ctx.settings.supervision_interval_s,
+                                                ctx.device_silent_after_s))
+            if ctx.settings.supervision_interval_s > 0 else None
+        )
         log.info(
             "ready",
             extra={
@@ -83,10 +90,11 @@ def create_app(
         try:
             yield
         finally:
-            if ticker:
-                ticker.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await ticker
+            for task in (ticker, watcher):
+                if task:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             await ctx.fanout.stop()
             ctx.engine.dispose()
 
@@ -99,6 +107,7 @@ def create_app(
     )
     errors.install(app)
     app.include_router(api)
+    app.include_router(dashboard.router)  # GET /dashboard: the managers' web dashboard
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict:

@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "status": "server.commands.status",
     "audit": "server.commands.audit",
     "config": "config.cli",
+    "followups": "server.followups.cli",
+    "report": "server.reports.cli",
 }
 
 
@@ -47,6 +49,8 @@ SUMMARY: dict[str, str] = {
     "status": "大厅实时概况 / live hall summary",
     "audit": "审计日志校验 / audit trail",
     "config": "配置检查 / check a hall config",
+    "followups": "差评回访一览 / 好差评 follow-ups",
+    "report": "统计报表 / statistics report (managers)",
 }
 
 

@@ -41,6 +41,8 @@ class Settings:
     tick_interval_s: float = 30  # tide controller
     poll_interval_s: float = 0.15  # SQLite: how often other processes' events are looked for
     replay_limit: int = 10_000  # a WebSocket client further behind than this must resync
+    supervision_interval_s: float = 30  # 电子监察 sweep (server/supervision); 0 = off
+    device_silent_after_s: float = 180  # a device without a heartbeat this long is silent (a warning)
 
     @classmethod
     def resolve(
@@ -66,6 +68,12 @@ class Settings:
             lockout_failures=int(pick("lockout_failures", "HALLQ_LOCKOUT_FAILURES", "5") or 5),
             lockout_minutes=float(pick("lockout_minutes", "HALLQ_LOCKOUT_MINUTES", "15") or 15),
             tick_interval_s=float(pick("tick_interval", "HALLQ_TICK_INTERVAL", "30") or 30),
+            supervision_interval_s=float(
+                pick("supervision_interval", "HALLQ_SUPERVISION_INTERVAL", "30") or 0
+            ),
+            device_silent_after_s=float(
+                pick("device_silent_after", "HALLQ_DEVICE_SILENT_AFTER", "180") or 180
+            ),
         )
 
     def secret(self, *, create: bool = True) -> bytes:

@@ -16,7 +16,9 @@ from config import HallConfig
 from server.auth import public_clerks
 from server.storage import schema as t
 
-PRIVATE_KEYS = frozenset({"note", "appointment_id", "track_token"})
+# "warning" / "followup": supervision and 好差评 follow-up events (server/supervision/events.py) are for
+# managers; screens in public places get only their kind and time (004 第五条)
+PRIVATE_KEYS = frozenset({"note", "appointment_id", "track_token", "warning", "followup"})
 LANES = ("normal", "priority", "appointment")
 
 

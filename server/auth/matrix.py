@@ -39,6 +39,11 @@ class Action(enum.StrEnum):
     EVENTS = "hall.events"
     HEARTBEAT = "device.heartbeat"
     DEVICES_READ = "device.list"
+    WARNINGS_READ = "warning.read"
+    WARNING_ACK = "warning.ack"
+    FOLLOWUPS_READ = "followup.read"
+    FOLLOWUP_WRITE = "followup.write"
+    REPORTS = "report.read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,12 @@ ROLE_MATRIX: dict[Action, Rule] = {
     Action.EVENTS: _r(*_SCREENS),
     Action.HEARTBEAT: _r("kiosk", "counter", "display", "pad"),
     Action.DEVICES_READ: _r("maintenance", "manager"),
+    # 电子监察, 好差评 follow-ups and statistics: managers only (004 第五条; issue 9)
+    Action.WARNINGS_READ: _r("manager"),
+    Action.WARNING_ACK: _r("manager"),
+    Action.FOLLOWUPS_READ: _r("manager"),
+    Action.FOLLOWUP_WRITE: _r("manager"),
+    Action.REPORTS: _r("manager"),
 }
 
 

@@ -26,6 +26,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--tick-interval", type=float, help="潮汐控制周期 / tide tick seconds (default 30; 0 = off)"
     )
+    p.add_argument(
+        "--supervision-interval",
+        type=float,
+        help="电子监察周期 / supervision sweep seconds (HALLQ_SUPERVISION_INTERVAL; default 30; 0 = off)",
+    )
+    p.add_argument(
+        "--device-silent-after",
+        type=float,
+        help="设备失联阈值 / device silent after seconds without a heartbeat (HALLQ_DEVICE_SILENT_AFTER; "
+        "default 180)",
+    )
     p.add_argument("--log-level", default="INFO")
     p.set_defaults(func=run)
 

@@ -349,6 +349,43 @@ class HallService:
             hall_id, lambda hall, now: hall.tick(now=now), who=SYSTEM, action=TICK
         )
 
+    def append_events(
+        self, hall_id: str, step: Callable[[Connection, Hall, float], list[Any]], *, who: Principal
+    ) -> list[EventRow]:
+        """Events that change no ticket or window (supervision warnings, issue 9) into the hall's log.
+
+        The same path as :meth:`mutate` — process lock, hall lock, gap-free ``seq``, one audit record
+        per event, ``pg_notify``, fan-out after the commit — but ``step(conn, hall, now)`` only *reads*
+        the hall, writes its own rows in ``conn`` and returns its events (objects with ``kind``, ``at``
+        and ``to_dict()``). ``rev`` is not bumped: the hall's state did not change. No events → rolled
+        back, nothing written (a periodic check that finds nothing leaves no trace).
+        """
+        self.config(hall_id)
+        with self._locks[hall_id]:
+            with write_transaction(self.engine) as conn:
+                head = self._lock_hall(conn, hall_id)
+                now = self.clock()
+                try:
+                    hall = self._current(conn, hall_id, head, now).hall
+                except BaseException:
+                    self._cache.pop(hall_id, None)
+                    raise
+                events = list(step(conn, hall, now))
+                if not events:
+                    conn.rollback()
+                    return []
+                rows = repo.event_rows(hall_id, head.seq + 1, events)
+                repo.insert_events(conn, rows)
+                conn.execute(update(t.halls).where(t.halls.c.id == hall_id)
+                             .values(seq=rows[-1].seq, updated_at=now))
+                append(conn, [AuditRecord(r.kind, who.actor, who.role, hall_id, None, who.device,
+                                          {"event": r.seq}) for r in rows], at=now)
+                if self.postgres:
+                    conn.execute(text("SELECT pg_notify(:channel, :payload)"),
+                                 {"channel": PG_CHANNEL, "payload": f"{hall_id}:{rows[-1].seq}"})
+            self._publish(hall_id, rows)
+        return rows
+
     def purge_idempotency_keys(self) -> int:
         with write_transaction(self.engine) as conn:
             return idempotency.purge(conn, now=self.clock())

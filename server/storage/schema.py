@@ -10,7 +10,11 @@
 * auth_tokens      clerk bearer tokens (sha256 of the token, never the token)
 * devices          kiosks, counters, displays, pads: token hash, last heartbeat and health
 * appointments     bookings (issue 8): keyed hash of the person, masked form only, booking code, slot
+* phone_requests   public phone-page requests (issue 8): hashed person and address, for rate limits
+* notices          到号提醒 sent (issue 8): one per ticket, masked recipient only
 * ratings          好差评 (issue 6, 9): one per ticket, five levels or NULL = 未评价 (offered, not given)
+* warnings         电子监察 supervision warnings (issue 9): one row per raised warning, open until cleared
+* followups        好差评 follow-ups of bad ratings (issue 9): deadlines, contact, rectification, reply
 * audit_log        append-only hash chain; ``audit_head`` holds its tip and is the global audit lock row
 * idempotency_keys (actor, key) → stored response, kept 24 h
 """
@@ -224,8 +228,37 @@ appointments = Table(
     Column("cancelled_at", Float),
     Column("checked_in_at", Float),
     Column("ticket_id", String(96)),
+    Column("closes_at", Float),  # end of the check-in window: still booked then = no-show (0004)
+    Column("no_show_at", Float),  # written by the periodic sweep (0004)
     Index("ix_appointments_person", "person_hash", "service", "day"),
     Index("ix_appointments_slot", "hall", "service", "day"),
+    Index("ix_appointments_state_closes_at", "state", "closes_at"),
+)
+
+phone_requests = Table(  # 0004: public phone-page requests, for per-person and per-address rate limits
+    "phone_requests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hall", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # remote_ticket | notify | booking | lookup | cancel
+    Column("address_hash", String(64), nullable=False),  # HMAC(secret, client address)
+    Column("person_hash", String(64)),  # HMAC(secret, phone or ID number)
+    Column("service", String(32)),
+    Column("ticket_id", String(96)),
+    Column("at", Float, nullable=False),
+    Index("ix_phone_requests_address_hash_at", "address_hash", "at"),
+    Index("ix_phone_requests_person_hash_at", "person_hash", "at"),
+)
+
+notices = Table(  # 0004: 到号提醒 sent, one per ticket (the number itself is never stored)
+    "notices",
+    metadata,
+    Column("ticket_id", String(96), primary_key=True),
+    Column("hall", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # near | called
+    Column("recipient_mask", String(32), nullable=False),
+    Column("backend", String(16), nullable=False),
+    Column("at", Float, nullable=False),
 )
 
 ratings = Table(
@@ -242,6 +275,67 @@ ratings = Table(
     Column("at", Float, nullable=False),
     CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score"),
     Index("ix_ratings_hall_at", "hall", "at"),
+)
+
+warnings = Table(
+    "warnings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hall", String(64), ForeignKey("halls.id"), nullable=False),
+    Column("kind", String(32), nullable=False),  # server.supervision.model.Kind
+    Column("subject", String(96), nullable=False),  # what it is about: service code, window, ticket, device…
+    Column("level", String(8), nullable=False),  # yellow | red (the highest reached)
+    Column("since", Float, nullable=False),  # when the condition began, as far as known
+    Column("raised_at", Float, nullable=False),
+    Column("escalated_at", Float),  # yellow → red
+    Column("cleared_at", Float),  # the condition ended; NULL = open
+    Column("message_zh", Text, nullable=False),
+    Column("message_en", Text, nullable=False),
+    Column("facts", Text, nullable=False, server_default="{}"),  # JSON: figures behind the message
+    Column("acknowledged_at", Float),
+    Column("acknowledged_by", String(96)),
+    Column("ack_note", Text, nullable=False, server_default=""),
+    CheckConstraint("level IN ('yellow', 'red')", name="level"),
+    Index("ix_warnings_hall_raised_at", "hall", "raised_at"),
+    # fire once: at most one open warning per (hall, kind, subject)
+    Index(
+        "uq_warnings_open",
+        "hall",
+        "kind",
+        "subject",
+        unique=True,
+        sqlite_where=text("cleared_at IS NULL"),
+        postgresql_where=text("cleared_at IS NULL"),
+    ),
+)
+
+followups = Table(
+    "followups",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hall", String(64), ForeignKey("halls.id"), nullable=False),
+    Column("ticket_id", String(96), ForeignKey("tickets.id"), nullable=False, unique=True),  # the rated visit
+    Column("number", String(8), nullable=False),
+    Column("service", String(32), nullable=False),
+    Column("window", Integer),
+    Column("clerk", String(64)),  # the clerk who was rated
+    Column("score", Integer, nullable=False),  # 2 不满意 | 1 非常不满意
+    Column("channel", String(16), nullable=False),
+    Column("rated_at", Float, nullable=False),
+    Column("opened_at", Float, nullable=False),
+    Column("contact_due", Float, nullable=False),
+    Column("close_due", Float, nullable=False),
+    Column("state", String(16), nullable=False),  # open | contacted | closed
+    Column("assignee", String(64)),  # staff number of who follows it up
+    Column("assigned_at", Float),
+    Column("contacted_at", Float),
+    Column("contact_note", Text, nullable=False, server_default=""),
+    Column("rectification", Text, nullable=False, server_default=""),
+    Column("rectified_at", Float),
+    Column("closed_at", Float),
+    Column("reply", Text, nullable=False, server_default=""),
+    CheckConstraint("state IN ('open', 'contacted', 'closed')", name="state"),
+    Index("ix_followups_hall_state", "hall", "state"),
 )
 
 audit_log = Table(

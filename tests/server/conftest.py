@@ -131,7 +131,8 @@ def start_server(workdir: Path, db_url: str, *extra: str, port: int | None = Non
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "server.cli", "server", "--db", db_url, "--config", str(TEST_CONFIG),
-             "--port", str(port), "--tick-interval", "0", *extra],
+             "--port", str(port), "--tick-interval", "0",
+             "--supervision-interval", "0", *extra],
             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workdir)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_DEADLINE_S
