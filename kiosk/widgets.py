@@ -210,6 +210,11 @@ class TileGrid(QWidget):
             self._grid.addWidget(tile, i // self._columns, i % self._columns)
         for c in range(self._grid.columnCount()):
             self._grid.setColumnStretch(c, 1 if c < self._columns else 0)
+        # tiles grow up to MAX_TILE_HEIGHT; what is left goes below them, not between them
+        rows = (len(self.tiles) + self._columns - 1) // self._columns
+        for r in range(self._grid.rowCount()):
+            self._grid.setRowStretch(r, 100 if r < rows else 0)
+        self._grid.setRowStretch(rows, 1)
 
 
 class Banner(QFrame):
@@ -305,7 +310,7 @@ class QrView(QWidget):
         n = len(self._matrix)
         module = side // n  # whole pixels per module: no blurred edges a phone camera could misread
         origin_x = (self.width() - module * n) / 2
-        origin_y = (self.height() - module * n) / 2
+        origin_y = 0  # at the top: its caption sits right under it
         p.fillRect(QRectF(origin_x, origin_y, module * n, module * n), QColor(theme.PAPER))
         dark = QColor("#000000")
         for y, row in enumerate(self._matrix):

@@ -151,7 +151,6 @@ class KioskWindow(QWidget):
         self.services.back.connect(lambda: self.show_screen(self.home))
         self.ticket.done.connect(self.go_home)
         self.notice.ok.connect(self.go_home)
-        self.notice.action.connect(self.go_home)
         self.booking.back.connect(lambda: self.show_screen(self.home))
         self.booking.submitted.connect(self.on_booking_code)
         self.maintenance.login.connect(c.maintenance_login)

@@ -18,7 +18,6 @@ from .base import Screen, header
 
 class NoticeScreen(Screen):
     ok = Signal()
-    action = Signal()  # the secondary button, e.g. 取普通号
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,14 +37,10 @@ class NoticeScreen(Screen):
         inner.addWidget(self.title)
         inner.addWidget(self.message)
         inner.addWidget(self.hint)
-        self.ok_button = button("", "action", "main")
+        self.ok_button = button("", "action", "main")  # "好的", or what to do instead (取普通号)
         self.ok_button.clicked.connect(self.ok)
-        self.action_button = button("", "quiet", "main")
-        self.action_button.clicked.connect(self.action)
-        self.action_button.hide()
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        buttons.addWidget(self.action_button)
         buttons.addWidget(self.ok_button)
         buttons.addStretch(1)
         body = QVBoxLayout()
@@ -77,10 +72,7 @@ class NoticeScreen(Screen):
         self.message.setText(self._message.text(lang))
         self.message.setVisible(bool(self._message.text(lang)))
         self.hint.setText(self._hint.text(lang))
-        self.ok_button.setText(texts.OK.text(lang))
-        self.action_button.setVisible(self._action is not None)
-        if self._action is not None:
-            self.action_button.setText(self._action.text(lang))
+        self.ok_button.setText((self._action or texts.OK).text(lang))
 
     def voice(self, lang: Lang) -> str | None:
         parts = [self._title.text(lang), self._message.text(lang), self._hint.text(lang)]

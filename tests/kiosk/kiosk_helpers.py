@@ -201,7 +201,7 @@ def tour(qtbot, kiosk, devices: Devices):
     w.booking.keys.type_text("5678")
     tap(qtbot, w.booking.check_in)
     yield "booking-unavailable"
-    tap(qtbot, w.notice.action_button)
+    tap(qtbot, w.notice.ok_button)
     w.on_server_state(False)  # what the controller signals when the server is unreachable
     yield "server-down"
     w.on_server_state(True)
