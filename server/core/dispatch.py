@@ -6,7 +6,9 @@ by ``queued_at − bonus`` (see :mod:`.queues`). In order:
 
 1. a green-channel window (绿色通道) takes the best *priority* ticket of its profile first;
 2. a tier with ``after_wait_min`` whose best ticket has an effective wait above that jumps ahead
-   ("次要业务 … 已等 23 分钟（超过 20 分钟）"); if several do, the longest-waiting one;
+   ("次要业务 … 已等 23 分钟（超过 20 分钟）") — unless an earlier tier's best ticket has waited even
+   longer, so an overloaded secondary service cannot starve the window's first services; if several
+   tiers jump, the longest-waiting one;
 3. otherwise the first tier, in profile order, that has any ticket: its best effective wait.
 
 Within one service, every non-green call takes the service's smallest key, so an ordinary ticket
@@ -79,13 +81,19 @@ def pick(profile: Profile, state: WindowState, queues: Queues, tickets: Mapping[
             return Pick(t.id, f"绿色通道窗口优先叫号：{name.name_zh}（优先通道），已等 {m} 分钟",
                         f"green-channel window serves priority first: {name.name_en}, waited {m} min")
 
-    overdue: tuple[float, str, Tier] | None = None  # 2. secondary tiers over their wait limit
-    for tier in tiers:
+    overdue: tuple[float, str, Tier] | None = None  # 2. secondary tiers over their wait limit …
+    for index, tier in enumerate(tiers):
         if tier.after_wait_s is None:
             continue
         entry = queues.best(tier.services)
-        if entry is not None and now - entry[0] > tier.after_wait_s and (
-                overdue is None or entry < overdue[:2]):
+        if entry is None or now - entry[0] <= tier.after_wait_s:
+            continue
+        # … but never ahead of an earlier tier's visitor who has waited even longer: a secondary service
+        # that stays overloaded all day must not starve the window's own first services.
+        earlier = queues.best(tuple(s for t in tiers[:index] for s in t.services))
+        if earlier is not None and earlier < entry:
+            continue
+        if overdue is None or entry < overdue[:2]:
             overdue = (entry[0], entry[1], tier)
     if overdue is not None:
         key, tid, tier = overdue

@@ -125,6 +125,18 @@ def test_secondary_service_jumps_ahead_after_its_wait_limit():
     assert second.reason_en == "secondary service Service one waited 23 min (over 20 min)"
 
 
+def test_an_overdue_secondary_service_never_starves_a_longer_waiting_first_service():
+    # an overloaded secondary service jumps ahead of newer first-tier visitors, not older ones
+    hall = make_hall()
+    open_windows(hall, 2)
+    older_s2 = hall.issue("S2", now=MONDAY_9).ticket
+    hall.issue("S1", now=MONDAY_9 + 5 * MIN)
+    call = hall.call_next(2, now=MONDAY_9 + 30 * MIN)  # S1 waited 25 > 20, but S2 waited 30
+    assert call.ticket.id == older_s2.id and call.reason_zh == "本窗口首选业务，已等 30 分钟"
+    hall.no_show(2, now=MONDAY_9 + 31 * MIN)
+    assert hall.call_next(2, now=MONDAY_9 + 31 * MIN).ticket.service == "S1"
+
+
 def test_later_tier_is_served_when_the_first_is_empty():
     hall = make_hall()
     open_windows(hall, 3)
