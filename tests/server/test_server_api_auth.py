@@ -39,6 +39,8 @@ MUTATIONS: list[tuple[Action, str, dict | None]] = [
     (Action.TIDE_OPEN, f"{H}/windows/3/tide/open", {"service": "GEN"}),
     (Action.TIDE_CLOSE, f"{H}/windows/3/tide/close", None),
     (Action.HEARTBEAT, "/api/v1/devices/heartbeat", {"devices": []}),
+    (Action.WARNING_ACK, f"{H}/warnings/999/ack", {}),  # reads: tests/supervision/test_supervision_api.py
+    (Action.FOLLOWUP_WRITE, f"{H}/followups/999/close", {"reply": "已答复"}),
 ]
 ROLES = ("kiosk", "counter", "display", "pad", "clerk", "manager", "maintenance")
 
@@ -60,7 +62,8 @@ def tokens(server) -> dict[str, str]:
 
 def test_every_mutating_endpoint_is_in_the_matrix() -> None:
     assert {a for a, _, _ in MUTATIONS} == {a for a in ROLE_MATRIX if a not in (
-        Action.READ_TICKET, Action.WINDOW_READ, Action.SNAPSHOT, Action.EVENTS, Action.DEVICES_READ)}
+        Action.READ_TICKET, Action.WINDOW_READ, Action.SNAPSHOT, Action.EVENTS, Action.DEVICES_READ,
+        Action.WARNINGS_READ, Action.FOLLOWUPS_READ, Action.REPORTS)}
 
 
 def test_role_matrix_over_every_mutating_endpoint(server, tokens) -> None:
