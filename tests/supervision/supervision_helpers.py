@@ -68,7 +68,7 @@ followup = { contact_working_days = 1, close_working_days = 3 }
   number = 2
   name_zh = "2号窗口"
   name_en = "Window 2"
-  profile = [{ services = ["S2", "S1"] }]
+  profile = [{ services = ["S2"] }, { services = ["S1"] }]
 """
 
 
@@ -167,6 +167,9 @@ class Seeder:
 
     def no_show(self, window: int):
         return self._do(lambda h, now: h.no_show(window, now=now), "window.no_show")
+
+    def cancel(self, ticket_id: str):
+        return self._do(lambda h, now: h.cancel(ticket_id, now=now), "ticket.cancel")
 
     def transfer(self, window: int, service: str):
         return self._do(lambda h, now: h.transfer(window, service, now=now), "window.transfer")
