@@ -128,8 +128,8 @@ class Board(QObject):
         return self._up
 
     def notices(self) -> list[str]:
-        """The notice line's texts: the hall's own first, then the open tide windows."""
-        return self.hall_notices + [self.tide_notices[n].text(self.lang) for n in sorted(self.tide_notices)]
+        """The notice line's texts: open tide windows first (news of the moment), then the hall's own."""
+        return [self.tide_notices[n].text(self.lang) for n in sorted(self.tide_notices)] + self.hall_notices
 
     # -- the hall list: names of services per window (for a zone screen's waiting counts) -------------
     def _load_halls(self) -> None:

@@ -227,10 +227,10 @@ class CallsPanel(Painted):
         pad = self.px(28)
         inner = box.adjusted(pad, pad * 0.6, -pad, -pad * 0.6)
         main_h = inner.height() * 0.74
-        num_w = inner.width() * 0.54
+        num_w = inner.width() * 0.5
         self.text(p, QRectF(inner.left(), inner.top(), num_w, main_h), call.number,
                   self.fitted(call.number, self.px(150), num_w), number_ink)
-        arrow_w = inner.width() * 0.1
+        arrow_w = inner.width() * 0.12
         self.text(p, QRectF(inner.left() + num_w, inner.top(), arrow_w, main_h), "→",
                   style.font(self.px(72), bold=True), ink, CENTER)
         win = self._window_text(call)
@@ -323,35 +323,34 @@ class WindowGrid(Painted):
         radius = h * 0.07
         _rounded(p, card, style.PANEL, radius)
         pad = max(4.0, h * 0.06)
-        band = QRectF(card.left(), card.top(), card.width(), h * 0.25)
+        band = QRectF(card.left(), card.top(), card.width(), h * 0.22)
         p.save()
         p.setClipRect(band)
         _rounded(p, card, tone.band, radius)
         p.restore()
         number = texts.WINDOW_NO.format(n=row.number).text(self.lang)
-        f_band = style.font(h * 0.13, bold=True)
-        used = self.text(p, band.adjusted(pad, 0, -pad, 0), number, f_band, tone.ink)
+        used = self.text(p, band.adjusted(pad, 0, -pad, 0), number, style.font(h * 0.125, bold=True), tone.ink)
         self.text(p, band.adjusted(pad + used + pad * 0.7, 0, -pad, 0), short_name(row, self.lang),
-                  style.font(h * 0.095), tone.ink)
-        body = QRectF(card.left() + pad, band.bottom() + h * 0.02, card.width() - 2 * pad, h * 0.36)
+                  style.font(h * 0.09), tone.ink)
+        body = QRectF(card.left() + pad, band.bottom() + h * 0.01, card.width() - 2 * pad, h * 0.33)
         current = m.text(row, m.Col.CURRENT)
         if current:
-            self.text(p, body, current, self.fitted(current, h * 0.3, body.width()),
+            self.text(p, body, current, self.fitted(current, h * 0.27, body.width()),
                       style.ACCENT if row.calling else style.INK, CENTER)
         else:
             self.text(p, body, "—", style.font(h * 0.2, bold=True), style.MUTED, CENTER)
         lines = m.state_lines(row)
         y = body.bottom()
-        line_h = h * 0.115
-        for line in lines[:2]:
+        line_h = h * 0.12
+        for k, line in enumerate(lines[:2]):
             self.text(p, QRectF(card.left() + pad, y, card.width() - 2 * pad, line_h), line,
-                      style.font(h * 0.085, bold=line is lines[0]), style.INK if line is lines[0] else style.MUTED,
+                      style.font(h * (0.1 if k == 0 else 0.085), bold=k == 0), style.INK if k == 0 else style.MUTED,
                       CENTER)
             y += line_h
         clerk = m.clerk_text(row)
         if clerk:
-            self.text(p, QRectF(card.left() + pad, card.bottom() - pad * 0.5 - line_h, card.width() - 2 * pad,
-                                line_h), clerk, style.font(h * 0.075), style.MUTED, CENTER)
+            self.text(p, QRectF(card.left() + pad, card.bottom() - pad * 0.4 - line_h, card.width() - 2 * pad,
+                                line_h), clerk, style.font(h * 0.085), style.MUTED, CENTER)
 
 
 # -- waiting ------------------------------------------------------------------------------------------

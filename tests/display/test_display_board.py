@@ -49,7 +49,7 @@ def test_window_states_clerks_and_tide_notices(qtbot, make_display, people, staf
     staff.open_tide(HALL, 5, "MA01")  # 潮汐窗口 (000 第十八条)
     notice = "5号窗口临时增开为企业开办业务"
     qtbot.waitUntil(lambda: notice in board.notices(), timeout=WAIT_MS)
-    assert board.notices() == ["请提前备好身份证原件", notice]
+    assert board.notices() == [notice, "请提前备好身份证原件"]
     assert "潮汐窗口·企业开办" in state_text(display, 5)
     drawn = display.window.drawn_text()
     assert "到后台取件" in drawn and f"预计 {back} 回来" in drawn and notice in drawn
