@@ -16,8 +16,10 @@ from drivers.terminal import Devices
 from drivers.touch import open_touch
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """One server process per test process (an xdist worker runs whole files): tests use tickets and
+    services so that they do not depend on each other's (daily caps are taken "at the latest" twice)."""
     srv = start_kiosk_server(tmp_path_factory.mktemp("kiosk-server"))
     srv.add_clerk(MAINT_STAFF, pin=PIN, role="maintenance", hall=None, name="维护员甲")
     srv.add_clerk(CLERK_STAFF, pin=PIN, role="clerk", windows=(1,), hall="kiosk", name="工作人员乙")
