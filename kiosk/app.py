@@ -42,8 +42,7 @@ class Kiosk:
 
     @classmethod
     def create(cls, server: str, token: str | None, devices: Devices | None = None, *, hall: str | None = None,
-               lang: Lang = "zh", timings: Timings | None = None, tz: str = "Asia/Shanghai",
-               heartbeat_s: float | None = None) -> Kiosk:
+               lang: Lang = "zh", timings: Timings | None = None, tz: str = "Asia/Shanghai") -> Kiosk:
         """Build (not start) a kiosk; a ``QApplication`` must exist (``appkit.make_application``)."""
         from PySide6.QtWidgets import QApplication
 
@@ -54,7 +53,8 @@ class Kiosk:
         devices = devices or Devices()
         client = HallClient(server, token, timeout=HTTP_TIMEOUT_S, retries=HTTP_RETRIES)
         link = QtHallLink(client, hall or "", max_workers=WORKERS)  # requests only: the kiosk needs no events
-        heartbeat = Heartbeat(client, devices, heartbeat_s or timings.heartbeat_ms / 1000)
+        # rounds are started by the controller's timer (faster while a fault lasts), not the thread
+        heartbeat = Heartbeat(client, devices, timings.heartbeat_ms / 1000)
         controller = KioskController(client, devices, submit=link.submit, hall=hall, heartbeat=heartbeat,
                                      timings=timings, tz=tz)
         window = KioskWindow(controller, timings=timings, lang=lang, default_lang=lang)

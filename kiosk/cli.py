@@ -54,9 +54,11 @@ def run(args: argparse.Namespace) -> int:
 
     app = make_application()
     from .app import Kiosk
+    from .timings import Timings
 
+    timings = Timings(heartbeat_ms=round(cfg.heartbeat_interval_s * 1000)) if cfg is not None else Timings()
     try:
-        kiosk = Kiosk.create(server, _token(args, cfg), devices, hall=hall, lang=args.lang)
+        kiosk = Kiosk.create(server, _token(args, cfg), devices, hall=hall, lang=args.lang, timings=timings)
     except ValueError as exc:  # a malformed --server
         devices.close()
         print(str(exc), file=sys.stderr)

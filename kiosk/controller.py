@@ -244,12 +244,13 @@ class KioskController(QObject):
         if not staff_no or not pin:
             self.login_failed.emit("请输入工号和密码", "enter the staff number and PIN")
             return
-        self.submit(self._verify_maintenance, staff_no, pin, on_done=self.login_ok.emit,
+        self.submit(self._verify_maintenance, staff_no, pin, on_done=self._login_checked,
                     on_error=self._login_error)
 
-    def _verify_maintenance(self, staff_no: str, pin: str) -> str:
-        """The server's login decides (lockout included); the clerk token is revoked at once."""
-        login = self.client.login(staff_no, pin, adopt=False)
+    def _verify_maintenance(self, staff_no: str, pin: str) -> tuple[bool, str]:
+        """The server's login decides (PIN, lockout); the clerk token is revoked at once. Returns
+        (is a maintenance clerk, "name（staff no）")."""
+        login = self.client.login(staff_no, pin, adopt=False)  # the kiosk keeps its device token
         clerk_client = type(self.client)(self.client.base_url, login.token, timeout=self.client.timeout, retries=0)
         try:
             clerk_client.logout()
@@ -257,16 +258,19 @@ class KioskController(QObject):
             log.warning("maintenance token not revoked: %s", exc)
         finally:
             clerk_client.close()
-        if login.role != MAINTENANCE_ROLE:
-            raise PermissionError(login.role)
-        return f"{login.name}（{login.staff_no}）"
+        return login.role == MAINTENANCE_ROLE, f"{login.name}（{login.staff_no}）"
 
-    def _login_error(self, exc: BaseException) -> None:
-        if isinstance(exc, PermissionError):
+    def _login_checked(self, result: tuple[bool, str]) -> None:
+        ok, who = result
+        if ok:
+            self.login_ok.emit(who)
+        else:
             from . import texts
 
             self.login_failed.emit(texts.NOT_MAINTENANCE.zh, texts.NOT_MAINTENANCE.en)
-        elif isinstance(exc, ClientError):
+
+    def _login_error(self, exc: BaseException) -> None:
+        if isinstance(exc, ClientError):
             self.login_failed.emit(exc.zh, exc.en)
         else:
             self.login_failed.emit(str(exc), str(exc))

@@ -12,27 +12,41 @@ from server.client.http import HallClient
 
 def test_server_down_stops_issuing_with_a_banner_and_recovers(qtbot, tmp_path, make_kiosk, devices):
     srv = start_kiosk_server(tmp_path)
+    port = int(srv.base_url.rsplit(":", 1)[1])
     try:
         srv.tokens["kiosk"] = srv.add_device("kiosk", hall="kiosk")
-        kiosk = make_kiosk(srv)
+        support.stop_server(srv)
+        # 1. the kiosk starts while the server is away: the pause banner, no buttons to press
+        kiosk = make_kiosk(srv, load=False)
         w = kiosk.window
-        assert not w.server_banner.isVisible()
-        port = int(srv.base_url.rsplit(":", 1)[1])
+        with qtbot.waitSignal(kiosk.controller.server_state, timeout=WAIT_MS, check_params_cb=lambda ok: not ok):
+            kiosk.start()
+        assert w.server_banner.isVisible() and w.server_banner.text.text() == "暂停取号，请联系工作人员"
+        assert w.home.grid.tiles == [] and not w.home.priority_tile.isEnabled()
+
+        srv = start_kiosk_server(tmp_path, port=port)  # same database and port: the server is there
+        with qtbot.waitSignal(kiosk.controller.catalog_ready, timeout=WAIT_MS):
+            kiosk.controller.beat_timer.start(1)  # the probe's next round now, not in probe_ms
+        assert not w.server_banner.isVisible() and w.home.grid.tile_for("police").isEnabled()
+        take(qtbot, kiosk, w.home.grid.tile_for("police"))
+        tap(qtbot, w.ticket.done_button)
         support.stop_server(srv)
 
+        # 2. it goes away while the kiosk runs: the next tap gets the banner, and no ticket
         issued = []
         kiosk.controller.issued.connect(issued.append)
+        devices.printer.clear()
         with qtbot.waitSignal(kiosk.controller.server_state, timeout=WAIT_MS, check_params_cb=lambda ok: not ok):
             tap(qtbot, w.home.grid.tile_for("police"))
-        assert w.server_banner.isVisible() and w.server_banner.text.text() == "暂停取号，请联系工作人员"
-        assert w.current is w.home and issued == [] and devices.printer.sent == b""
+        assert w.server_banner.isVisible() and w.current is w.home
+        assert issued == [] and devices.printer.sent == b""
         assert not w.home.grid.tile_for("police").isEnabled()  # no ticket can be asked for now
         w.issue("PS01")  # even a stray intent does nothing while the server is away
         assert issued == []
 
-        srv = start_kiosk_server(tmp_path, port=port)  # same database, same port: the server is back
+        srv = start_kiosk_server(tmp_path, port=port)
         with qtbot.waitSignal(kiosk.controller.server_state, timeout=WAIT_MS, check_params_cb=bool):
-            kiosk.controller.beat_timer.start(1)  # the probe's next round, now rather than in probe_ms
+            kiosk.controller.beat_timer.start(1)
         assert not w.server_banner.isVisible() and w.home.grid.tile_for("police").isEnabled()
         take(qtbot, kiosk, w.home.grid.tile_for("police"))
         assert issued and w.current is w.ticket
