@@ -6,6 +6,12 @@ import argparse
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from drivers.terminal import TerminalConfig
+
+    from .app import Kiosk
 
 log = logging.getLogger("hallq.kiosk")
 
@@ -21,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _token(args: argparse.Namespace, cfg) -> str | None:
+def _token(args: argparse.Namespace, cfg: TerminalConfig | None) -> str | None:
     if args.token:
         return args.token
     if cfg is not None and cfg.server.token_file:
@@ -36,7 +42,7 @@ def _token(args: argparse.Namespace, cfg) -> str | None:
 def run(args: argparse.Namespace) -> int:
     from config.errors import ConfigError
     from drivers.terminal import Devices, default_terminal_config, load_terminal, open_devices
-    from server.client.appkit import make_application, parse_size, save_screenshot
+    from server.client.appkit import make_application, parse_size
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     cfg = None
@@ -67,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     width, height = parse_size(args.size, (1920, 1080))
     try:
         if args.screenshot:
-            return _screenshot(app, kiosk, args.screenshot, width, height, save_screenshot)
+            return _screenshot(kiosk, args.screenshot, width, height)
         kiosk.start()
         if args.windowed or args.size:
             window.resize(width, height)
@@ -79,8 +85,10 @@ def run(args: argparse.Namespace) -> int:
         kiosk.close()
 
 
-def _screenshot(app, kiosk, path: str, width: int, height: int, save) -> int:
+def _screenshot(kiosk: Kiosk, path: str, width: int, height: int) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
+
+    from server.client.appkit import save_screenshot
 
     loop = QEventLoop()
     kiosk.controller.catalog_ready.connect(lambda _c: loop.quit())
@@ -90,6 +98,6 @@ def _screenshot(app, kiosk, path: str, width: int, height: int, save) -> int:
     kiosk.window.show()
     kiosk.controller.load_catalog()
     loop.exec()
-    out = save(kiosk.window, path)
+    out = save_screenshot(kiosk.window, path)
     print(out)
     return 0

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 from server.client.i18n import Lang
 
@@ -26,7 +33,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class _ListModel(QAbstractListModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._items: tuple = ()
         self._lang: Lang = "zh"
@@ -92,7 +99,7 @@ class ServiceModel(_ListModel):
 class ServiceFilter(QSortFilterProxyModel):
     """Keyword search over a :class:`ServiceModel` (the 无差别综合 list)."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setFilterRole(SEARCH_ROLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

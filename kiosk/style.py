@@ -15,8 +15,13 @@ tests/kiosk measure it on every label).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from server.client import theme
 from server.client.theme import Scale
+
+if TYPE_CHECKING:  # pragma: no cover - the stylesheet itself needs no Qt
+    from PySide6.QtWidgets import QWidget
 
 NUMBER_PT = {False: 96, True: 100}  # the ticket number, normal / elder (already huge: the rest must fit)
 # A disabled control must stay readable (INK on it > 10:1, PRIMARY > 6:1) but look unavailable.
@@ -87,7 +92,7 @@ QFrame[kind="header-priority"] QLabel {{ color: {t.ON_PRIORITY}; }}
 """
 
 
-def repolish(widget) -> None:
+def repolish(widget: QWidget) -> None:
     """Re-apply the stylesheet after a dynamic property (``kind``, ``pressed``…) changed."""
     style = widget.style()
     style.unpolish(widget)

@@ -10,6 +10,8 @@ window decides what an intent means and the controller does the I/O.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
@@ -147,7 +149,7 @@ class TileGrid(QWidget):
         self._with_icons = with_icons
         self._columns = 3
         self._icon_px = 64
-        self._count_text = None  # callable(n) -> str for "N 项业务" under multi-service categories
+        self._count_text: Callable[[int], str] | None = None  # "N 项业务" under multi-service categories
         self.tiles: list[Tile] = []
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
@@ -167,7 +169,7 @@ class TileGrid(QWidget):
         for tile in self.tiles:
             tile.set_icon_size(px)
 
-    def set_count_text(self, fn) -> None:
+    def set_count_text(self, fn: Callable[[int], str]) -> None:
         self._count_text = fn
         self.retitle()
 

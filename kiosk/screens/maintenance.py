@@ -5,8 +5,10 @@ touch test is a grid of squares that each turn green when touched.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from drivers.health import Health, Level
 from server.client.i18n import Lang
@@ -77,8 +79,8 @@ class MaintenanceScreen(Screen):
         self.diag_page = QWidget()
         self.diag_page.setProperty("kind", "page")
         self.who = label("", "body", tone="muted")
-        self.check_buttons: dict[str, object] = {}
-        self.result_labels: dict[str, object] = {}
+        self.check_buttons: dict[str, QPushButton] = {}
+        self.result_labels: dict[str, QLabel] = {}
         grid = QGridLayout()
         grid.setSpacing(12)
         for i, name in enumerate(CHECKS):
@@ -103,7 +105,7 @@ class MaintenanceScreen(Screen):
         self.touch_page = QWidget()
         self.touch_page.setProperty("kind", "page")
         self.touch_prompt = label("", "main")
-        self.cells: list = []
+        self.cells: list[QPushButton] = []
         cells = QGridLayout()
         cells.setSpacing(4)
         cols, rows = TOUCH_GRID
@@ -142,7 +144,7 @@ class MaintenanceScreen(Screen):
     def _key(self, ch: str) -> None:
         self._edit(lambda v: (v + ch)[:16])
 
-    def _edit(self, fn) -> None:
+    def _edit(self, fn: Callable[[str], str]) -> None:
         if self.pin_field.isChecked():
             self.pin = fn(self.pin)
         else:
@@ -187,7 +189,7 @@ class MaintenanceScreen(Screen):
         detail = h.detail_en if self.lang == "en" else h.detail_zh
         self.result_labels[name].setText(f"{h.level.value}  {detail}")
 
-    def _touched(self, cell) -> None:
+    def _touched(self, cell: QPushButton) -> None:
         cell.setProperty("done", True)
         repolish(cell)
         left = sum(1 for c in self.cells if not c.property("done"))
