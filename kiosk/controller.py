@@ -150,11 +150,12 @@ class KioskController(QObject):
             self.server_state.emit(ok)
 
     def _set_printer(self, health: Health) -> None:
+        """WARN (paper low) still prints; a fault is re-announced each round (its detail may change)."""
         ok = health.level in (Level.OK, Level.WARN)
-        if ok != self.printer_ok or not ok:
-            self.printer_ok = ok
-            self.printer_state.emit(health)
+        changed = ok != self.printer_ok
         self.printer_ok = ok
+        if changed or not ok:
+            self.printer_state.emit(health)
 
     def _unreachable(self, exc: BaseException) -> None:
         log.warning("server not usable: %s", exc)

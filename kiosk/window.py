@@ -54,7 +54,7 @@ class _Corner(QWidget):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.tapped.emit()
-        event.ignore()  # let the press reach nothing else, but count as activity (idle watch)
+        event.ignore()  # passed on to the window behind: a tap on the title does nothing else
 
 
 class KioskWindow(QWidget):
