@@ -30,7 +30,6 @@ from .filter import WindowFilter
 from .models import CallsModel, ServiceNames, WaitingModel, WindowsModel
 from .state import (
     BadMessage,
-    Call,
     Message,
     call_of,
     calling_now,
@@ -89,6 +88,7 @@ class Board(QObject):
         self._was_connected = False
         self._up = False
         self._fetching = False  # a snapshot request is out
+        self._asked: set[str] = set()  # staff numbers a snapshot was fetched for
         self._closed = False
 
         self._offline_timer = QTimer(self, singleShot=True, interval=timings.offline_after_ms)
@@ -220,7 +220,9 @@ class Board(QObject):
         self.last_seq = seq
         if window is not None:
             self.windows.apply(window, tickets)
-            if self.windows.unknown_clerks():
+            missing = self.windows.unknown_clerks() - self._asked
+            if missing:  # a clerk this board has not seen: its public name is in the snapshot
+                self._asked |= missing
                 self.refresh()
         self.waiting.apply(seq, changes)
         if kind in ("tide.opened", "tide.closed") and window is not None:
@@ -326,7 +328,3 @@ class Board(QObject):
         log.warning("no snapshot after the reconnect (%s): missed calls judged by the board's own state", exc)
         self._decide(self.catchup.unknown_present(self.windows.calling()))
 
-
-def call_text(call: Call, lang: Lang) -> str:
-    """"请 A012 号到 3 号窗口" — the panel's line for a call."""
-    return texts.CALL.format(number=call.number, window=call.window).text(lang)

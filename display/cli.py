@@ -44,6 +44,7 @@ def _fail(zh: str, en: str) -> int:
 
 
 def _config_path(args: argparse.Namespace) -> Path | None:
+    from config.errors import ConfigError
     from drivers.terminal import ENV_CONFIG, LOCAL_CONFIG, Role, load_terminal, shipped_terminal_config
 
     if args.config:
@@ -54,7 +55,7 @@ def _config_path(args: argparse.Namespace) -> Path | None:
         try:
             if load_terminal(LOCAL_CONFIG).role is Role.DISPLAY:
                 return LOCAL_CONFIG
-        except Exception:  # not ours to judge here: a display falls back to its own example
+        except ConfigError:  # another terminal's broken file: a display falls back to its own example
             log.info("%s is not a display's terminal file; using the shipped display file", LOCAL_CONFIG)
     return shipped_terminal_config("display")
 

@@ -79,11 +79,12 @@ def make_display(qtbot, people: People) -> Iterator[Callable]:
     made: list[Display] = []
 
     def make(announcer: str | None = None, *, base_url: str | None = None, wait_ready: bool = True,
-             size: tuple[int, int] = (1920, 1080), **kwargs):
+             size: tuple[int, int] = (1920, 1080), token: str | None = None, **kwargs):
         devices = Devices(announcer=open_announcer(announcer) if announcer else None)
         kwargs.setdefault("hall", HALL)
         kwargs.setdefault("stream_options", FAST_LINK)
-        display = Display.create(base_url or people.server.base_url, people.display_token(), devices, **kwargs)
+        display = Display.create(base_url or people.server.base_url, token or people.display_token(), devices,
+                                 **kwargs)
         made.append(display)
         display.window.resize(*size)
         display.window.show()

@@ -107,6 +107,19 @@ def test_no_personal_data_reaches_the_board(qtbot, make_display, staff, kiosk) -
     assert not [s for s in secret if any(s in text for text in shown)]
 
 
+def test_heartbeat_reports_the_speaker_and_a_refused_token_is_said_on_screen(
+        qtbot, make_display, announcer_url, staff) -> None:
+    display = make_display(announcer_url(), heartbeat_s=30)
+    assert display.heartbeat.wait_rounds(1, 60) and display.heartbeat.sent == 1
+    mine = [d for d in staff.devices(HALL) if d.kind == "display" and d.health]
+    assert any(h["device"] == "announcer" and h["level"] == "OK" for d in mine for h in d.health)
+
+    refused = make_display(token="d_not-a-token", wait_ready=False)
+    qtbot.waitUntil(lambda: refused.board.refusal is not None, timeout=WAIT_MS)  # 401: no retrying
+    drawn = refused.window.drawn_text()
+    assert "无法接收叫号信息" in drawn and refused.board.offline
+
+
 # -- the command line -------------------------------------------------------------------------------
 def hallq(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HALLQ_TERMINAL_CONFIG": ""}
