@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 import config
-from server import dashboard, metrics
+from server import dashboard, metrics, web
 from server.api import errors
 from server.api.context import AppContext
 from server.api.fanout import Fanout
@@ -108,6 +108,7 @@ def create_app(
     errors.install(app)
     app.include_router(api)
     app.include_router(dashboard.router)  # GET /dashboard: the managers' web dashboard
+    app.include_router(web.router)  # /m/… and /t/{token}: the citizens' phone pages (issue 8)
     metrics.install(app)  # GET /metrics (Prometheus), request latency, event counters
 
     @app.get("/healthz", tags=["health"])

@@ -39,6 +39,8 @@ class Action(enum.StrEnum):
     EVENTS = "hall.events"
     HEARTBEAT = "device.heartbeat"
     DEVICES_READ = "device.list"
+    CHECK_IN = "booking.check_in"
+    BOOKINGS_READ = "booking.list"
     WARNINGS_READ = "warning.read"
     WARNING_ACK = "warning.ack"
     FOLLOWUPS_READ = "followup.read"
@@ -95,6 +97,9 @@ ROLE_MATRIX: dict[Action, Rule] = {
     Action.EVENTS: _r(*_SCREENS),
     Action.HEARTBEAT: _r("kiosk", "counter", "display", "pad"),
     Action.DEVICES_READ: _r("maintenance", "manager"),
+    # 预约签到 (003 §1): at the kiosk, or by the people and terminal at a window
+    Action.CHECK_IN: _r("kiosk", *_AT_COUNTER),
+    Action.BOOKINGS_READ: _r("clerk", "manager"),  # who is booked today (people masked)
     # 电子监察, 好差评 follow-ups and statistics: managers only (004 第五条; issue 9)
     Action.WARNINGS_READ: _r("manager"),
     Action.WARNING_ACK: _r("manager"),

@@ -44,6 +44,16 @@ _REFUSED_STATUS: dict[str, int] = {
     "unknown_window": 404,
     "unknown_service": 422,
     "same_service": 422,
+    # booking (server/booking/errors.py)
+    "bad_person": 422,
+    "unknown_slot": 422,
+    "too_far": 422,
+    "after_hours_not_listed": 422,
+    "after_hours_too_soon": 422,
+    "after_hours_too_far": 422,
+    "blacklisted": 403,
+    "unknown_booking": 404,
+    "rate_limited": 429,
 }
 
 

@@ -41,6 +41,7 @@ MUTATIONS: list[tuple[Action, str, dict | None]] = [
     (Action.HEARTBEAT, "/api/v1/devices/heartbeat", {"devices": []}),
     (Action.WARNING_ACK, f"{H}/warnings/999/ack", {}),  # reads: tests/supervision/test_supervision_api.py
     (Action.FOLLOWUP_WRITE, f"{H}/followups/999/close", {"reply": "已答复"}),
+    (Action.CHECK_IN, f"{H}/bookings/check-in", {"code": "ZZZZ9999"}),  # more: tests/booking
 ]
 ROLES = ("kiosk", "counter", "display", "pad", "clerk", "manager", "maintenance")
 
@@ -63,7 +64,7 @@ def tokens(server) -> dict[str, str]:
 def test_every_mutating_endpoint_is_in_the_matrix() -> None:
     assert {a for a, _, _ in MUTATIONS} == {a for a in ROLE_MATRIX if a not in (
         Action.READ_TICKET, Action.WINDOW_READ, Action.SNAPSHOT, Action.EVENTS, Action.DEVICES_READ,
-        Action.WARNINGS_READ, Action.FOLLOWUPS_READ, Action.REPORTS)}
+        Action.WARNINGS_READ, Action.FOLLOWUPS_READ, Action.REPORTS, Action.BOOKINGS_READ)}
 
 
 def test_role_matrix_over_every_mutating_endpoint(server, tokens) -> None:

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from . import auth, devices, events, halls, ratings, reports, supervision, tickets, track, windows
+from . import auth, booking, devices, events, halls, phone, ratings, reports, supervision, tickets, track, windows
 
 api = APIRouter(prefix="/api/v1")
-for _module in (auth, halls, tickets, ratings, windows, track, devices, events, supervision, reports):
+for _module in (auth, halls, tickets, ratings, windows, track, devices, events, supervision, reports, booking, phone):
     api.include_router(_module.router)
 
 __all__ = ["api"]

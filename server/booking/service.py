@@ -1,0 +1,273 @@
+"""BookingService: the booking rules against the database and the hall (I/O).
+
+Bookings, look-ups and cancels are their own transactions (a per-hall lock on PostgreSQL, the database
+write lock on SQLite), so capacity and "one per person per service per day" hold with several server
+processes. Check-in and remote tickets issue a ticket, so they go through ``HallService.mutate`` — the
+one transaction path of the hall — and write their booking / request rows in that same transaction
+(its ``write`` hook): a ticket and the record that it was checked in commit together or not at all.
+
+Public requests (the phone pages) are first admitted against the per-address limit; admission is
+recorded even when the request is then refused, so guessing booking codes costs requests too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from config import HallConfig, ServiceConfig
+from server.auth import Principal
+from server.core import FINAL, Hall, Issued, Lane, Ticket, TicketState
+from server.halls.service import HallService, Outcome, Render
+from server.storage.db import read_transaction, write_transaction
+
+from . import rules, store
+from .blacklist import shift_months
+from .codes import new_code
+from .errors import BookingRefused
+from .model import Booking, BookingState
+from .person import Person, address_hash
+from .policy import BookingPolicy
+from .ratelimit import check_address, check_person_today
+from .slots import Horizon, Slot, day_slots
+
+BOOKING_KINDS = ("booking", "lookup", "cancel")
+REMOTE_KINDS = ("remote", "notify")
+CHECK_IN = "booking.check_in"  # audit action names
+REMOTE = "ticket.remote"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    """What a check-in did: the ticket issued and the booking as now recorded."""
+
+    issued: Issued
+    booking: Booking
+
+    @property
+    def ticket(self) -> Ticket:  # HallService audits and stores the ticket it finds here
+        return self.issued.ticket
+
+    @property
+    def late(self) -> bool:
+        return self.booking.state is BookingState.LATE
+
+
+@dataclass(frozen=True, slots=True)
+class DayOffer:
+    day: dt.date
+    slots: list[tuple[Slot, int]]  # (slot, places left)
+
+
+def public_principal(person: Person) -> Principal:
+    """The audit trail's "who" for a citizen on the phone pages: the masked number, never the number."""
+    return Principal(actor=f"phone:{person.mask}", role="public", hall=None)
+
+
+class BookingService:
+    def __init__(self, halls: HallService, secret: bytes, policy: BookingPolicy | None = None, *,
+                 randbelow: Callable[[int], int] = secrets.randbelow) -> None:
+        self.halls = halls
+        self.engine = halls.engine
+        self.tz = halls.tz
+        self.calendar = halls.calendar
+        self.secret = secret
+        self.policy = policy or BookingPolicy()
+        self._randbelow = randbelow
+
+    def now(self) -> float:
+        return self.halls.clock()
+
+    def config(self, hall_id: str) -> HallConfig:
+        return self.halls.config(hall_id)
+
+    # -- slots ------------------------------------------------------------------------------------------
+    def offer(self, hall_id: str, service: str) -> tuple[ServiceConfig, list[DayOffer]]:
+        """The bookable slots of a service from now on, with the places left in each."""
+        cfg = self.config(hall_id)
+        svc = rules.service_of(cfg, service)
+        now = self.now()
+        horizon = Horizon.of(self.calendar, self.policy, dt.datetime.fromtimestamp(now, self.tz).date())
+        days = horizon.days()
+        with read_transaction(self.engine) as conn:
+            taken = store.taken(conn, hall_id, svc.code, [d.isoformat() for d in days])
+        out = []
+        for day in days:
+            slots = [(s, max(0, s.capacity - taken.get(s.start(self.tz), 0)))
+                     for s in day_slots(cfg, self.calendar, self.policy, svc, day)
+                     if horizon.allows(s) and s.start(self.tz) > now]
+            if slots:
+                out.append(DayOffer(day, slots))
+        return svc, out
+
+    # -- book, look up, cancel ------------------------------------------------------------------------------
+    def book(self, hall_id: str, *, service: str, day: dt.date, start_min: int, person: Person, address: str,
+             channel: str = "web") -> Booking:
+        cfg = self.config(hall_id)
+        self._admit(hall_id, "booking", address, BOOKING_KINDS, self.policy.booking_per_ip_hour)
+        key = person.key(self.secret)
+        with write_transaction(self.engine) as conn:
+            now = self.now()
+            store.lock_bookings(conn, hall_id)
+            history = self._history(conn, key, now)
+            slot = rules.decide_booking(
+                cfg, self.calendar, self.tz, self.policy, service=service, day=day, start_min=start_min,
+                history=history, taken=lambda s: store.taken(conn, hall_id, s.service, [s.day.isoformat()])
+                .get(s.start(self.tz), 0), now=now)
+            code = self._fresh_code(conn)
+            booking = rules.new_booking(cfg, self.calendar, self.tz, slot, code=code, person=person,
+                                        secret=self.secret, channel=channel, now=now)
+            store.insert_booking(conn, booking)
+        return booking
+
+    def lookup(self, hall_id: str, code: str, person: Person, address: str) -> Booking:
+        """A booking by its code, for the person who made it (both must match)."""
+        self.config(hall_id)
+        self._admit(hall_id, "lookup", address, BOOKING_KINDS, self.policy.booking_per_ip_hour)
+        with read_transaction(self.engine) as conn:
+            return self._own(conn, hall_id, code, person).at(self.now())
+
+    def cancel(self, hall_id: str, code: str, person: Person, address: str) -> Booking:
+        self.config(hall_id)
+        self._admit(hall_id, "cancel", address, BOOKING_KINDS, self.policy.booking_per_ip_hour)
+        with write_transaction(self.engine) as conn:
+            now = self.now()
+            booking = self._own(conn, hall_id, code, person)
+            cancelled = rules.cancel(booking, now, self.tz)
+            if not store.update_booking(conn, cancelled, expect=BookingState.BOOKED):
+                raise BookingRefused("not_cancellable", "该预约刚刚已签到或取消", "this booking was just checked in "
+                                     "or cancelled")
+        return cancelled
+
+    def of_day(self, hall_id: str, day: str) -> list[Booking]:
+        """A hall's bookings of a day (staff view; people only masked)."""
+        self.config(hall_id)
+        with read_transaction(self.engine) as conn:
+            now = self.now()
+            return [b.at(now) for b in store.of_day(conn, hall_id, day)]
+
+    # -- check-in at the kiosk or counter -------------------------------------------------------------------
+    def check_in(self, hall_id: str, *, who: Principal, code: str | None = None, phone: Person | None = None,
+                 render: Render, idem: Any = None) -> Outcome:
+        """Issue the booked visitor's ticket: appointment lane on time, walk-in lane when late."""
+        cfg = self.config(hall_id)
+        booking = self._find_for_checkin(hall_id, code, phone)
+        late_channel = "counter" if who.role in ("counter", "clerk", "manager") else "kiosk"
+
+        def command(hall: Hall, now: float) -> CheckIn:
+            lane = rules.checkin_lane_for(cfg, booking, now, self.tz)
+            if lane is Lane.APPOINTMENT:  # booked for this time: issued even outside the kiosk's hours
+                issued = hall.issue(booking.service, Lane.APPOINTMENT, now=now, channel="appointment",
+                                    appointment_id=booking.id, check_hours=False)
+            else:  # 003 §2: late → an ordinary walk-in ticket, under the walk-in rules (hours included)
+                issued = hall.issue(booking.service, Lane.NORMAL, now=now, channel=late_channel,
+                                    appointment_id=booking.id)
+            return CheckIn(issued, rules.checked_in(booking, lane, issued.ticket.id, now))
+
+        def write(conn: Connection, result: CheckIn, now: float) -> None:
+            if not store.update_booking(conn, result.booking, expect=BookingState.BOOKED):
+                raise BookingRefused("already_checked_in", "该预约刚刚已签到或取消",
+                                     "this booking was just checked in or cancelled")
+
+        return self.halls.mutate(hall_id, command, who=who, action=CHECK_IN, render=render, idem=idem,
+                                 write=write, detail={"booking": booking.code})
+
+    def _find_for_checkin(self, hall_id: str, code: str | None, phone: Person | None) -> Booking:
+        with read_transaction(self.engine) as conn:
+            now = self.now()
+            if code is not None:
+                booking = store.by_code(conn, hall_id, code)
+            else:
+                assert phone is not None
+                midnight = dt.datetime.combine(dt.datetime.fromtimestamp(now, self.tz).date(), dt.time(),
+                                               self.tz).timestamp()
+                mine = [b for b in store.for_person(conn, phone.key(self.secret), since=midnight)
+                        if b.hall == hall_id]
+                booking = rules.pick_for_checkin(mine, now, self.tz)
+        if booking is None:
+            what_zh, what_en = ("预约码", "booking code") if code is not None else ("手机号今天的预约", "booking "
+                                                                                "today for this phone number")
+            raise BookingRefused("unknown_booking", f"没有找到该{what_zh}，请核对或现场取号",
+                                 f"no {what_en} found: check it or take a walk-in ticket")
+        return booking
+
+    # -- remote walk-in tickets (云叫号) ---------------------------------------------------------------------
+    def remote_ticket(self, hall_id: str, *, service: str, person: Person, address: str,
+                      render: Render) -> Outcome:
+        """A walk-in ticket taken from a phone (channel "phone"), within opening hours (the core checks
+        them), rate-limited per person and per client address."""
+        cfg = self.config(hall_id)
+        rules.service_of(cfg, service)
+        if person.kind != "phone":
+            raise BookingRefused("bad_person", "远程取号请填写手机号（用于到号提醒）",
+                                 "remote tickets need a mobile number (for the reminder)")
+        addr = self._admit(hall_id, "remote", address, REMOTE_KINDS, self.policy.remote_per_ip_hour)
+        key = person.key(self.secret)
+        with read_transaction(self.engine) as conn:  # cheap refusal before the hall is touched
+            self._check_person(conn, hall_id, key, service, self.now())
+
+        def write(conn: Connection, issued: Issued, now: float) -> None:
+            self._check_person(conn, hall_id, key, service, now, exclude=issued.ticket.id)
+            store.record_request(conn, hall=hall_id, kind="remote_ticket", address_hash=addr, person_hash=key,
+                                 service=service, ticket_id=issued.ticket.id, at=now)
+
+        return self.halls.mutate(
+            hall_id, lambda hall, now: hall.issue(service, Lane.NORMAL, now=now, channel="phone"),
+            who=public_principal(person), action=REMOTE, render=render, write=write,
+            detail={"service": service, "channel": "phone"})
+
+    def _check_person(self, conn: Connection, hall_id: str, key: str, service: str, now: float,
+                      exclude: str | None = None) -> None:
+        midnight = dt.datetime.combine(dt.datetime.fromtimestamp(now, self.tz).date(), dt.time(), self.tz)
+        taken = [(at, tid) for at, tid in store.person_remote_tickets(conn, hall_id, key,
+                                                                      since=midnight.timestamp())
+                 if tid != exclude]
+        check_person_today([at for at, _ in taken], now=now, limit=self.policy.remote_per_person_day, tz=self.tz)
+        states = store.ticket_states(conn, [tid for _, tid in taken if tid])
+        for svc, number, state in states.values():
+            if svc == service and TicketState(state) not in FINAL:
+                raise BookingRefused("already_queued", f"您已有 {number} 号在排队，请勿重复取号",
+                                     f"you already have ticket {number} in this queue")
+
+    # -- helpers ------------------------------------------------------------------------------------------------
+    def _admit(self, hall_id: str, kind: str, address: str, kinds: tuple[str, ...], limit: int) -> str:
+        """Count this request against its client address (hashed), or refuse it (429)."""
+        addr = address_hash(self.secret, address)
+        with write_transaction(self.engine) as conn:
+            now = self.now()
+            check_address(store.address_times(conn, addr, kinds, since=now - 3600), now=now, limit=limit)
+            store.record_request(conn, hall=hall_id, kind=kind, address_hash=addr, at=now)
+        return addr
+
+    def record_notify(self, hall_id: str, address: str) -> None:
+        self._admit(hall_id, "notify", address, REMOTE_KINDS, self.policy.remote_per_ip_hour)
+
+    def _history(self, conn: Connection, key: str, now: float) -> list[Booking]:
+        months = self.policy.no_show_window_months + self.policy.blacklist_months
+        return store.for_person(conn, key, since=shift_months(now, -months, self.tz))
+
+    def _own(self, conn: Connection, hall_id: str, code: str, person: Person) -> Booking:
+        booking = store.by_code(conn, hall_id, code.strip().upper())
+        if booking is None or not secrets.compare_digest(booking.person_hash, person.key(self.secret)):
+            raise BookingRefused("unknown_booking", "没有找到该预约：请核对预约码和手机号（或身份证号）",
+                                 "no such booking: check the code and the phone (or ID) number")
+        return booking
+
+    def _fresh_code(self, conn: Connection) -> str:
+        while True:
+            code = new_code(self._randbelow, self.policy.code_length)
+            if not store.code_exists(conn, code):
+                return code
+
+    def sweep(self) -> int:
+        """Write down the no-shows whose check-in window has closed; purge old rate-limit rows."""
+        with write_transaction(self.engine) as conn:
+            now = self.now()
+            n = store.sweep_no_shows(conn, now)
+            store.purge_requests(conn, before=now - 2 * 86400)
+        return n

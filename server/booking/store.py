@@ -1,0 +1,145 @@
+"""Bookings, phone-page requests and sent notices in the database (SQLAlchemy Core; I/O).
+
+Rows ↔ :class:`~.model.Booking`. Every function takes the caller's connection: the caller decides the
+transaction (``server.storage.db.write_transaction`` / ``read_transaction``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from server.storage import schema as t
+from server.storage.db import is_sqlite
+
+from .model import Booking, BookingState
+
+_A = t.appointments
+_FIELDS = ("id", "code", "hall", "service", "day", "slot_start", "slot_end", "closes_at", "person_hash",
+           "person_mask", "channel", "state", "after_hours", "created_at", "cancelled_at", "checked_in_at",
+           "ticket_id", "no_show_at")
+
+
+def _booking(row: Any) -> Booking:
+    d = {f: getattr(row, f) for f in _FIELDS}
+    if d["closes_at"] is None:  # a row written before 0004 (none were): the slot's end
+        d["closes_at"] = d["slot_end"]
+    return Booking.from_dict(d)
+
+
+def lock_bookings(conn: Connection, hall: str) -> None:
+    """Serialise booking decisions (capacity, one per person) of one hall. SQLite: the write transaction
+    already holds the database lock; PostgreSQL: a transaction-scoped advisory lock."""
+    if is_sqlite(conn.engine):
+        return
+    key = int.from_bytes(hashlib.sha256(f"hallq booking {hall}".encode()).digest()[:8], "big", signed=True)
+    conn.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def insert_booking(conn: Connection, booking: Booking) -> None:
+    conn.execute(insert(_A).values(booking.to_dict()))
+
+
+def update_booking(conn: Connection, booking: Booking, *, expect: BookingState) -> bool:
+    """Write ``booking`` over its row if the row is still in ``expect``; False if it moved meanwhile."""
+    values = {f: v for f, v in booking.to_dict().items() if f != "id"}
+    result = conn.execute(update(_A).where(_A.c.id == booking.id, _A.c.state == expect.value).values(values))
+    return result.rowcount == 1
+
+
+def by_code(conn: Connection, hall: str, code: str) -> Booking | None:
+    row = conn.execute(select(_A).where(_A.c.code == code, _A.c.hall == hall)).first()
+    return _booking(row) if row is not None else None
+
+
+def code_exists(conn: Connection, code: str) -> bool:
+    return conn.execute(select(_A.c.id).where(_A.c.code == code)).first() is not None
+
+
+def for_person(conn: Connection, person_hash: str, *, since: float) -> list[Booking]:
+    """A person's bookings (every hall) whose slot starts after ``since``."""
+    rows = conn.execute(select(_A).where(_A.c.person_hash == person_hash, _A.c.slot_start >= since))
+    return [_booking(r) for r in rows]
+
+
+def taken(conn: Connection, hall: str, service: str, days: list[str]) -> dict[float, int]:
+    """Bookings that hold a place (not cancelled), per slot start, on the given days."""
+    rows = conn.execute(
+        select(_A.c.slot_start, func.count())
+        .where(_A.c.hall == hall, _A.c.service == service, _A.c.day.in_(days),
+               _A.c.state != BookingState.CANCELLED.value)
+        .group_by(_A.c.slot_start))
+    return {float(start): int(n) for start, n in rows}
+
+
+def of_day(conn: Connection, hall: str, day: str) -> list[Booking]:
+    rows = conn.execute(select(_A).where(_A.c.hall == hall, _A.c.day == day).order_by(_A.c.slot_start, _A.c.id))
+    return [_booking(r) for r in rows]
+
+
+def sweep_no_shows(conn: Connection, now: float) -> int:
+    """003 §7: bookings still open when their check-in window closed become no-shows (written down)."""
+    result = conn.execute(
+        update(_A)
+        .where(_A.c.state == BookingState.BOOKED.value, _A.c.closes_at <= now)
+        .values(state=BookingState.NO_SHOW.value, no_show_at=_A.c.closes_at))
+    return result.rowcount
+
+
+# -- phone-page requests (rate limits) -----------------------------------------------------------------
+_R = t.phone_requests
+
+
+def record_request(conn: Connection, *, hall: str, kind: str, address_hash: str, at: float,
+                   person_hash: str | None = None, service: str | None = None,
+                   ticket_id: str | None = None) -> None:
+    conn.execute(insert(_R).values(hall=hall, kind=kind, address_hash=address_hash, person_hash=person_hash,
+                                   service=service, ticket_id=ticket_id, at=at))
+
+
+def address_times(conn: Connection, address_hash: str, kinds: tuple[str, ...], *, since: float) -> list[float]:
+    rows = conn.execute(select(_R.c.at).where(_R.c.address_hash == address_hash, _R.c.kind.in_(kinds),
+                                              _R.c.at > since))
+    return [float(r.at) for r in rows]
+
+
+def person_remote_tickets(conn: Connection, hall: str, person_hash: str, *, since: float) -> list[tuple[float, str]]:
+    """(time, ticket id) of a person's remote tickets in a hall since ``since``."""
+    rows = conn.execute(select(_R.c.at, _R.c.ticket_id).where(
+        _R.c.hall == hall, _R.c.person_hash == person_hash, _R.c.kind == "remote_ticket", _R.c.at >= since))
+    return [(float(r.at), r.ticket_id) for r in rows]
+
+
+def ticket_states(conn: Connection, ticket_ids: list[str]) -> dict[str, tuple[str, str, str]]:
+    """id → (service, number, state) of tickets."""
+    if not ticket_ids:
+        return {}
+    rows = conn.execute(select(t.tickets.c.id, t.tickets.c.service, t.tickets.c.number, t.tickets.c.state)
+                        .where(t.tickets.c.id.in_(ticket_ids)))
+    return {r.id: (r.service, r.number, r.state) for r in rows}
+
+
+def purge_requests(conn: Connection, *, before: float) -> int:
+    return conn.execute(_R.delete().where(_R.c.at < before)).rowcount
+
+
+# -- notices ----------------------------------------------------------------------------------------------
+_N = t.notices
+
+
+def claim_notice(conn: Connection, *, ticket_id: str, hall: str, kind: str, recipient_mask: str, backend: str,
+                 at: float) -> bool:
+    """Record that ``ticket_id`` gets its notice now; False if it had one (from any process)."""
+    if conn.execute(select(_N.c.ticket_id).where(_N.c.ticket_id == ticket_id)).first() is not None:
+        return False
+    conn.execute(insert(_N).values(ticket_id=ticket_id, hall=hall, kind=kind, recipient_mask=recipient_mask,
+                                   backend=backend, at=at))
+    return True
+
+
+def notified(conn: Connection, ticket_ids: list[str]) -> set[str]:
+    if not ticket_ids:
+        return set()
+    return {r.ticket_id for r in conn.execute(select(_N.c.ticket_id).where(_N.c.ticket_id.in_(ticket_ids)))}

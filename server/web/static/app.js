@@ -1,0 +1,137 @@
+// hallq phone pages: shared helpers (language, API calls, errors). Plain browser JavaScript, no build step.
+// Every text shown comes from a {zh, en} pair; Chinese is the default, English one tap away.
+"use strict";
+
+const HallQ = (() => {
+  const LANG_KEY = "hallq.lang";
+  const dict = {
+    lang_toggle: { zh: "English", en: "中文" },
+    home: { zh: "首页", en: "Home" },
+    network_error: { zh: "网络连接失败，请稍后再试", en: "Network error: please try again" },
+    loading: { zh: "加载中…", en: "Loading…" },
+    minutes: { zh: "{n} 分钟", en: "{n} min" },
+    state_booked: { zh: "已预约", en: "Booked" },
+    state_checked_in: { zh: "已签到", en: "Checked in" },
+    state_late: { zh: "已签到（逾时，按现场排队）", en: "Checked in late (walk-in queue)" },
+    state_cancelled: { zh: "已取消", en: "Cancelled" },
+    state_no_show: { zh: "未到（已过签到时间）", en: "Not kept (check-in time over)" },
+    after_hours: { zh: "工作时间外", en: "after hours" },
+    weekday_1: { zh: "周一", en: "Mon" }, weekday_2: { zh: "周二", en: "Tue" },
+    weekday_3: { zh: "周三", en: "Wed" }, weekday_4: { zh: "周四", en: "Thu" },
+    weekday_5: { zh: "周五", en: "Fri" }, weekday_6: { zh: "周六", en: "Sat" },
+    weekday_7: { zh: "周日", en: "Sun" },
+  };
+  const langListeners = [];
+  const stored = (() => { try { return localStorage.getItem(LANG_KEY); } catch (e) { return null; } })();
+  let lang = new URLSearchParams(location.search).get("lang") || stored || "zh";
+  if (lang !== "en") lang = "zh";
+
+  function add(texts) { Object.assign(dict, texts); }
+
+  function t(key, params) {
+    const entry = dict[key];
+    let s = entry ? (entry[lang] !== undefined ? entry[lang] : entry.zh) : key;
+    for (const [k, v] of Object.entries(params || {})) s = s.split("{" + k + "}").join(String(v));
+    return s;
+  }
+
+  // "name_zh"/"name_en" style fields of API objects
+  function pick(obj, base) { return obj[base + "_" + lang] || obj[base + "_zh"] || ""; }
+
+  function apply(root) {
+    (root || document).querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+    (root || document).querySelectorAll("[data-i18n-placeholder]").forEach((el) => {
+      el.placeholder = t(el.dataset.i18nPlaceholder);
+    });
+    document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
+    const toggle = document.getElementById("lang");
+    if (toggle) toggle.textContent = t("lang_toggle");
+  }
+
+  function setLang(value) {
+    lang = value === "en" ? "en" : "zh";
+    try { localStorage.setItem(LANG_KEY, lang); } catch (e) { /* private mode: fine */ }
+    apply();
+    langListeners.forEach((fn) => fn(lang));
+  }
+
+  function onLang(fn) { langListeners.push(fn); }
+
+  class ApiError extends Error {
+    constructor(status, data) {
+      super(data && data.message ? data.message : "HTTP " + status);
+      this.status = status;
+      this.data = data;
+    }
+  }
+
+  async function api(method, path, body) {
+    const init = { method, headers: { Accept: "application/json" } };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch("/api/v1" + path, init);
+    } catch (e) {
+      throw new ApiError(0, null);
+    }
+    let data = null;
+    try { data = await response.json(); } catch (e) { data = null; }
+    if (!response.ok) throw new ApiError(response.status, data);
+    return data;
+  }
+
+  function errorText(err) {
+    if (err && err.data && err.data.message_zh) return lang === "en" ? err.data.message_en : err.data.message_zh;
+    return t("network_error");
+  }
+
+  function showError(el, err) {
+    el.textContent = typeof err === "string" ? err : errorText(err);
+    el.classList.remove("hidden");
+  }
+
+  function hide(el) { el.classList.add("hidden"); }
+  function show(el) { el.classList.remove("hidden"); }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") node.className = v;
+      else if (k === "text") node.textContent = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v);
+    }
+    for (const c of children) if (c !== null && c !== undefined) node.append(c);
+    return node;
+  }
+
+  function hallFromPath() {
+    const m = location.pathname.match(/^\/m\/([a-z0-9_-]+)/);
+    return m ? m[1] : null;
+  }
+
+  async function hall(id) {
+    const data = await api("GET", "/halls");
+    return data.halls.find((h) => h.id === id) || null;
+  }
+
+  function dayLabel(day, weekday) {
+    return day.slice(5).replace("-", "/") + " " + t("weekday_" + weekday);
+  }
+
+  function stateLabel(state) { return t("state_" + state); }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const toggle = document.getElementById("lang");
+    if (toggle) toggle.addEventListener("click", () => setLang(lang === "zh" ? "en" : "zh"));
+    apply();
+  });
+
+  return {
+    add, t, pick, apply, setLang, onLang, api, ApiError, errorText, showError, hide, show, el, hallFromPath, hall,
+    dayLabel, stateLabel, get lang() { return lang; },
+  };
+})();
