@@ -75,7 +75,7 @@ function h(tag, attrs, ...children) {
     else if (k === "class") el.className = v;
     else el.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -313,7 +313,7 @@ function windowCard(w, listing) {
   if (w.tide_service) {
     lines.push(h("div", { class: "win-tide" }, t("tideOf") + serviceName(w.tide_service),
       h("button", { class: "small", "data-action": "close-tide", onclick: () => tide(w.number, "close") }, t("closeTide"))));
-  } else if (listing && listing.tide_eligible) {
+  } else if (listing && listing.tide_eligible && w.status !== "closed") { // a tide window needs a clerk
     const own = new Set(listing.profile.flatMap((tier) => tier.services));
     const choices = hallInfo().services.filter((s) => !own.has(s.code));
     if (choices.length) {
@@ -379,11 +379,13 @@ function renderWarnings() {
   if (!S.token) return;
   const head = () => h("thead", {}, h("tr", {}, [t("level"), t("kind"), t("message"), t("raised"), t("cleared"), t("ack")].map((x) => h("th", {}, x))));
   const cleared = S.warnings.filter((w) => !w.open).slice(0, 30);
+  const restore = keepDrafts("#view-warnings input.note", (el) => el.closest("tr").dataset.warning);
   $("view-warnings").replaceChildren(
     h("div", { class: "card" }, h("h3", {}, `${t("openWarnings")} (${open.length})`),
       open.length ? h("table", { id: "open-warnings", class: "list" }, head(), h("tbody", {}, open.map(warningRow))) : h("p", { class: "muted", id: "no-warnings" }, t("noWarnings"))),
     h("div", { class: "card" }, h("h3", {}, t("recentWarnings")),
       cleared.length ? h("table", { id: "cleared-warnings", class: "list" }, head(), h("tbody", {}, cleared.map(warningRow))) : h("p", { class: "muted" }, t("none"))));
+  restore($("view-warnings"));
 }
 
 // ---------------------------------------------------------------- follow-ups
@@ -395,9 +397,24 @@ function overdueOf(f) {
   return "";
 }
 
+const DRAFTS = { assign: "fu-staff", contact: "fu-contact", rectify: "fu-rectify", close: "fu-reply" };
+
 async function followupAction(id, action, body) {
   const r = await guard(api(`/halls/${S.hall}/followups/${id}/${action}`, { method: "POST", body }));
-  if (r) { S.selected = id; await loadFollowups(); }
+  if (r) { S.selected = id; S.sent = DRAFTS[action]; await loadFollowups(); }
+}
+
+// what is being typed survives a re-render (events arrive while a manager types)
+function keepDrafts(selector, key) {
+  const kept = {};
+  for (const el of document.querySelectorAll(selector)) kept[key(el)] = el.value;
+  return (root) => {
+    for (const el of root.querySelectorAll(selector)) {
+      const k = key(el);
+      if (k in kept && k !== S.sent) el.value = kept[k];
+    }
+    S.sent = null;
+  };
 }
 
 function followupDetail(f) {
@@ -439,6 +456,9 @@ function renderFollowups() {
       h("td", {}, late ? h("span", { class: "chip " + (late === "closeLate" ? "red" : "yellow") }, t(late)) : ""));
   });
   const chosen = S.followups.find((f) => f.id === S.selected);
+  const shown = $("fu-detail");
+  const restore = shown && chosen && shown.dataset.followup === String(chosen.id)
+    ? keepDrafts("#fu-detail input, #fu-detail textarea", (el) => el.id) : () => {};
   view.replaceChildren(
     h("div", { class: "card" }, h("h3", {}, t("followups"), " ", h("label", { class: "inline" }, t("stateFilter"), " ", sel)),
       rows.length ? h("table", { id: "followups", class: "list clickable" },
@@ -446,6 +466,7 @@ function renderFollowups() {
         h("tbody", {}, rows)) : h("p", { class: "muted", id: "no-followups" }, t("noFollowups")),
       rows.length && !chosen ? h("p", { class: "muted" }, t("pick")) : null),
     chosen ? followupDetail(chosen) : null);
+  restore(view);
 }
 
 // ---------------------------------------------------------------- reports and charts
@@ -453,9 +474,11 @@ const SVGNS = "http://www.w3.org/2000/svg";
 function s(tag, attrs, ...children) {
   const el = document.createElementNS(SVGNS, tag);
   for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
-  for (const c of children.flat()) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return el;
 }
+
+const num = (v) => (v >= 10 ? v.toFixed(0) : v >= 0.05 ? String(+v.toFixed(1)) : "0"); // 12.4 → "12", 2.25 → "2.3"
 
 function niceMax(v) {
   if (!(v > 0)) return 1;
@@ -471,10 +494,10 @@ function barChart(id, title, labels, series, unit) {
   const y = (v) => TOP + (H - TOP - B) * (1 - v / max);
   const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", id, role: "img", "aria-label": title });
   svg.append(s("text", { x: L, y: 18, class: "chart-title" }, title));
-  for (let i = 0; i <= 4; i++) {
-    const v = (max * i) / 4;
+  for (let i = 0; i <= 5; i++) {
+    const v = (max * i) / 5;
     svg.append(s("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: "gridline" }),
-      s("text", { x: L - 6, y: y(v) + 4, class: "tick", "text-anchor": "end" }, +v.toFixed(1)));
+      s("text", { x: L - 6, y: y(v) + 4, class: "tick", "text-anchor": "end" }, num(v)));
   }
   labels.forEach((lab, i) => {
     const gx = L + gw * i + (gw - bw * series.length) / 2;
@@ -483,8 +506,8 @@ function barChart(id, title, labels, series, unit) {
       if (v === null || v === undefined) return;
       const x = gx + bw * j;
       svg.append(s("rect", { x, y: y(v), width: bw - 2, height: Math.max(0, H - B - y(v)), fill: ser.color, class: "bar" },
-        s("title", {}, `${lab} ${ser.name}: ${+v.toFixed(1)}${unit}`)));
-      svg.append(s("text", { x: x + (bw - 2) / 2, y: y(v) - 3, class: "value", "text-anchor": "middle" }, +v.toFixed(1)));
+        s("title", {}, `${lab} ${ser.name}: ${num(v)}${unit}`)));
+      svg.append(s("text", { x: x + (bw - 2) / 2, y: y(v) - 3, class: "value", "text-anchor": "middle" }, num(v)));
     });
     const short = lab.length > 9 ? lab.slice(0, 8) + "…" : lab;
     svg.append(s("text", { x: L + gw * i + gw / 2, y: H - B + 16, class: "tick", "text-anchor": "middle" }, short, s("title", {}, lab)));
