@@ -38,6 +38,22 @@ def sweep(service: HallService, hall_id: str, *, silent_after_s: float = DEFAULT
     return service.append_events(hall_id, step, who=SYSTEM)
 
 
+def followup_now(service: HallService, hall_id: str) -> None:
+    """Right after a bad rating was committed: open its follow-up now (``followup.opened``) rather than
+    at the next sweep; the warnings wait for their sweep. The rating is stored already, so a failure
+    here is only logged, and the periodic sweep opens the follow-up then."""
+    from server import followups
+
+    cfg = service.config(hall_id)
+    try:
+        service.append_events(
+            hall_id, lambda conn, _hall, now: followups.open_missing(conn, cfg, service.calendar, service.tz, now),
+            who=SYSTEM)
+    except Exception:
+        log.exception("sweep after a bad rating in hall %s failed; the periodic sweep will open the follow-up",
+                      hall_id)
+
+
 async def run(service: HallService, interval_s: float, silent_after_s: float) -> None:
     """Sweep every hall every ``interval_s`` until cancelled; a failing sweep is logged, never fatal."""
     while True:

@@ -29,6 +29,7 @@ from server.core import Refused, Ticket, TicketState
 from server.halls.errors import Problem
 from server.storage import schema as t
 from server.storage.db import read_transaction
+from server.supervision import monitor as supervision
 
 from ..deps import Ctx, Idem, Who
 from ..schemas import ERRORS, TicketId
@@ -95,17 +96,18 @@ def rate(hall: str, ticket_id: TicketId, body: RatingRequest, ctx: Ctx, who: Who
         )
         conn.execute(insert(t.ratings).values(**written))
 
-    return respond(
-        ctx.service.mutate(
-            hall,
-            command,
-            who=who,
-            action=Action.RATE,
-            window=window,
-            idem=idem,
-            detail={"score": body.score, "channel": body.channel},
-            write=write,
-            render=lambda done: (201, {"rating": rating_view(written)}),
-        )
+    out = ctx.service.mutate(
+        hall,
+        command,
+        who=who,
+        action=Action.RATE,
+        window=window,
+        idem=idem,
+        detail={"score": body.score, "channel": body.channel},
+        write=write,
+        render=lambda done: (201, {"rating": rating_view(written)}),
     )
+    if body.score is not None and body.score <= 2 and not out.replayed:
+        supervision.followup_now(ctx.service, hall)  # issue 9: a bad rating opens its follow-up at once
+    return respond(out)
 
