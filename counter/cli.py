@@ -11,6 +11,7 @@ from typing import Any
 log = logging.getLogger("hallq.counter")
 
 SCREENSHOT_WAIT_MS = 10_000  # --screenshot: how long to wait for the server's hall listing
+DEFAULT_SERVER = "http://127.0.0.1:8080"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="窗口叫号终端：登录、叫号、重呼、过号、办结、转办、暂停、A/B 岗接管、好差评 / "
                                    "counter terminal for clerks (PySide6)")
     common_arguments(p)
+    p.set_defaults(server=None)  # given, else $HALLQ_SERVER, else the terminal config's [server] url
     p.add_argument("--window", type=int, default=None, metavar="N",
                    help="the window this counter serves (default: the terminal config's window)")
     p.set_defaults(func=run)
@@ -62,9 +64,7 @@ def run(args: argparse.Namespace) -> int:
         print("请用 --token 或终端配置的 server.token_file 提供柜台设备令牌（`hallq device add --kind counter "
               "--window N`）/ a counter device token is needed: --token or server.token_file", file=sys.stderr)
         return 2
-    server = args.server
-    if cfg is not None and "HALLQ_SERVER" not in os.environ and "--server" not in sys.argv:
-        server = cfg.server.url
+    server = args.server or os.environ.get("HALLQ_SERVER") or (cfg.server.url if cfg is not None else DEFAULT_SERVER)
     hall = args.hall or (cfg.hall if cfg is not None else None)
     try:
         devices = open_devices(cfg) if cfg is not None else Devices()

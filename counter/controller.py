@@ -434,6 +434,8 @@ class CounterController(QObject):
             self._said("info", texts.NOBODY)
             return
         self.reasons[result.ticket.id] = result.reason
+        if self.last_notice is None:
+            self.notice_status = None  # the last visitor's notice is printed and gone with them
         self._said("ok", texts.CALLED.fill(number=result.ticket.number))
 
     def _finished(self, result: TicketChange, outcome: Outcome) -> None:

@@ -151,6 +151,7 @@ LED_CLERK = T("{name} 工号{staff_no}", "{name} no.{staff_no}")
 LED_PAUSED = T("暂停服务：{reason}", "Paused: {reason}")
 LED_PAUSED_UNTIL = T("暂停服务：{reason}，{until}返回", "Paused: {reason}, back {until}")
 LED_CLOSED = T("暂停服务", "Closed")
+LED_PREVIEW = T("窗口屏：{text}", "Window LED: {text}")
 
 # -- results and refusals said to the clerk -------------------------------------------------------------------
 CALLED = T("已叫号 {number}", "Called {number}")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -28,6 +29,7 @@ from server.client.i18n import Lang, T
 
 from .. import texts
 from ..controller import RatingPhase
+from ..led import led_state
 from ..style import repolish
 from ..view import LABELS, SHORTCUTS, Act, clock_text, visitor, waited_text, window_notices
 from ..widgets import Banners, button, label
@@ -124,6 +126,7 @@ class MainScreen(QWidget):
         side.setProperty("kind", "panel")
         sl = QVBoxLayout(side)
         sl.setContentsMargins(16, 12, 16, 12)
+        self.led = label("", "small", tone="muted", name="led")
         self.waiting_title = label("", "main")
         self.waiting = label("", "body", name="waiting")
         self.rating_title = label("", "main")
@@ -131,7 +134,7 @@ class MainScreen(QWidget):
         self.notice = label("", "body", name="notice")
         self.reprint_button = button("", "quiet", name="reprint")
         self.reprint_button.clicked.connect(self.reprint.emit)
-        for w in (self.waiting_title, self.waiting):
+        for w in (self.led, self.waiting_title, self.waiting):
             sl.addWidget(w)
         sl.addStretch(1)
         for w in (self.rating_title, self.rating, self.notice, self.reprint_button):
@@ -147,6 +150,8 @@ class MainScreen(QWidget):
         self.buttons: dict[Act, QPushButton] = {}
         for act in BAR:
             b = button("", "call" if act is Act.CALL else "action", name=f"act-{act.value}")
+            # all as tall as the big 叫号 button (a fixed-height button would also cap the row's height)
+            b.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Minimum)
             b.clicked.connect(lambda _=False, a=act: self._pressed(a))
             grid.addWidget(b, 3 if act is Act.CALL else 1)
             self.buttons[act] = b
@@ -164,6 +169,7 @@ class MainScreen(QWidget):
         self.transfer_panel.confirmed.connect(self.transfer_confirmed.emit)
         self.pause_panel.confirmed.connect(self.pause_confirmed.emit)
         body.addWidget(self.sheet)
+        self.close_panel()
         self.status = label("", "body", name="status")
         body.addWidget(self.status)
         self._allowed: frozenset[Act] = frozenset()
@@ -177,10 +183,20 @@ class MainScreen(QWidget):
             self.action.emit(act.value)  # FINISH, TRANSFER, PAUSE: the window loads and opens their panel
 
     def open_panel(self, panel: Panel) -> None:
-        self.sheet.setCurrentWidget(panel)
+        self._show_page(panel)
 
     def close_panel(self) -> None:
-        self.sheet.setCurrentWidget(self.bar)
+        self._show_page(self.bar)
+
+    def _show_page(self, page: QWidget) -> None:
+        """A QStackedWidget is as tall as its tallest page; size it to the page shown instead, so the
+        action bar does not leave a hole where the 补正告知 checklist would go."""
+        for i in range(self.sheet.count()):
+            other = self.sheet.widget(i)
+            policy = QSizePolicy.Policy.Minimum if other is page else QSizePolicy.Policy.Ignored
+            other.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
+        self.sheet.setCurrentWidget(page)
+        self.sheet.adjustSize()
 
     @property
     def panel(self) -> Panel | None:
@@ -246,9 +262,10 @@ class MainScreen(QWidget):
 
         if message is not None:
             level, text = message
-            self.status.setProperty("kind", f"status-{level}")
             self.status.setText(text.text(lang))
-            repolish(self.status)
+            if self.status.property("kind") != f"status-{level}":
+                self.status.setProperty("kind", f"status-{level}")
+                repolish(self.status)
 
     def _render_current(self, ctrl: CounterController, lang: Lang) -> None:
         info = ctrl.info
@@ -272,8 +289,9 @@ class MainScreen(QWidget):
         v = visitor(current, ctrl.timings.clock(), origin=ctrl.origin, reason=ctrl.reasons.get(current.id))
         self._number = v.number
         self.number.setText(v.number)
-        self.number.setProperty("priority", v.priority)
-        repolish(self.number)
+        if self.number.property("priority") != v.priority:  # green for the green channel
+            self.number.setProperty("priority", v.priority)
+            repolish(self.number)
         self.state.setText(v.state.text(lang))
         values = {
             "service": v.service.text(lang),
@@ -292,6 +310,10 @@ class MainScreen(QWidget):
 
     def _render_side(self, ctrl: CounterController, lang: Lang) -> None:
         info = ctrl.info
+        # what the public reads above the window (004 第十四条), so the clerk knows it too
+        self.led.setVisible(info is not None and ctrl.devices.led is not None)
+        if info is not None:
+            self.led.setText(texts.LED_PREVIEW.format(text=led_state(info, ctrl.tz).text).text(lang))
         self.waiting_title.setText(texts.WAITING.text(lang))
         rows = []
         for w in info.waiting if info is not None else []:
@@ -322,8 +344,9 @@ class MainScreen(QWidget):
         self.notice.setVisible(status is not None)
         if status is not None:
             self.notice.setText(status.text.text(lang))
-            self.notice.setProperty("kind", f"status-{status.level}")
-            repolish(self.notice)
+            if self.notice.property("kind") != f"status-{status.level}":
+                self.notice.setProperty("kind", f"status-{status.level}")
+                repolish(self.notice)
         self.reprint_button.setText(texts.REPRINT.text(lang))
         self.reprint_button.setVisible(ctrl.last_notice is not None)
 

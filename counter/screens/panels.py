@@ -15,12 +15,13 @@ from datetime import date, datetime
 from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -33,6 +34,7 @@ from .. import texts
 from ..widgets import button, label
 
 OUTCOME_KEYS: dict[Outcome, str] = {o: str(i) for i, o in enumerate(Outcome, 1)}
+MATERIALS_MAX_PX = 150  # about four rows of the checklist; a longer one scrolls
 
 
 def _row(*widgets: QWidget, stretch_first: bool = False) -> QHBoxLayout:
@@ -95,18 +97,28 @@ class FinishPanel(Panel):
 
 class SupplementPanel(Panel):
     """补正告知 (004 第二十五条): the complete list, once — so every item of the service's list is offered,
-    and the clerk can add what the list lacks."""
+    and the clerk can add what the list lacks. Two columns of check boxes; a long list scrolls."""
 
     confirmed = Signal(list)  # the ticked items
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.prompt = label("", "body")
         layout.addWidget(self.prompt)
-        self.items = QListWidget()
-        self.items.setObjectName("materials")
-        layout.addWidget(self.items, 1)
+        self.boxes: list[QCheckBox] = []
+        holder = QWidget()
+        holder.setProperty("kind", "page")
+        self.grid = QGridLayout(holder)
+        self.grid.setContentsMargins(4, 4, 4, 4)
+        scroll = QScrollArea()
+        scroll.setObjectName("materials")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(holder)
+        scroll.setMaximumHeight(MATERIALS_MAX_PX)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(scroll)
         self.other = QLineEdit()
         self.other.setObjectName("other-material")
         self.add = button("", "quiet", name="add-material")
@@ -117,16 +129,21 @@ class SupplementPanel(Panel):
         layout.addLayout(_row(self.other, self.add, self.confirm, self.back_button, stretch_first=True))
 
     def load(self, materials: list[str]) -> None:
-        self.items.clear()
+        for box in self.boxes:
+            self.grid.removeWidget(box)
+            box.deleteLater()
+        self.boxes = []
         for text in materials:
             self._append(text, checked=False)
         self.other.clear()
 
     def _append(self, text: str, *, checked: bool) -> None:
-        item = QListWidgetItem(text)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        self.items.addItem(item)
+        box = QCheckBox(text)
+        box.setChecked(checked)
+        box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        i = len(self.boxes)
+        self.grid.addWidget(box, i // 2, i % 2)
+        self.boxes.append(box)
 
     def _add_other(self) -> None:
         text = self.other.text().strip()
@@ -136,15 +153,18 @@ class SupplementPanel(Panel):
 
     def tick(self, text: str) -> None:
         """Tick an item by its text (what a clerk's click on its box does)."""
-        for i in range(self.items.count()):
-            if self.items.item(i).text() == text:
-                self.items.item(i).setCheckState(Qt.CheckState.Checked)
+        for box in self.boxes:
+            if box.text() == text:
+                if not box.isChecked():
+                    box.click()
                 return
         raise KeyError(text)
 
+    def offered(self) -> list[str]:
+        return [box.text() for box in self.boxes]
+
     def ticked(self) -> list[str]:
-        return [self.items.item(i).text() for i in range(self.items.count())
-                if self.items.item(i).checkState() == Qt.CheckState.Checked]
+        return [box.text() for box in self.boxes if box.isChecked()]
 
     def render(self, lang: Lang) -> None:
         self.lang = lang

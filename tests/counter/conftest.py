@@ -6,36 +6,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from counter_helpers import FAST, HALL, MANAGER, PIN, STAFF, wait_until
+from counter_helpers import FAST, HALL, MANAGER, add_staff, start_counter_server, wait_until
 
 from counter import Counter, Timings
 from drivers.terminal import Devices
 from server.client import HallClient
-from tests.server.conftest import ServerProcess, start_server, stop_server
-
-HERE = Path(__file__).parent
-COUNTER_CONFIG = HERE / "hall_counter.toml"
+from tests.server.conftest import ServerProcess, stop_server
 
 
-def start_counter_server(workdir: Path, port: int | None = None) -> ServerProcess:
-    # a repeated --config wins over the server tests' config (argparse keeps the last value)
-    return start_server(workdir, f"sqlite:///{workdir / 'hallq.db'}", "--config", str(COUNTER_CONFIG), port=port)
-
-
-def add_staff(srv: ServerProcess) -> None:
-    for staff_no, name, role, windows in STAFF:
-        srv.add_clerk(staff_no, pin=PIN, role=role, windows=windows, hall=HALL, name=name)
-    srv.tokens["kiosk"] = srv.add_device("kiosk", hall=HALL)
-    srv.tokens["display"] = srv.add_device("display", hall=HALL)
-    srv.tokens["manager"] = srv.login(MANAGER, PIN)
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One server per test session (per xdist worker): starting one costs seconds; ``clean_hall`` keeps
+    the tests apart."""
     srv = start_counter_server(tmp_path_factory.mktemp("counter-server"))
     add_staff(srv)
     try:
@@ -86,8 +71,7 @@ def reset_hall(mgr: HallClient) -> None:
 
 @pytest.fixture
 def clean_hall(manager: HallClient) -> Iterator[None]:
-    """Each test starts with an empty hall and leaves one (the module shares one server)."""
-    reset_hall(manager)
+    """Each test leaves an empty hall, whatever happened in it (the tests share one server)."""
     yield
     reset_hall(manager)
 

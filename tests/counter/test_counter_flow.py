@@ -46,8 +46,9 @@ def led_text(devices: Devices) -> str:
     return devices.led.current.text
 
 
-def test_login_puts_the_clerk_on_the_led_and_the_lobby_display(qtbot, server, make_counter, devices) -> None:
-    counter = make_counter(server, 1, devices)
+def test_login_puts_the_clerk_on_the_led_and_the_lobby_display(qtbot, server, make_counter, devices,
+                                                               manager) -> None:
+    counter = make_counter(server, 1, devices, heartbeat=True)
     assert counter.window.stack.currentWidget() is counter.window.login
     wait_until(qtbot, lambda: devices.led.current is not None)
     assert led_text(devices) == "暂停服务"  # nobody signed in yet
@@ -63,6 +64,12 @@ def test_login_puts_the_clerk_on_the_led_and_the_lobby_display(qtbot, server, ma
     main = counter.window.main
     assert "张三" in main.clerk.text() and "6001" in main.clerk.text()
     assert main.window_title.text() == "1号 综合窗口"
+    # the terminal's heartbeat reports its devices to the hall's fleet list (issue 4 §7)
+    def reported() -> bool:
+        mine = [d for d in manager.devices(HALL) if d.kind == "counter" and d.window == 1 and d.health]
+        return any({h["device"] for h in d.health} == {"led", "printer"} for d in mine)
+
+    wait_until(qtbot, reported)
 
 
 def test_wrong_pin_and_unauthorised_window_keep_the_login_screen(qtbot, server, make_counter) -> None:
@@ -116,17 +123,16 @@ def test_call_recall_until_no_show(qtbot, server, make_counter, devices, kiosk) 
     wait_until(qtbot, lambda: "欢迎您" in led_text(devices))
 
 
-@pytest.mark.parametrize("outcome", ["completed", "accepted", "rejected", "consulted"])
-def test_finish_with_an_outcome(qtbot, server, make_counter, kiosk, outcome) -> None:
+def test_finish_with_each_outcome(qtbot, server, make_counter, kiosk, manager) -> None:
     counter = make_counter(server, 1)
     signed_in(qtbot, counter, CLERK_A)
-    issued = kiosk.issue(HALL, "GEN")
-    serve(qtbot, counter, issued.number)
-    finish(qtbot, counter, outcome)
-    assert current(counter) is None
-    with HallClient(server.base_url, server.tokens["manager"]) as mgr:
-        done = mgr.ticket(HALL, issued.id)
-    assert (done.state, done.outcome, done.clerk, done.window) == ("done", outcome, CLERK_A, 1)
+    for outcome in ("completed", "accepted", "rejected", "consulted"):  # 补正告知: the next test
+        issued = kiosk.issue(HALL, "GEN")
+        serve(qtbot, counter, issued.number)
+        finish(qtbot, counter, outcome)
+        assert current(counter) is None
+        done = manager.ticket(HALL, issued.id)
+        assert (done.state, done.outcome, done.clerk, done.window) == ("done", outcome, CLERK_A, 1)
     # no pad at this counter: the rating panel says so, and nothing is stored for the clerk to fake
     assert counter.window.main.rating.text() == "本窗口未配置评价器"
 
@@ -143,8 +149,7 @@ def test_supplement_prints_the_one_time_notice_with_every_missing_item(qtbot, se
     panel = main.supplement_panel
     assert main.panel is panel
     # 003 §14: the service's complete list from the hall config
-    offered = [panel.items.item(i).text() for i in range(panel.items.count())]
-    assert offered == ["申请表（原件）", "申请人身份证原件及复印件", "户口簿原件", "授权委托书（委托办理的）"]
+    assert panel.offered() == ["申请表（原件）", "申请人身份证原件及复印件", "户口簿原件", "授权委托书（委托办理的）"]
     panel.confirm.click()  # nothing ticked: refused, nothing sent
     assert main.status.text() == "请至少勾选一项缺少的材料" and current(counter) is not None
     panel.tick("户口簿原件")
