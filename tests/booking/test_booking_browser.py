@@ -3,7 +3,6 @@ tracking page changing live from "前面还有 3 人" to "请到 3 号窗口办�
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,6 @@ pytestmark = pytest.mark.timeout(240)
 
 H = "/api/v1/halls/test"
 WAIT_MS = 20_000  # generous: the tracking page polls every 3 s
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +39,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, server: ServerProcess) -> Iterator[Page]:
     context = browser.new_context(viewport=PHONE_VIEWPORT, device_scale_factor=2, locale="zh-CN",
+                                  timezone_id="Asia/Shanghai",
                                   base_url=server.base_url)
     page = context.new_page()
     errors: list[str] = []
@@ -51,9 +50,10 @@ def page(browser: Browser, server: ServerProcess) -> Iterator[Page]:
 
 
 def shot(page: Page, name: str, tmp_path: Path) -> None:
-    """Screenshots go to docs/img when HALLQ_UPDATE_SCREENSHOTS=1 (then open and check them), else tmp."""
-    folder = DOCS_IMG if os.environ.get("HALLQ_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    page.screenshot(path=str(folder / f"phone-{name}.png"), full_page=True)
+    """Every page state is rendered to a PNG as it would be shown (docs/img's come from tests/booking/shots.py)."""
+    path = tmp_path / f"phone-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
 
 
 def test_chinese_glyphs_come_from_a_cjk_font(page: Page) -> None:
@@ -147,3 +147,22 @@ def test_remote_ticket_from_the_phone_opens_its_tracking_page(page: Page, tmp_pa
     page.wait_for_url(re.compile(r"/t/[A-Za-z0-9_-]+$"), timeout=WAIT_MS)
     expect(page.locator("#number")).to_have_text(re.compile(r"^A\d{3}$"), timeout=WAIT_MS)
     expect(page.locator("#service")).to_have_text("综合受理")
+
+
+RAW_KEYS = "[...document.querySelectorAll('[data-i18n]')].filter(e => e.textContent.trim() === e.dataset.i18n)" \
+           ".map(e => e.dataset.i18n)"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_is_translated_in_both_languages(page: Page, server: ServerProcess, lang: str) -> None:
+    with server.client(server.add_device("kiosk")) as kiosk:
+        token = kiosk.post(f"{H}/tickets", json={"service": "GEN"}).json()["track_url"].rsplit("/", 1)[1]
+    for path, ready in (("/m", "#halls a"), ("/m/test", "#to-book"), ("/m/test/book", "#services button"),
+                        ("/m/test/mine", "#find"), ("/m/test/take", "#services button"), (f"/t/{token}", "#number")):
+        page.goto(f"{path}?lang={lang}")
+        expect(page.locator(ready).first).to_be_visible(timeout=WAIT_MS)
+        assert page.evaluate(RAW_KEYS) == [], path
+        assert page.evaluate("document.documentElement.lang") == ("en" if lang == "en" else "zh-CN")
+    en, zh = r"^(\d+ ahead of you|1 person ahead of you|You are next)$", r"^(前面还有 \d+ 人|下一个就是您)$"
+    waiting = en if lang == "en" else zh
+    expect(page.locator("#headline")).to_have_text(re.compile(waiting), timeout=WAIT_MS)

@@ -39,7 +39,10 @@ const HallQ = (() => {
   function pick(obj, base) { return obj[base + "_" + lang] || obj[base + "_zh"] || ""; }
 
   function apply(root) {
-    (root || document).querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+    // a key without a translation keeps the page's own (Chinese) text
+    (root || document).querySelectorAll("[data-i18n]").forEach((el) => {
+      if (dict[el.dataset.i18n]) el.textContent = t(el.dataset.i18n);
+    });
     (root || document).querySelectorAll("[data-i18n-placeholder]").forEach((el) => {
       el.placeholder = t(el.dataset.i18nPlaceholder);
     });

@@ -3,8 +3,8 @@
 HallQ.add({
   title: { zh: "远程取号", en: "Take a ticket remotely" },
   back: { zh: "‹ 返回", en: "‹ Back" },
-  intro: { zh: "在办理时间内取号，不必在大厅等候；到号前会短信提醒您。",
-           en: "Take a ticket during opening hours and wait where you like: we text you before your turn." },
+  intro: { zh: "在办理时间内取号，不必在大厅等候；快到您时会发消息提醒。",
+           en: "Take a ticket during opening hours and wait where you like: we send you a message before your turn." },
   choose_service: { zh: "选择办理事项", en: "Choose a service" },
   phone_label: { zh: "手机号（用于到号提醒）", en: "Mobile number (for the reminder)" },
   privacy: { zh: "号码只用于本次提醒和防止重复取号，系统只保存加密摘要。",

@@ -17,10 +17,12 @@ HallQ.add({
   updated: { zh: "实时更新 · {time}", en: "Live · {time}" },
   stale: { zh: "网络不稳定，正在重试…", en: "Connection lost, retrying…" },
   unknown: { zh: "没有这张票（二维码无效或已过期）", en: "No such ticket (invalid or expired QR code)" },
-  remind_label: { zh: "到号提醒：留下手机号，快到时短信通知您", en: "Reminder: leave your mobile number and we text you before your turn" },
+  remind_label: { zh: "到号提醒：留下手机号，快到时发消息通知您", en: "Reminder: leave your mobile number for a message before your turn" },
   remind_submit: { zh: "提醒我", en: "Remind me" },
-  remind_ok: { zh: "已设置：前面剩 {n} 人时提醒 {to}", en: "Set: we text {to} when {n} are ahead" },
+  remind_ok: { zh: "已设置：前面剩 {n} 人时提醒 {to}", en: "Set: {to} gets a message when {n} are ahead" },
   empty: { zh: "请填写手机号", en: "Enter your mobile number" },
+  note: { zh: "本页自动刷新，无需重新扫码。过号后请在规定时间内到取号机或窗口重新排队。",
+          en: "This page updates itself. If you miss your call, rejoin the queue at a kiosk or window in time." },
 });
 
 document.addEventListener("DOMContentLoaded", () => {
