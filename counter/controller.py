@@ -45,6 +45,7 @@ from .view import LABELS, Act, Situation, allowed
 log = logging.getLogger("hallq.counter")
 
 Submit = Callable[..., None]  # submit(fn, *args, on_done=…, on_error=…, **kwargs)
+MAX_REASONS = 64  # call reasons remembered (ticket id → reason), trimmed to the current visitor's
 
 
 class RatingPhase(enum.StrEnum):
@@ -120,6 +121,7 @@ class CounterController(QObject):
         self.reachable = True  # the last request got an answer
         self.stream_error: ClientError | None = None
         self._auto_sign_in = False
+        self._loading = False
         self._refreshing = False
         self._refresh_again = False
         self._led_busy = False
@@ -198,9 +200,17 @@ class CounterController(QObject):
         self.load_listing()
 
     def load_listing(self) -> None:
-        self.submit(self.device.halls, on_done=self._listing_loaded, on_error=self._request_failed)
+        if self._loading:
+            return  # one at a time: a hanging server must not collect a queue of them
+        self._loading = True
+        self.submit(self.device.halls, on_done=self._listing_loaded, on_error=self._listing_failed)
+
+    def _listing_failed(self, exc: BaseException) -> None:
+        self._loading = False
+        self._request_failed(exc)
 
     def _listing_loaded(self, listing: Any) -> None:
+        self._loading = False
         self._reached(True, None)
         try:
             hall = listing.hall(self.hall) if self.hall else listing.halls[0]
@@ -265,6 +275,9 @@ class CounterController(QObject):
         info, origin = result
         if self.info is None or info.seq >= self.info.seq:
             self.info, self.origin = info, origin
+            if len(self.reasons) > MAX_REASONS:  # only the visitor at the window needs theirs
+                current = info.current.id if info.current is not None else None
+                self.reasons = {k: v for k, v in self.reasons.items() if k == current}
             self._update_led()
             # sign in once the window is free and the link is up; a window someone holds offers takeover
             if self._auto_sign_in and self.session is not None and (

@@ -50,7 +50,8 @@ QPushButton[kind="call"] {{ background-color: {t.PRIMARY}; color: {t.ON_PRIMARY}
     font-size: {s.main_pt}pt; font-weight: bold; }}
 QPushButton[kind="action"] {{ background-color: {t.PRIMARY}; color: {t.ON_PRIMARY}; border: none; }}
 QPushButton[kind="quiet"] {{ background-color: {t.SURFACE}; color: {t.PRIMARY}; border: 2px solid {t.PRIMARY}; }}
-QPushButton[kind="choice"] {{ background-color: {t.PAPER}; color: {t.INK}; border: 2px solid {t.MUTED}; }}
+QPushButton[kind="choice"] {{ background-color: {t.PAPER}; color: {t.INK}; border: 2px solid {t.MUTED};
+    min-height: 28px; padding: 4px 10px; }}
 QPushButton[kind="choice"]:checked {{
     background-color: {t.PRIMARY}; color: {t.ON_PRIMARY}; border-color: {t.PRIMARY};
 }}

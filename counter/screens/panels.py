@@ -34,7 +34,20 @@ from .. import texts
 from ..widgets import button, label
 
 OUTCOME_KEYS: dict[Outcome, str] = {o: str(i) for i, o in enumerate(Outcome, 1)}
-MATERIALS_MAX_PX = 150  # about four rows of the checklist; a longer one scrolls
+CHOICES_MAX_PX = 160  # about three rows of services, four of materials; more scroll
+SERVICE_COLUMNS = 4
+
+
+def _scrolling(content: QWidget, name: str) -> QScrollArea:
+    """``content`` in a scroll area at most :data:`CHOICES_MAX_PX` tall: a hall with two dozen services or a
+    long materials list must not push the current visitor off the screen."""
+    scroll = QScrollArea()
+    scroll.setObjectName(name)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(content)
+    scroll.setMaximumHeight(CHOICES_MAX_PX)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    return scroll
 
 
 def _row(*widgets: QWidget, stretch_first: bool = False) -> QHBoxLayout:
@@ -112,13 +125,7 @@ class SupplementPanel(Panel):
         holder.setProperty("kind", "page")
         self.grid = QGridLayout(holder)
         self.grid.setContentsMargins(4, 4, 4, 4)
-        scroll = QScrollArea()
-        scroll.setObjectName("materials")
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(holder)
-        scroll.setMaximumHeight(MATERIALS_MAX_PX)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        layout.addWidget(scroll)
+        layout.addWidget(_scrolling(holder, "materials"))
         self.other = QLineEdit()
         self.other.setObjectName("other-material")
         self.add = button("", "quiet", name="add-material")
@@ -181,10 +188,14 @@ class TransferPanel(Panel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.prompt = label("", "body")
         layout.addWidget(self.prompt)
-        self.grid = QGridLayout()
-        layout.addLayout(self.grid)
+        holder = QWidget()
+        holder.setProperty("kind", "page")
+        self.grid = QGridLayout(holder)
+        self.grid.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(_scrolling(holder, "services"))
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.services: dict[str, QPushButton] = {}
@@ -204,7 +215,7 @@ class TransferPanel(Panel):
             b = button(name.text(self.lang), "choice", name=f"service-{code}", checkable=True)
             b.setProperty("names", (name.zh, name.en))
             self.group.addButton(b)
-            self.grid.addWidget(b, i // 4, i % 4)
+            self.grid.addWidget(b, i // SERVICE_COLUMNS, i % SERVICE_COLUMNS)
             self.services[code] = b
         self.note.clear()
 
