@@ -21,9 +21,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from config import HallConfig, ServiceConfig
+from server.audit import AuditRecord, append
 from server.auth import Principal
 from server.core import FINAL, Hall, Issued, Lane, Ticket, TicketState
-from server.halls.service import HallService, Outcome, Render
+from server.halls.service import SYSTEM, HallService, Outcome, Render
 from server.storage.db import read_transaction, write_transaction
 
 from . import rules, store
@@ -62,6 +63,13 @@ class CheckIn:
 class DayOffer:
     day: dt.date
     slots: list[tuple[Slot, int]]  # (slot, places left)
+
+
+def _audit(action: str, person: Person, booking: Booking) -> AuditRecord:
+    """留痕 (001 第十四条): who (masked), what, which slot — never the number."""
+    return AuditRecord(action, f"{booking.channel}:{person.mask}", "public", booking.hall, None, None,
+                       {"booking": booking.code, "service": booking.service, "slot": booking.slot_start,
+                        "after_hours": booking.after_hours})
 
 
 def public_principal(person: Person) -> Principal:
@@ -123,6 +131,7 @@ class BookingService:
             booking = rules.new_booking(cfg, self.calendar, self.tz, slot, code=code, person=person,
                                         secret=self.secret, channel=channel, now=now)
             store.insert_booking(conn, booking)
+            append(conn, _audit("booking.book", person, booking), at=now)
         return booking
 
     def lookup(self, hall_id: str, code: str, person: Person, address: str) -> Booking:
@@ -142,6 +151,7 @@ class BookingService:
             if not store.update_booking(conn, cancelled, expect=BookingState.BOOKED):
                 raise BookingRefused("not_cancellable", "该预约刚刚已签到或取消", "this booking was just checked in "
                                      "or cancelled")
+            append(conn, _audit("booking.cancel", person, cancelled), at=now)
         return cancelled
 
     def of_day(self, hall_id: str, day: str) -> list[Booking]:
@@ -265,9 +275,13 @@ class BookingService:
                 return code
 
     def sweep(self) -> int:
-        """Write down the no-shows whose check-in window has closed; purge old rate-limit rows."""
+        """Write down the no-shows whose check-in window has closed (audited, by the system); purge old
+        rate-limit rows."""
         with write_transaction(self.engine) as conn:
             now = self.now()
-            n = store.sweep_no_shows(conn, now)
+            missed = store.sweep_no_shows(conn, now)
+            append(conn, [AuditRecord("booking.no_show", SYSTEM.actor, SYSTEM.role, b.hall, None, None,
+                                      {"booking": b.code, "service": b.service, "slot": b.slot_start})
+                          for b in missed], at=now)
             store.purge_requests(conn, before=now - 2 * 86400)
-        return n
+        return len(missed)

@@ -79,13 +79,15 @@ def of_day(conn: Connection, hall: str, day: str) -> list[Booking]:
     return [_booking(r) for r in rows]
 
 
-def sweep_no_shows(conn: Connection, now: float) -> int:
+def sweep_no_shows(conn: Connection, now: float) -> list[Booking]:
     """003 §7: bookings still open when their check-in window closed become no-shows (written down)."""
-    result = conn.execute(
-        update(_A)
-        .where(_A.c.state == BookingState.BOOKED.value, _A.c.closes_at <= now)
-        .values(state=BookingState.NO_SHOW.value, no_show_at=_A.c.closes_at))
-    return result.rowcount
+    missed = [_booking(r) for r in conn.execute(
+        select(_A).where(_A.c.state == BookingState.BOOKED.value, _A.c.closes_at <= now))]
+    if missed:
+        conn.execute(update(_A).where(_A.c.id.in_([b.id for b in missed]),
+                                      _A.c.state == BookingState.BOOKED.value)
+                     .values(state=BookingState.NO_SHOW.value, no_show_at=_A.c.closes_at))
+    return missed
 
 
 # -- phone-page requests (rate limits) -----------------------------------------------------------------

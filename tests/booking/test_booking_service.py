@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from server.audit import verify
 from server.booking import BookingRefused, BookingState, Person
 from server.core import Lane, Refused
 from server.halls.errors import Problem
@@ -261,3 +262,23 @@ def test_staff_see_the_days_bookings_in_slot_order_masked(bench: Bench) -> None:
     listed = bench.booking.of_day("t", "2026-09-21")
     assert [(local(b.slot_start), b.service, b.person_mask) for b in listed] == [
         ("2026-09-21 09:00", "BIZ", "1101**********002X"), ("2026-09-21 10:00", "GEN", "138****5678")]
+
+
+def test_every_booking_action_is_in_the_audit_chain_with_the_number_masked(bench: Bench) -> None:
+    """留痕 (001 第十四条): book, cancel, check-in and the no-show decision are recorded with who and when."""
+    kept = bench.book("GEN", "2026-09-21 09:00")
+    dropped = bench.book("BIZ", "2026-09-21 09:00")
+    missed = bench.book("GEN", "2026-09-21 10:00", person=PHONE2)
+    bench.booking.cancel("t", dropped.code, Person.parse(PHONE), "10.0.0.1")
+    bench.clock.set("2026-09-21 08:45")
+    bench.check_in(code=kept.code)
+    bench.clock.set("2026-09-21 17:15")
+    assert bench.booking.sweep() == 1
+    with read_transaction(bench.halls.engine) as conn:
+        rows = conn.execute(select(t.audit_log.c.action, t.audit_log.c.actor, t.audit_log.c.detail)
+                            .where(t.audit_log.c.action.like("booking.%")).order_by(t.audit_log.c.seq)).all()
+        assert verify(conn).ok
+    assert [(r.action, r.actor) for r in rows] == [
+        ("booking.book", "web:138****5678"), ("booking.book", "web:138****5678"), ("booking.book", "web:139****5678"),
+        ("booking.cancel", "web:138****5678"), ("booking.check_in", "device:1"), ("booking.no_show", "system")]
+    assert missed.code in rows[-1].detail and all(PHONE not in r.detail and PHONE2 not in r.detail for r in rows)
