@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -159,6 +159,25 @@ class TileGrid(QWidget):
         model.dataChanged.connect(self.retitle)
         self.rebuild()
 
+    # In a scroll area the grid must be as tall as its wrapped texts need at its width, or the layout
+    # squeezes the tiles instead of letting the list scroll (small screens, long English names, elder
+    # type). QScrollArea does not follow the height-for-width of this layout by itself, so the grid
+    # sets its minimum height whenever its width or its texts and fonts change.
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._fit()
+        return handled
+
+    def _fit(self) -> None:
+        need = self.heightForWidth(self.width()) if self.hasHeightForWidth() else -1
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
+
     def set_columns(self, columns: int) -> None:
         if columns != self._columns:
             self._columns = max(1, columns)
@@ -265,10 +284,17 @@ class KeyPad(QWidget):
         self.clear_key = button("", "key", "body")
         self.delete_key.clicked.connect(self.delete)
         self.clear_key.clicked.connect(self.clear)
+        for b in (self.delete_key, self.clear_key):  # rows grow alike: the edit keys' row too
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         width = max(len(r) for r in rows)
-        half = max(1, width // 2)
-        grid.addWidget(self.delete_key, len(rows), 0, 1, half)
-        grid.addWidget(self.clear_key, len(rows), half, 1, width - half)
+        free = width - len(rows[-1])
+        if free >= 2:  # beside the last row's keys: one row less on a small screen
+            row, start = len(rows) - 1, len(rows[-1])
+        else:
+            row, start, free = len(rows), 0, width
+        wide = free - free // 2  # "Delete" is the longer word
+        grid.addWidget(self.delete_key, row, start, 1, wide)
+        grid.addWidget(self.clear_key, row, start + wide, 1, free - wide)
 
     def type_text(self, text: str) -> None:
         """Press the keys for ``text`` (tests and the barcode-scanner path use it)."""

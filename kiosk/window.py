@@ -192,6 +192,7 @@ class KioskWindow(QWidget):
 
     def on_corner_tap(self) -> None:
         if self.taps.tap():
+            self.set_elder(False, speak=False)  # staff work in normal type: the screen holds more
             self.maintenance.retranslate(self.lang)
             self.maintenance.reset()
             self.show_screen(self.maintenance)

@@ -126,8 +126,8 @@ class HomeScreen(Screen):
         self.grid.set_icon_size(icon)
         self.priority_tile.set_icon_size(icon)
         self.booking_tile.set_icon_size(icon)
-        self.bottom.setDirection(QHBoxLayout.Direction.TopToBottom if portrait and elder
-                                 else QHBoxLayout.Direction.LeftToRight)
+        # portrait: one above the other, so the priority button's long label stays on one line
+        self.bottom.setDirection(QHBoxLayout.Direction.TopToBottom if portrait else QHBoxLayout.Direction.LeftToRight)
 
     def voice(self, lang: Lang) -> str | None:
         return (texts.PRIORITY_VOICE if self.priority else texts.HOME_VOICE).text(lang)

@@ -71,7 +71,8 @@ def wait_until(qtbot, predicate: Callable[[], bool], timeout_ms: int = WAIT_MS) 
 # -- what a visitor sees: walked over the real widgets ----------------------------------------------
 def shown_text_widgets(root) -> list:
     """Every visible widget under ``root`` that shows text (labels, buttons, fields), laid out."""
-    QApplication.processEvents()  # pending layout requests first: measure what will be painted
+    for _ in range(5):  # pending layout requests first, and those they post: measure what will be painted
+        QApplication.processEvents()
     out = []
     for w in root.findChildren(QWidget):
         if not w.isVisible():

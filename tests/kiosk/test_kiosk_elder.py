@@ -21,10 +21,13 @@ def test_every_screen_meets_the_elder_numbers(qtbot, server, make_kiosk, devices
     seen = []
     for screen in tour(qtbot, kiosk, devices):
         qtbot.waitExposed(w)
+        if screen.startswith("maintenance"):  # staff, not visitors: normal type, more on the screen
+            assert not w.elder
+            continue
         assert elder_problems(w) == [], screen
         assert (w.width(), w.height()) == size, screen  # elder type still fits the screen
         seen.append(screen)
-    assert len(seen) >= 14
+    assert len(seen) >= 11
 
 
 def test_elder_mode_speaks_what_the_screen_asks(qtbot, server, make_kiosk, devices):

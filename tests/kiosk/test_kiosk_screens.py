@@ -46,11 +46,14 @@ def test_every_screen_renders_without_boxes_or_clipping(qtbot, server, make_kios
         qtbot.waitExposed(w)
         assert rendering_problems(w) == [], (variant, screen)
         assert (w.width(), w.height()) == (1920, 1080), (variant, screen)  # it fits: nothing pushed off screen
+        if variant == "elder" and screen.startswith("maintenance"):
+            assert not w.elder  # maintenance staff get the normal type
+            continue  # the Chinese and English walks have these screens
         if variant == "elder":  # the elder numbers, landscape (test_kiosk_elder walks portrait)
             assert elder_problems(w) == [], screen
         shoot(w, out / f"kiosk-{screen}-{variant}.png")
         shown.append(screen)
-    assert len(shown) == len(set(shown)) >= 14
+    assert len(shown) == len(set(shown)) >= (11 if variant == "elder" else 14)
 
 
 @pytest.mark.parametrize("variant", ["zh", "elder"])
