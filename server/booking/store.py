@@ -81,13 +81,13 @@ def of_day(conn: Connection, hall: str, day: str) -> list[Booking]:
 
 def sweep_no_shows(conn: Connection, now: float) -> list[Booking]:
     """003 §7: bookings still open when their check-in window closed become no-shows (written down)."""
-    missed = [_booking(r) for r in conn.execute(
-        select(_A).where(_A.c.state == BookingState.BOOKED.value, _A.c.closes_at <= now))]
-    if missed:
-        conn.execute(update(_A).where(_A.c.id.in_([b.id for b in missed]),
-                                      _A.c.state == BookingState.BOOKED.value)
-                     .values(state=BookingState.NO_SHOW.value, no_show_at=_A.c.closes_at))
-    return missed
+    # RETURNING: exactly the rows this transaction changed (another process sweeping at once gets others)
+    rows = conn.execute(
+        update(_A)
+        .where(_A.c.state == BookingState.BOOKED.value, _A.c.closes_at <= now)
+        .values(state=BookingState.NO_SHOW.value, no_show_at=_A.c.closes_at)
+        .returning(*_A.c))
+    return sorted((_booking(r) for r in rows), key=lambda b: (b.slot_start, b.id))
 
 
 # -- phone-page requests (rate limits) -----------------------------------------------------------------
@@ -139,6 +139,11 @@ def claim_notice(conn: Connection, *, ticket_id: str, hall: str, kind: str, reci
     conn.execute(insert(_N).values(ticket_id=ticket_id, hall=hall, kind=kind, recipient_mask=recipient_mask,
                                    backend=backend, at=at))
     return True
+
+
+def release_notice(conn: Connection, ticket_id: str) -> None:
+    """Undo a claim whose message could not be sent, so that a later check tries again."""
+    conn.execute(_N.delete().where(_N.c.ticket_id == ticket_id))
 
 
 def notified(conn: Connection, ticket_ids: list[str]) -> set[str]:

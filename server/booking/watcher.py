@@ -13,6 +13,8 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import IntegrityError
+
 from server.core import FINAL, Hall, Refused, Ticket, TicketState
 from server.halls.repo import EventRow
 from server.halls.service import HallService
@@ -70,6 +72,14 @@ class NoticeWatcher:
         except Exception:
             log.exception("notice check of hall %s failed", hall_id)
 
+    def _claim(self, hall_id: str, ticket_id: str, recipient: Recipient, kind: str, now: float) -> bool:
+        try:
+            with write_transaction(self.halls.engine) as conn:
+                return store.claim_notice(conn, ticket_id=ticket_id, hall=hall_id, kind=kind,
+                                          recipient_mask=recipient.mask, backend=self.notifier.name, at=now)
+        except IntegrityError:  # PostgreSQL: two processes inserted at once; the other one sends
+            return False
+
     def check_all(self) -> int:
         with self._lock:
             halls = [h for h, subs in self._subs.items() if subs]
@@ -95,13 +105,18 @@ class NoticeWatcher:
                     due.append((ticket_id, recipient, notice))
         sent = 0
         for ticket_id, recipient, notice in due:
-            with write_transaction(self.halls.engine) as conn:
-                claimed = store.claim_notice(conn, ticket_id=ticket_id, hall=hall_id, kind=notice.kind,
-                                             recipient_mask=recipient.mask, backend=self.notifier.name, at=now)
-            if claimed:
+            if not self._claim(hall_id, ticket_id, recipient, notice.kind, now):
+                done.append(ticket_id)  # another check (thread or process) sent it
+                continue
+            try:
                 self.notifier.send(Message(recipient.number, recipient.mask, hall_id, ticket_id, notice.kind,
                                            notice.zh, notice.en))
-                sent += 1
+            except Exception:
+                log.exception("notice for %s to %s could not be sent; will retry", ticket_id, recipient.mask)
+                with write_transaction(self.halls.engine) as conn:
+                    store.release_notice(conn, ticket_id)
+                continue
+            sent += 1
             done.append(ticket_id)
         with self._lock:
             subs_now = self._subs.get(hall_id, {})

@@ -109,3 +109,27 @@ def test_the_server_refuses_to_start_with_an_sms_gateway_url_rather_than_drop_re
     assert runtime.watcher.notify_ahead == 5 and bench.halls.listeners == [runtime.watcher.on_commit]
     runtime.close()
     assert bench.halls.listeners == []
+
+
+class FlakyGateway(SimNotifier):
+    """Fails its first send, like a gateway that is briefly away."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures = 1
+
+    def send(self, message) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise OSError("gateway away")
+        super().send(message)
+
+
+def test_a_message_that_could_not_be_sent_is_tried_again_not_lost(bench: Bench, caplog) -> None:
+    ids = issue(bench, 1)
+    gateway = FlakyGateway()
+    watcher = NoticeWatcher(bench.halls, gateway, notify_ahead=3)
+    watcher.subscribe("t", ids[0], Recipient(PHONE, "138****5678"))
+    assert watcher.check("t") == 0 and gateway.sent == []
+    assert "could not be sent" in caplog.text and PHONE not in caplog.text
+    assert watcher.check("t") == 1 and len(gateway.sent) == 1
