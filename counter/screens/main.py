@@ -109,12 +109,17 @@ class MainScreen(QWidget):
         self.fields.setHorizontalSpacing(16)
         self.values: dict[str, QLabel] = {}
         self.names: dict[str, QLabel] = {}
-        for i, key in enumerate(("service", "lane", "waited", "booking", "from", "note", "reason")):
+        # short facts two to a row, the free text (where from, the note, the reason) across the panel:
+        # the panel must leave room for the 补正告知 and transfer sheets on a 768-pixel screen
+        places = {"service": (0, 0, 1), "lane": (0, 2, 1), "waited": (1, 0, 1), "booking": (1, 2, 1),
+                  "from": (2, 0, 3), "note": (3, 0, 3), "reason": (4, 0, 3)}
+        for key, (row, col, span) in places.items():
             name, value = label("", "body", wrap=False, tone="muted"), label("", "body", name=f"field-{key}")
-            self.fields.addWidget(name, i, 0, Qt.AlignmentFlag.AlignTop)
-            self.fields.addWidget(value, i, 1)
+            self.fields.addWidget(name, row, col, Qt.AlignmentFlag.AlignTop)
+            self.fields.addWidget(value, row, col + 1, 1, span)
             self.names[key], self.values[key] = name, value
         self.fields.setColumnStretch(1, 1)
+        self.fields.setColumnStretch(3, 1)
         cur.addWidget(self.current_title)
         cur.addLayout(top)
         cur.addWidget(self.empty)
@@ -196,7 +201,7 @@ class MainScreen(QWidget):
             policy = QSizePolicy.Policy.Minimum if other is page else QSizePolicy.Policy.Ignored
             other.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
         self.sheet.setCurrentWidget(page)
-        self.sheet.adjustSize()
+        self.sheet.updateGeometry()
 
     @property
     def panel(self) -> Panel | None:

@@ -50,6 +50,13 @@ def _scrolling(content: QWidget, name: str) -> QScrollArea:
     return scroll
 
 
+def _fit(scroll: QScrollArea) -> None:
+    """As tall as the choices, up to the cap: a short list is never cut off by a squeezed layout."""
+    content = scroll.widget()
+    content.adjustSize()
+    scroll.setMinimumHeight(min(content.sizeHint().height() + 2 * scroll.frameWidth(), CHOICES_MAX_PX))
+
+
 def _row(*widgets: QWidget, stretch_first: bool = False) -> QHBoxLayout:
     row = QHBoxLayout()
     for i, w in enumerate(widgets):
@@ -125,7 +132,8 @@ class SupplementPanel(Panel):
         holder.setProperty("kind", "page")
         self.grid = QGridLayout(holder)
         self.grid.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(_scrolling(holder, "materials"))
+        self.scroll = _scrolling(holder, "materials")
+        layout.addWidget(self.scroll)
         self.other = QLineEdit()
         self.other.setObjectName("other-material")
         self.add = button("", "quiet", name="add-material")
@@ -143,6 +151,7 @@ class SupplementPanel(Panel):
         for text in materials:
             self._append(text, checked=False)
         self.other.clear()
+        _fit(self.scroll)
 
     def _append(self, text: str, *, checked: bool) -> None:
         box = QCheckBox(text)
@@ -157,6 +166,7 @@ class SupplementPanel(Panel):
         if text:
             self._append(text, checked=True)
             self.other.clear()
+            _fit(self.scroll)
 
     def tick(self, text: str) -> None:
         """Tick an item by its text (what a clerk's click on its box does)."""
@@ -195,7 +205,8 @@ class TransferPanel(Panel):
         holder.setProperty("kind", "page")
         self.grid = QGridLayout(holder)
         self.grid.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(_scrolling(holder, "services"))
+        self.scroll = _scrolling(holder, "services")
+        layout.addWidget(self.scroll)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.services: dict[str, QPushButton] = {}
@@ -218,6 +229,7 @@ class TransferPanel(Panel):
             self.grid.addWidget(b, i // SERVICE_COLUMNS, i % SERVICE_COLUMNS)
             self.services[code] = b
         self.note.clear()
+        _fit(self.scroll)
 
     def choose(self, code: str) -> None:
         self.services[code].click()
