@@ -1,0 +1,173 @@
+"""``hallq run``: the hall server on embedded SQLite in ``var/`` and a simulated hall driving its API,
+with a live summary until Ctrl-C (or ``--minutes`` / ``--once``).
+
+Order: ``var/`` (``hallq init``'s code) → demo clock → demo accounts → the server (uvicorn thread, the
+real app, the demo clock) → the simulated people and devices → the apps when a screen is present →
+the summary loop. Stopping runs it backwards: apps, people, server; a second Ctrl-C while stopping is
+ignored, so nothing is left half-stopped and no traceback is printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from config import ConfigError
+from server.client import ClientError, HallClient
+from server.core import WorkCalendar
+from server.sim.plan import plan_day
+from server.sim.scenario import load_scenario
+
+from . import apps
+from .agenda import Agenda
+from .clock import DemoClock, demo_start, opening_at_or_after
+from .devices import SimDevices
+from .embedded import EmbeddedServer, log_to_file
+from .people import LiveHall
+from .site import DEMO_PIN, MANAGER, accounts, clerk_of, newest_event, prepare
+from .summary import clock_line, frame, stats_line
+
+DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "config" / "scenarios" / "ordinary-day.toml"
+HEARTBEAT_S = 60.0  # demo seconds between device heartbeats (the server's silence limit is 180 s)
+ONCE_SPEED = 600.0  # --once: ten demo minutes a second
+ONCE_MARGIN_S = 300.0  # --once: clerks stay this long (demo) for the batch before serving out
+ONCE_WINDOWS = 4  # --once: the first windows of the hall, …
+ONCE_VISITORS_PER_WINDOW = 2  # … and this many visitors each
+
+
+@dataclass
+class LiveOptions:
+    root: Path = Path(".")
+    host: str = "127.0.0.1"
+    port: int = 8080
+    speed: float | None = None  # None: ×10 headless, real time when the apps open (people use them)
+    minutes: float | None = None  # stop after this many real minutes
+    once: bool = False  # one batch of visitors served out, then stop
+    scenario: Path = DEFAULT_SCENARIO
+    seed: int = 1
+    apps: bool = True
+    interval: float | None = None  # summary refresh, real seconds (None: 1 on a terminal, 10 otherwise)
+
+
+def run_live(opts: LiveOptions, out: TextIO = sys.stdout) -> int:
+    try:
+        site = prepare(opts.root)
+        scenario = load_scenario(opts.scenario)
+        hall = site.deployment.hall(scenario.hall) if scenario.hall else site.hall
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KeyError:
+        print(f"场景 {opts.scenario} 的大厅 {scenario.hall!r} 不在配置中（the scenario's hall is not in "
+              f"{site.settings.config_path}）", file=sys.stderr)
+        return 2
+    tz = site.deployment.tz
+    calendar = WorkCalendar(site.deployment.calendar)
+    screen = not opts.once and apps.wanted(opts.apps)
+    speed = ONCE_SPEED if opts.once else opts.speed or (1.0 if screen else 10.0)
+    start, shifted = demo_start(hall, calendar, tz, real_now=time.time(), not_before=newest_event(site.engine, hall.id))
+    clock = DemoClock(start, speed)
+    human = apps.human_window() if screen else None
+    sim_windows = [w.number for w in hall.windows if w.number != human][: ONCE_WINDOWS if opts.once else None]
+    acc = accounts(site, sim_windows + ([human] if human else []), now=clock.now())
+    site.engine.dispose()
+    if site.init_output.strip() and "config" in site.init_output:
+        out.write(site.init_output)
+    if shifted:
+        print(f"大厅此刻不开放：演示时钟从下一次开放开始（the hall is closed now: the demo clock starts at its "
+              f"next opening）。{clock_line(start, tz, speed)}", file=out)
+    log_handler = log_to_file(site.root / "var" / "live-server.log")
+    try:
+        server = EmbeddedServer(site.settings, clock.now, host=opts.host, port=opts.port, speed=speed)
+        server.start()
+    except Exception as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"服务器 server {server.url} (API {server.url}/docs, 指标 metrics {server.url}/metrics)；"
+          f"演示账号 demo staff: {clerk_of(1)}…{clerk_of(max(sim_windows or [1]))}, 经理 manager {MANAGER}, "
+          f"PIN {DEMO_PIN}", file=out, flush=True)
+
+    def plan(day: dt.date):  # the scenario's visitors, staffing and behaviour, on the demo day
+        return plan_day(scenario.model_copy(update={"date": day}), site.deployment, source=str(opts.scenario))
+
+    agenda = Agenda(clock)
+    devices = SimDevices(hall.name_zh, len(acc.kiosks), sim_windows, tz)
+    people = LiveHall(server.url, hall, acc, agenda, devices, plan, tz=tz, seed=opts.seed, windows=sim_windows)
+    display = HallClient(server.url, acc.display, timeout=10, retries=1)
+    children: list = []
+    interrupted = False
+    try:
+        agenda.start()
+        if opts.once:
+            people.batch(visitors=ONCE_VISITORS_PER_WINDOW * len(sim_windows), stay_s=ONCE_MARGIN_S)
+        else:
+            people.plan_day(dt.datetime.fromtimestamp(clock.now(), tz).date())
+        if screen:
+            children = apps.launch(server.url, hall.id, acc, human, site.root)
+        _loop(opts, out, people, agenda, display, clock, server.url, hall, calendar, tz)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop short
+        try:
+            apps.stop(children)
+            agenda.stop()
+            people.close()
+            display.close()
+            devices.close()
+            server.stop()
+            log_handler.close()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    print(("已中断 interrupted" if interrupted else "已停止 stopped") + f" — {stats_line(people.stats.snapshot())}",
+          file=out, flush=True)
+    return 0
+
+
+def _loop(opts: LiveOptions, out: TextIO, people: LiveHall, agenda: Agenda, display: HallClient,
+          clock: DemoClock, url: str, hall, calendar: WorkCalendar, tz) -> None:
+    tty = out.isatty()
+    interval = opts.interval or (1.0 if tty else 10.0)
+    began = time.monotonic()
+    next_frame = began
+    next_beat = clock.now()
+    while True:
+        now = clock.now()
+        if opts.minutes is not None and time.monotonic() - began >= opts.minutes * 60:
+            return
+        if people.quiet and not agenda.busy:
+            if opts.once:
+                if people.stats.snapshot().get("issued", 0):
+                    _show(out, people, agenda, display, clock, url, hall, tz, tty=False)
+                return
+            if now >= people.day_end:  # the day is over: on to the next opening
+                nxt = opening_at_or_after(hall, calendar, tz, now + 60)
+                if nxt is None:
+                    return
+                clock.jump_to(nxt)
+                people.plan_day(dt.datetime.fromtimestamp(nxt, tz).date())
+        if now >= next_beat and not opts.once:
+            next_beat = now + HEARTBEAT_S
+            agenda.soon(people.heartbeat)
+        if time.monotonic() >= next_frame and not opts.once:
+            next_frame = time.monotonic() + interval
+            _show(out, people, agenda, display, clock, url, hall, tz, tty=tty)
+        time.sleep(0.1)  # the loop's own pace (the summary refreshes every `interval`)
+
+
+def _show(out: TextIO, people: LiveHall, agenda: Agenda, display: HallClient, clock: DemoClock, url: str,
+          hall, tz, *, tty: bool) -> None:
+    try:
+        snap = display.snapshot(hall.id).model_dump(mode="json")
+    except ClientError as exc:
+        print(f"快照不可用 snapshot unavailable: {exc}", file=out, flush=True)
+        return
+    text = frame(snap, people.stats.snapshot(), now=clock.now(), tz=tz, speed=clock.speed, url=url,
+                 errors=agenda.errors)
+    out.write(("\x1b[H\x1b[2J" if tty else "\n") + text + "\n")
+    out.flush()

@@ -1,0 +1,96 @@
+"""``hallq run`` (``make run``) as a user runs it, in a fresh directory: the server on SQLite in ``var/``, a
+simulated hall driving the real API, a live summary, a clean stop on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from server.storage import schema as t
+from tests.server.conftest import free_port
+
+pytestmark = pytest.mark.timeout(300)
+TIMEOUT = 120  # seconds for anything to happen: generous, never a pass condition
+
+
+def hallq_run(site: Path, *args: str, port: int | None = None) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}  # headless
+    return subprocess.Popen([sys.executable, "-m", "server.cli", "run", "--dir", str(site), "--port",
+                             str(port or free_port()), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env, cwd=Path(__file__).parents[2])
+
+
+def audit(site: Path) -> dict[tuple[str, str], int]:
+    engine = create_engine(f"sqlite:///{site / 'var' / 'hallq.db'}")
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(t.audit_log.c.action, t.audit_log.c.role, func.count())
+                                .group_by(t.audit_log.c.action, t.audit_log.c.role)).all()
+            twice = conn.execute(select(t.devices.c.name).group_by(t.devices.c.name)
+                                 .having(func.count() > 1)).scalars().all()
+    finally:
+        engine.dispose()
+    return {**{(a, r): n for a, r, n in rows}, ("devices made twice", ""): len(twice)}
+
+
+def test_once_then_a_live_run_stopped_by_ctrl_c(tmp_path) -> None:
+    # 1. --once: a batch of visitors served out through the API, then a clean stop
+    first = hallq_run(tmp_path, "--once")
+    out, err = first.communicate(timeout=TIMEOUT * 2)
+    assert first.returncode == 0, err
+    assert "Traceback" not in err
+    for name in ("hall.toml", "hallq.db", "secret.key"):  # var/ as `hallq init` makes it
+        assert (tmp_path / "var" / name).exists(), name
+    assert stat.S_IMODE((tmp_path / "var" / "live.json").stat().st_mode) == 0o600  # the demo's tokens
+    assert "演示时钟 demo clock" in out and "已停止 stopped" in out
+    done = audit(tmp_path)
+    # tickets taken by kiosk devices; called, started, finished by logged-in clerks; rated (or recorded
+    # as not rated) from the windows' pads — every step an API request, in the audit trail
+    issued = done[("ticket.issue", "kiosk")]
+    assert issued >= 4
+    assert done[("window.start", "clerk")] == done[("window.finish", "clerk")] == issued
+    assert done[("window.call", "clerk")] >= issued
+    assert done[("ticket.rate", "pad")] == issued
+    summary = out.strip().splitlines()[-1]
+    assert f"取号 issued {issued} " in summary and f"办结 finished {issued} " in summary
+
+    # 2. the live hall in the same directory, until Ctrl-C
+    port = free_port()
+    proc = hallq_run(tmp_path, "--speed", "120", "--interval", "1", port=port)
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True)
+    reader.start()
+    try:
+        while True:  # the live summary shows the simulated hall calling visitors
+            line = lines.get(timeout=TIMEOUT)
+            if "叫号 called" in line and "叫号 called 0 " not in line:
+                break
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        reader.join(timeout=TIMEOUT)
+        err = proc.stderr.read()
+        proc.stdout.close()
+        proc.stderr.close()
+    assert proc.returncode == 0, err
+    assert err.strip() == ""  # no traceback, no warning
+    assert list(lines.queue)[-1].startswith("已中断 interrupted")
+    with socket.socket() as s:  # the server is gone: its port can be bound again
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", port))
+    again = audit(tmp_path)
+    assert again[("devices made twice", "")] == 0  # the first run's demo devices reused, no new strangers
+    assert again[("window.call", "clerk")] > done[("window.call", "clerk")]
