@@ -13,6 +13,7 @@ from .events import EventStream
 from .http import HallClient
 from .models import (
     CallResult,
+    CheckIn,
     Device,
     HallsListing,
     Issued,
@@ -31,6 +32,7 @@ __all__ = [
     "Backoff",
     "BadResponse",
     "CallResult",
+    "CheckIn",
     "ClientError",
     "Device",
     "EventStream",

@@ -37,6 +37,7 @@ from .backoff import Backoff
 from .errors import ApiError, BadResponse, ClientError, ServerUnreachable
 from .models import (
     CallResult,
+    CheckIn,
     Device,
     HallsListing,
     Issued,
@@ -256,6 +257,22 @@ class HallClient:
                 idempotency_key,
             )
         )
+
+    def check_in(
+        self,
+        hall: str,
+        *,
+        code: str | None = None,
+        phone: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> CheckIn:
+        """预约签到 (kiosk, counter): by booking code or the phone number booked with, exactly one.
+        ApiError ``unknown_booking``, ``appointment_early``, ``not_today``, ``checkin_closed``,
+        ``already_checked_in``, ``booking_cancelled``, ``closed``, ``bad_person`` (docs/booking.md)."""
+        if (code is None) == (phone is None):
+            raise ValueError("give exactly one of code and phone")
+        body = {"code": code} if code is not None else {"phone": phone}
+        return CheckIn.of(self._mutate(f"{API}/halls/{_seg(hall)}/bookings/check-in", body, idempotency_key))
 
     def ticket(self, hall: str, ticket_id: str) -> Ticket:
         """A ticket with its ``history`` (staff)."""

@@ -23,6 +23,7 @@ from .errors import BadResponse
 __all__ = [
     "CallResult",
     "Category",
+    "CheckIn",
     "ClerkPublic",
     "Device",
     "HallInfo",
@@ -130,6 +131,15 @@ class Issued(Ticket):
 class Reason(Model):
     zh: str
     en: str
+
+
+class CheckIn(Issued):
+    """POST /halls/{hall}/bookings/check-in → 201 (issue 8): the ticket, as for ``Issued``, and what to
+    tell the visitor (``message``: on time → appointment lane; late → walk-in lane, said plainly)."""
+
+    late: bool = False
+    message: Reason
+    booking: dict[str, Any] = {}
 
 
 class CallResult(Model):
