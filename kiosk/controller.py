@@ -29,9 +29,10 @@ from drivers.diag.heartbeat import Heartbeat
 from drivers.errors import DeviceError
 from drivers.health import Health, Level
 from server.client.errors import ApiError, ClientError
-from server.client.i18n import Lang
-from server.client.models import HallsListing, Issued
+from server.client.i18n import Lang, T
+from server.client.models import CheckIn, HallsListing, Issued
 
+from . import booking
 from .catalog import Catalog
 from .ticketview import TicketView
 from .timings import Timings
@@ -42,6 +43,10 @@ Submit = Callable[..., None]  # submit(fn, *args, on_done=…, on_error=…)
 
 #: server refusals that are facts of the hall, said plainly on a notice (never as a fault)
 PLAIN_REFUSALS = frozenset({"closed", "daily_cap", "unknown_service"})
+#: check-in refusals (docs/booking.md): the visitor is told why, and offered a regular ticket
+CHECK_IN_REFUSALS = frozenset({"unknown_booking", "appointment_early", "not_today", "checkin_closed",
+                               "already_checked_in", "booking_cancelled", "closed", "daily_cap", "bad_person",
+                               "rate_limited", "invalid_request"})
 MAINTENANCE_ROLE = "maintenance"
 
 
@@ -63,6 +68,9 @@ class KioskController(QObject):
     server_state = Signal(bool)           # True: tickets can be issued
     issued = Signal(object)               # TicketView
     refused = Signal(str, str, str)       # code, zh, en (closed, daily_cap …)
+    checked_in = Signal(object, object)   # TicketView, what the server said (T)
+    check_in_refused = Signal(str, str, str)  # code, zh, en (unknown_booking, appointment_early …)
+    booking_unavailable = Signal()        # a server without the booking API
     printed = Signal(str)                 # ticket id
     print_failed = Signal(str, object)    # ticket id, printer Health
     printer_state = Signal(object)        # printer Health (OK again clears the fault)
@@ -173,14 +181,46 @@ class KioskController(QObject):
                     on_done=lambda issued: self._issued(issued, lang), on_error=self._issue_failed)
         return True
 
+    def _view(self, issued: Issued) -> TicketView:
+        cat = self.catalog
+        return TicketView.of(issued, hall_name_zh=cat.hall_name_zh if cat else "",
+                             hall_name_en=cat.hall_name_en if cat else "")
+
     def _issued(self, issued: Issued, lang: Lang) -> None:
         self.busy = False
         self._set_server(True)
-        cat = self.catalog
-        view = TicketView.of(issued, hall_name_zh=cat.hall_name_zh if cat else "",
-                             hall_name_en=cat.hall_name_en if cat else "")
+        view = self._view(issued)
         self.issued.emit(view)
         self.print_ticket(view, lang)
+
+    # -- booking check-in (issue 8) ------------------------------------------------------------------
+    def check_in(self, value: str, lang: Lang) -> bool:
+        """预约签到 by booking code or phone number (``kiosk.booking`` classifies); False if not sent."""
+        kind = booking.classify(value)
+        if kind is None or self.busy or self.hall is None:
+            return False
+        self.busy = True
+        value = booking.normalise(value)
+        args = {"code": value} if kind == "code" else {"phone": value}
+        self.submit(lambda: self.client.check_in(self.hall, **args),
+                    on_done=lambda done: self._checked_in(done, lang), on_error=self._check_in_failed)
+        return True
+
+    def _checked_in(self, done: CheckIn, lang: Lang) -> None:
+        self.busy = False
+        self._set_server(True)
+        view = self._view(done)
+        self.checked_in.emit(view, T(done.message.zh, done.message.en))
+        self.print_ticket(view, lang)
+
+    def _check_in_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        if isinstance(exc, ApiError) and exc.code == "not_found":  # the route is missing: no booking API
+            self.booking_unavailable.emit()
+        elif isinstance(exc, ApiError) and exc.code in CHECK_IN_REFUSALS:
+            self.check_in_refused.emit(exc.code, exc.zh, exc.en)
+        else:
+            self._unreachable(exc)
 
     def _issue_failed(self, exc: BaseException) -> None:
         self.busy = False

@@ -37,7 +37,7 @@ HOME = T("返回首页", "Start")
 
 # -- the ticket ------------------------------------------------------------------------------------
 YOUR_NUMBER = T("您的号码", "Your number")
-LANE_PRIORITY = T("优先", "Priority")
+LANE_PRIORITY = T("优先", "Priority")  # LANE_APPOINTMENT: with the booking texts
 AHEAD = T("前面还有 {n} 人", "{n} ahead of you")
 AHEAD_NONE = T("前面没有人在等候", "No one is ahead of you")
 WAIT = T("预计等候约 {m} 分钟", "Estimated wait about {m} min")
@@ -76,6 +76,10 @@ BOOKING_VOICE = T("请输入预约码或手机号。", "Please enter your bookin
 BOOKING_BAD = T("请输入 6–12 位预约码，或 11 位手机号",
                 "Enter a 6–12 character booking code or an 11-digit phone number")
 CHECK_IN = T("签到", "Check in")
+CHECKIN_REFUSED_TITLE = T("预约签到未成功", "Check-in did not go through")
+CHECKIN_HINT = T("您也可以现在取普通号排队", "You can take a regular ticket now instead")
+LANE_APPOINTMENT = T("预约", "Booking")
+# a server without the booking API (issue 8) answers 404 not_found on the check-in path
 BOOKING_CLOSED_TITLE = T("预约签到暂未开通", "Booking check-in is not available yet")
 BOOKING_CLOSED = T("暂未开通，请取普通号", "Not available yet: please take a regular ticket")
 TAKE_REGULAR = T("取普通号", "Take a regular ticket")

@@ -53,6 +53,11 @@ class TicketView:
         return self.lane == "priority"
 
     @property
+    def lane_text(self) -> T | None:
+        """The lane tag on screen: 优先 (green channel), 预约 (a checked-in booking), none for walk-ins."""
+        return {"priority": texts.LANE_PRIORITY, "appointment": texts.LANE_APPOINTMENT}.get(self.lane)
+
+    @property
     def service_name(self) -> T:
         return T(self.service_name_zh, self.service_name_en)
 

@@ -133,6 +133,9 @@ class KioskWindow(QWidget):
         c.server_state.connect(self.on_server_state)
         c.issued.connect(self.on_issued)
         c.refused.connect(self.on_refused)
+        c.checked_in.connect(self.on_checked_in)
+        c.check_in_refused.connect(self.on_check_in_refused)
+        c.booking_unavailable.connect(self.on_booking_unavailable)
         c.printed.connect(self.on_printed)
         c.print_failed.connect(self.on_print_failed)
         c.printer_state.connect(self.on_printer_state)
@@ -287,9 +290,23 @@ class KioskWindow(QWidget):
         self.booking.setFocus()  # a scanner types into the focused screen
 
     def on_booking_code(self, code: str) -> None:
-        # Issue 8 (appointments) has not landed: there is no check-in endpoint to ask yet. Rule 1: the
-        # visitor is never stuck: a regular ticket is one tap away.
-        log.info("booking check-in asked (%s), not available yet", "phone" if code.isdigit() else "code")
+        if self.server_ok:
+            self.controller.check_in(code, self.lang)
+
+    def on_checked_in(self, view: TicketView, note: T) -> None:
+        """A booking checked in: its ticket, with what the server said (on time, or late → walk-in lane)."""
+        self.ticket.show_ticket(view, note)
+        self.show_screen(self.ticket, speak=False)
+        self._start_screen_timer(self.timings.ticket_ms)
+
+    def on_check_in_refused(self, code: str, zh: str, en: str) -> None:
+        # Rule 1: a visitor whose booking cannot be checked in is never stuck: a regular ticket is one
+        # tap away (the button goes back to the walk-in buttons).
+        self.notice.show_notice(texts.CHECKIN_REFUSED_TITLE, T(zh, en), texts.CHECKIN_HINT, texts.TAKE_REGULAR)
+        self.show_screen(self.notice)
+        self._start_screen_timer(self.timings.notice_ms)
+
+    def on_booking_unavailable(self) -> None:
         self.notice.show_notice(texts.BOOKING_CLOSED_TITLE, texts.BOOKING_CLOSED, T("", ""), texts.TAKE_REGULAR)
         self.show_screen(self.notice)
         self._start_screen_timer(self.timings.notice_ms)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from server.client.i18n import Lang
+from server.client.i18n import Lang, T
 
 from .. import texts
 from ..ticketview import TicketView
@@ -41,6 +41,9 @@ class TicketScreen(Screen):
         self.ahead = label("", "main", align=center)
         self.wait = label("", "body", align=center)
         self.status = label("", "main", align=center)
+        self.note = label("", "body", align=center)
+        self.note.hide()
+        self._note: T | None = None
         self.photo = QFrame()
         self.photo.setProperty("kind", "photo")
         self.photo_text = label("", "main", align=center)
@@ -58,7 +61,7 @@ class TicketScreen(Screen):
         info = QVBoxLayout()
         info.setSpacing(6)
         info.addStretch(1)
-        for w in (self.caption, self.number, self.lane, self.service, self.ahead, self.wait):
+        for w in (self.caption, self.number, self.lane, self.service, self.ahead, self.wait, self.note):
             info.addWidget(w)
         info.addStretch(1)
         qr_col = QVBoxLayout()
@@ -86,8 +89,10 @@ class TicketScreen(Screen):
         page.addWidget(self.header)
         page.addLayout(body, 1)
 
-    def show_ticket(self, ticket: TicketView) -> None:
+    def show_ticket(self, ticket: TicketView, note: T | None = None) -> None:
+        """``note``: what the server said on a booking check-in ("签到成功，已进入预约通道", or late)."""
         self.ticket = ticket
+        self._note = note
         self.print_state = PrintState.PRINTING
         self.qr.set_payload(ticket.track_url)
         self._texts()
@@ -114,8 +119,11 @@ class TicketScreen(Screen):
             return
         self.title.setText(t.hall_name_en if lang == "en" else t.hall_name_zh)
         self.number.setText(t.number)
-        self.lane.setText(texts.LANE_PRIORITY.text(lang) if t.priority else "")
-        self.lane.setVisible(t.priority)
+        lane = t.lane_text
+        self.lane.setText(lane.text(lang) if lane else "")
+        self.lane.setVisible(lane is not None)
+        self.note.setText(self._note.text(lang) if self._note else "")
+        self.note.setVisible(self._note is not None)
         self.service.setText(t.service_name.text(lang))
         self.ahead.setText(t.ahead_text.text(lang))
         wait = t.wait_text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -40,6 +41,25 @@ def start_kiosk_server(workdir: Path, port: int | None = None):
     # a repeated --config wins over the server tests' config (argparse keeps the last value)
     return support.start_server(workdir, f"sqlite:///{workdir / 'hallq.db'}", "--config", str(KIOSK_CONFIG),
                                 port=port)
+
+
+_phones = itertools.count(13700000100)  # one person per booking: one booking per person, service and day
+
+
+def book(server, service: str = "CS01", hall: str = "kiosk") -> tuple[str, str]:
+    """Book the soonest slot of ``service`` on the public booking API (issue 8), as a visitor would on
+    the phone pages; the soonest slot starts within 30 min, so check-in is open. Returns (code, phone)."""
+    import httpx
+
+    phone = str(next(_phones))
+    with httpx.Client(base_url=server.base_url, timeout=30) as c:
+        offer = c.get(f"/api/v1/halls/{hall}/booking/slots", params={"service": service})
+        assert offer.status_code == 200, offer.text
+        day = offer.json()["days"][0]
+        made = c.post(f"/api/v1/halls/{hall}/bookings", json={"service": service, "day": day["day"],
+                                                              "start": day["slots"][0]["start"], "person": phone})
+        assert made.status_code == 201, made.text
+    return made.json()["booking"]["code"], phone
 
 
 def tap(qtbot, widget) -> None:
@@ -158,7 +178,7 @@ def rendering_problems(root) -> list[str]:
 
 
 # -- a walk through every screen -------------------------------------------------------------------
-def tour(qtbot, kiosk, devices: Devices):
+def tour(qtbot, kiosk, devices: Devices, server):
     """Bring up every screen of a kiosk in turn, by tapping like a visitor (and maintenance staff),
     against its real server; yields each screen's name while it is shown. The language and elder
     mode are whatever the kiosk is set to."""
@@ -196,12 +216,20 @@ def tour(qtbot, kiosk, devices: Devices):
     assert w.current is w.notice
     yield "notice-cap"
     tap(qtbot, w.notice.ok_button)
+    _code, phone = book(server)
     tap(qtbot, w.home.booking_tile)
-    w.booking.keys.type_text("1381234")
+    w.booking.keys.type_text(phone[:7])
     yield "booking"
-    w.booking.keys.type_text("5678")
-    tap(qtbot, w.booking.check_in)
-    yield "booking-unavailable"
+    w.booking.keys.type_text(phone[7:])
+    with qtbot.waitSignal(c.printed, timeout=WAIT_MS):
+        tap(qtbot, w.booking.check_in)
+    yield "ticket-booking"
+    tap(qtbot, w.ticket.done_button)
+    tap(qtbot, w.home.booking_tile)
+    w.booking.keys.type_text("13800000000")  # nobody booked with this number
+    with qtbot.waitSignal(c.check_in_refused, timeout=WAIT_MS):
+        tap(qtbot, w.booking.check_in)
+    yield "booking-refused"
     tap(qtbot, w.notice.ok_button)
     w.on_server_state(False)  # what the controller signals when the server is unreachable
     yield "server-down"

@@ -19,7 +19,7 @@ def test_every_screen_meets_the_elder_numbers(qtbot, server, make_kiosk, devices
     tap(qtbot, w.home.elder_button)
     assert w.elder
     seen = []
-    for screen in tour(qtbot, kiosk, devices):
+    for screen in tour(qtbot, kiosk, devices, server):
         qtbot.waitExposed(w)
         if screen.startswith("maintenance"):  # staff, not visitors: normal type, more on the screen
             assert not w.elder

@@ -4,7 +4,6 @@ the printer runs out of paper and is refilled, the hall is closed, the daily cap
 from __future__ import annotations
 
 from kiosk_helpers import MAINT_STAFF, PIN, WAIT_MS, start_kiosk_server, support, take, tap
-from PySide6.QtCore import Qt
 
 from drivers.printer import decode
 from server.client.http import HallClient
@@ -123,32 +122,6 @@ def test_daily_cap_is_said_plainly(qtbot, server, make_kiosk, devices):
     assert w.notice.title.text() == "今日号源已满" and "号源已满" in w.notice.message.text()
     w.set_lang("en")
     assert w.notice.title.text() == "Today's tickets are all taken" and "all taken" in w.notice.message.text()
-
-
-def test_booking_check_in_not_available_yet_path(qtbot, server, make_kiosk, devices):
-    kiosk = make_kiosk(server)
-    w = kiosk.window
-    tap(qtbot, w.home.booking_tile)
-    b = w.booking
-    assert w.current is b
-    b.keys.type_text("123")
-    tap(qtbot, b.check_in)
-    assert b.error.isVisible() and "11 位手机号" in b.error.text() and w.current is b  # bad input: said, kept
-    tap(qtbot, b.keys.clear_key)
-    b.keys.type_text("13812345678")
-    assert b.display.text() == "138****5678"  # a phone number is never shown whole in public
-    tap(qtbot, b.check_in)
-    assert w.current is w.notice
-    assert w.notice.title.text() == "预约签到暂未开通" and w.notice.message.text() == "暂未开通，请取普通号"
-    assert w.notice.ok_button.text() == "取普通号"
-    tap(qtbot, w.notice.ok_button)
-    assert w.current is w.home  # a regular ticket is one tap away (DOMAIN rule 1)
-    # a scanner is a keyboard: characters then Enter
-    tap(qtbot, w.home.booking_tile)
-    qtbot.keyClicks(b, "ab12cd34")
-    assert b.display.text() == "AB12CD34"
-    qtbot.keyClick(b, Qt.Key.Key_Return)
-    assert w.current is w.notice
 
 
 def test_idle_timeout_brings_any_screen_home_with_the_defaults(qtbot, server, make_kiosk, devices):

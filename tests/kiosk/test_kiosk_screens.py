@@ -42,7 +42,7 @@ def test_every_screen_renders_without_boxes_or_clipping(qtbot, server, make_kios
         tap(qtbot, w.home.elder_button)
     out = Path(SHOTS) if SHOTS else tmp_path
     shown = []
-    for screen in tour(qtbot, kiosk, devices):
+    for screen in tour(qtbot, kiosk, devices, server):
         qtbot.waitExposed(w)
         assert rendering_problems(w) == [], (variant, screen)
         assert (w.width(), w.height()) == (1920, 1080), (variant, screen)  # it fits: nothing pushed off screen
