@@ -27,9 +27,9 @@ MANAGER = Principal(actor="clerk:m1", role="manager", hall="s", staff_no="m1")
 
 
 @pytest.fixture
-def env(tmp_path):
+def env(db_url):
     dep = deployment()
-    engine = make_engine(f"sqlite:///{tmp_path / 'hallq.db'}")
+    engine = make_engine(db_url)
     upgrade(engine)
     clock = Clock(at("2026-09-21", "09:00"))
     sync_config(engine, dep, now=clock())
