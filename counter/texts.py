@@ -16,7 +16,6 @@ STAFF_NO = T("工号", "Staff number")
 PIN = T("密码", "PIN")
 LOGIN = T("登录", "Log in")
 LOGIN_EMPTY = T("请输入工号和密码", "Enter your staff number and PIN")
-LOGGING_IN = T("正在登录…", "Logging in…")
 NOT_AUTHORISED = T("您无权使用 {window} 号窗口（您的授权窗口：{windows}）",
                    "You are not authorised for window {window} (your windows: {windows})")
 NO_WINDOWS = T("无", "none")
@@ -52,12 +51,10 @@ BOOKING = T("预约", "Booking")
 BOOKED = T("预约号 {id}", "booking {id}")
 WALK_IN = T("现场取号", "walk-in")
 REASON = T("叫号依据", "Why this visitor")
-STATE = T("状态", "State")
 RECALLS = T("{state}（已重呼 {n} 次）", "{state} (recalled {n}×)")
 WAITING = T("等候人数", "Waiting")
 WAITING_ROW = T("{name}（{prefix}）：{total} 人", "{name} ({prefix}): {total}")
 WAITING_LANES = T("其中优先 {priority}、预约 {appointment}", "priority {priority}, booked {appointment}")
-NOBODY_WAITING = T("暂无等候，请稍后再叫号", "Nobody is waiting for this window")
 
 LANES: dict[Lane, T] = {
     Lane.NORMAL: T("普通", "Normal"),
@@ -90,7 +87,6 @@ SIGN_OUT = T("签退", "Sign out")
 SIGN_IN = T("签到", "Sign in")
 RATE = T("提交评价", "Send rating")
 BACK = T("返回", "Back")
-CONFIRM = T("确定", "Confirm")
 LANGUAGE = T("English", "中文")  # the toggle shows the language it switches to
 
 # -- finish with an outcome (004 第二十五条, 003 §22) ---------------------------------------------------------
@@ -138,7 +134,6 @@ RATING_OPEN = T("{number}：请申请人在评价器上评价（剩余 {s} 秒�
                 "{number}: the visitor may rate on the pad ({s} s left, voluntary)")
 RATING_GIVEN = T("{number}：申请人已评价，谢谢", "{number}: the visitor rated, thank you")
 RATING_NONE = T("{number}：未评价", "{number}: not rated")
-RATING_SENDING = T("{number}：评价结果发送中…", "{number}: sending the rating…")
 RATING_STORED = T("{number}：评价结果已记录", "{number}: rating recorded")
 RATING_NONE_STORED = T("{number}：未评价（已记录）", "{number}: not rated (recorded)")
 RATING_NO_PAD = T("本窗口未配置评价器", "No rating pad at this window")
@@ -166,4 +161,3 @@ RESUMED = T("已恢复服务", "Service resumed")
 TOOK_OVER = T("已接管本窗口（A/B 岗）", "You took over this window (A/B post)")
 SIGNED_IN = T("已签到 {window}", "Signed in at {window}")
 SIGNED_OUT = T("已签退", "Signed out")
-BUSY_FIRST = T("请先处理完当前号码 {number}", "Finish with {number} first")
