@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from server.commands.common import check_hall, guarded, now, open_db, parser, print_json
+from server.reports.render import pad, width
 from server.storage.db import read_transaction
 
 from .store import listing
@@ -60,10 +61,12 @@ def run(args: argparse.Namespace) -> int:
         print("没有待办的差评回访 / no open follow-ups" if not args.all else "没有差评回访 / no follow-ups")
         return 0
     late = {"contact": "联系逾期 contact late", "close": "办结逾期 close late", "": ""}
-    print("#    大厅/hall  票号/ticket  业务/service  窗口/window  评价/score  状态/state  负责人/assignee  "
-          "联系期限/contact by  办结期限/close by  逾期/overdue")
-    for f in items:
-        print(f"{f['id']:<4} {f['hall']:<10} {f['number']:<12} {f['service']:<13} {f['window'] or '-':<12} "
-              f"{f['score']} {f['score_zh']:<6} {f['state_zh']:<8} {f['assignee'] or '-':<16} "
-              f"{_local(f['contact_due'], tz):<19} {_local(f['close_due'], tz):<17} {late[f['overdue']]}")
+    head = ["#", "大厅 hall", "票号 ticket", "业务 service", "窗口 window", "评价 score", "状态 state",
+            "负责人 assignee", "联系期限 contact by", "办结期限 close by", "逾期 overdue"]
+    rows = [[str(f["id"]), f["hall"], f["number"], f["service"], str(f["window"] or "-"),
+             f"{f['score']} {f['score_zh']}", f"{f['state_zh']} {f['state_en']}", f["assignee"] or "-",
+             _local(f["contact_due"], tz), _local(f["close_due"], tz), late[f["overdue"]]] for f in items]
+    widths = [max(width(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    for r in [head, *rows]:
+        print("  ".join(pad(v, widths[i], right=False) for i, v in enumerate(r)).rstrip())
     return 0

@@ -58,12 +58,13 @@ def _records(report: Report) -> tuple[list[str], list[list[Any]]]:
     return head, body
 
 
-def _width(text: str) -> int:
+def width(text: str) -> int:
+    """Columns a text takes on a terminal (Chinese characters take two)."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _pad(text: str, width: int, right: bool) -> str:
-    fill = " " * (width - _width(text))
+def pad(text: str, columns: int, right: bool) -> str:
+    fill = " " * (columns - width(text))
     return fill + text if right else text + fill
 
 
@@ -76,15 +77,15 @@ def table(report: Report) -> str:
     head_en = ["period", "group"] + [en for _, _, en, _ in COLUMNS]
     _, body = _records(report)
     cells = [[_cell(v) for v in row] for row in body]
-    widths = [max([_width(h) for h in (head_zh[i], head_en[i])] + [_width(r[i]) for r in cells])
+    widths = [max([width(h) for h in (head_zh[i], head_en[i])] + [width(r[i]) for r in cells])
               for i in range(len(head_zh))]
 
     def line(values: list[str]) -> str:
-        return "  ".join(_pad(v, widths[i], right=i >= 2) for i, v in enumerate(values)).rstrip()
+        return "  ".join(pad(v, widths[i], right=i >= 2) for i, v in enumerate(values)).rstrip()
 
     title = (f"{report.hall} {report.first}~{report.last} 统计报表 / report "
              f"(period {report.period.value}, by {report.by.value})")
-    rule = "-" * _width(line(head_zh))
+    rule = "-" * width(line(head_zh))
     lines = [title, line(head_zh), line(head_en), rule, *(line(r) for r in cells)]
     if not cells:
         lines.append("（无数据 / no visits）")

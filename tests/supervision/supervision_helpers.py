@@ -190,13 +190,14 @@ class Seeder:
         """Issue, wait ``wait`` s, call, walk up in ``gap`` s, serve ``serve`` s, finish: the finished ticket."""
         self.issue(service)
         self.clock.now += wait
-        self.sign_in(window, clerk) if self.service_window_closed(window) else None
+        if self.window_closed(window):
+            self.sign_in(window, clerk)
         self.call(window)
         self.clock.now += gap
         self.start(window)
         self.clock.now += serve
         return self.finish(window, outcome)
 
-    def service_window_closed(self, window: int) -> bool:
+    def window_closed(self, window: int) -> bool:
         with self.service.view(self.hall) as (hall, _seq, _now):
             return hall.window(window).clerk is None
