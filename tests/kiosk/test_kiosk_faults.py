@@ -127,15 +127,20 @@ def test_daily_cap_is_said_plainly(qtbot, server, make_kiosk, devices):
 def test_idle_timeout_brings_any_screen_home_with_the_defaults(qtbot, server, make_kiosk, devices):
     from kiosk.timings import Timings
 
-    kiosk = make_kiosk(server, timings=Timings(idle_ms=300))
+    kiosk = make_kiosk(server, timings=Timings(idle_ms=600_000))
     w = kiosk.window
     tap(qtbot, w.home.language)
     tap(qtbot, w.home.elder_button)
+    w.idle_timer.stop()
     tap(qtbot, w.home.grid.tile_for("general"))
     assert w.current is w.services and w.lang == "en" and w.elder
+    assert w.idle_timer.isActive()  # every touch restarts the idle countdown …
     with qtbot.waitSignal(w.screen_changed, timeout=WAIT_MS, check_params_cb=lambda name: name == "home"):
-        pass  # nobody touches the screen: the idle timer (restarted by the last tap) fires
+        w.idle_timer.start(1)  # … and when it runs out (shortened here, not slept on), home
     assert w.current is w.home and w.lang == "zh" and not w.elder and not w.priority
     tap(qtbot, w.home.booking_tile)
     with qtbot.waitSignal(w.screen_changed, timeout=WAIT_MS, check_params_cb=lambda name: name == "home"):
-        pass
+        w.idle_timer.start(1)
+    w.idle_timer.start(1)  # on a plain home screen the timeout changes nothing
+    qtbot.waitSignal(w.idle_timer.timeout, timeout=WAIT_MS).wait()
+    assert w.current is w.home

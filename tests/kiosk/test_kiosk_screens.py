@@ -53,7 +53,7 @@ def test_every_screen_renders_without_boxes_or_clipping(qtbot, server, make_kios
             assert elder_problems(w) == [], screen
         shoot(w, out / f"kiosk-{screen}-{variant}.png")
         shown.append(screen)
-    assert len(shown) == len(set(shown)) >= (11 if variant == "elder" else 14)
+    assert len(shown) == len(set(shown)) >= (11 if variant == "elder" else 14)  # ticket-booking: not at 23:30+
 
 
 @pytest.mark.parametrize("variant", ["zh", "elder"])
