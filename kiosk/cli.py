@@ -9,6 +9,8 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
+    from PySide6.QtWidgets import QApplication
+
     from drivers.terminal import TerminalConfig
 
     from .app import Kiosk
@@ -16,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger("hallq.kiosk")
 
 SCREENSHOT_WAIT_MS = 10_000  # --screenshot: how long to wait for the server's categories
+DEFAULT_SERVER = "http://127.0.0.1:8080"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("kiosk", help="触摸屏取号机 / touchscreen ticket kiosk",
                        description="触摸屏取号机 / touchscreen ticket kiosk (PySide6)")
     common_arguments(p)
-    p.set_defaults(func=run)
+    # no default here: an unset --server falls back to HALLQ_SERVER, then the terminal file's [server] url
+    p.set_defaults(func=run, server=None)
 
 
 def _token(args: argparse.Namespace, cfg: TerminalConfig | None) -> str | None:
@@ -53,9 +57,8 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    server = args.server
-    if cfg is not None and "HALLQ_SERVER" not in os.environ and "--server" not in sys.argv:
-        server = cfg.server.url
+    server = args.server or os.environ.get("HALLQ_SERVER") or (cfg.server.url if cfg is not None else None) \
+        or DEFAULT_SERVER
     hall = args.hall or (cfg.hall if cfg is not None else None)
 
     app = make_application()
@@ -74,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.screenshot:
             return _screenshot(kiosk, args.screenshot, width, height)
+        _quit_on_signals(app)
         kiosk.start()
         if args.windowed or args.size:
             window.resize(width, height)
@@ -83,6 +87,23 @@ def run(args: argparse.Namespace) -> int:
         return app.exec()
     finally:
         kiosk.close()
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """SIGTERM (systemd stop) and SIGINT end the event loop, so the devices are closed on the way out.
+
+    Python runs signal handlers only between bytecodes, and Qt's loop runs none while idle: a
+    half-second timer gives it the chance.
+    """
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: app.quit())
+    tick = QTimer(app)
+    tick.timeout.connect(lambda: None)
+    tick.start(500)
 
 
 def _screenshot(kiosk: Kiosk, path: str, width: int, height: int) -> int:

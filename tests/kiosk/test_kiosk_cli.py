@@ -44,3 +44,32 @@ def test_bad_terminal_config_is_a_clear_error(tmp_path):
                            str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 2
     assert "devices.printer" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_sigterm_closes_the_running_kiosk(server, tmp_path):
+    """``hallq kiosk`` (windowed, offscreen) loads the hall from the server named in its terminal file,
+    and a SIGTERM (systemd stop) ends it cleanly with status 0."""
+    import signal
+    import time
+
+    terminal = tmp_path / "terminal.toml"
+    terminal.write_text(f'role = "kiosk"\nhall = "kiosk"\n[server]\nurl = "{server.base_url}"\n'
+                        '[devices]\nprinter = "sim://"\n', encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HALLQ_TOKEN": server.tokens["kiosk"]}
+    env.pop("HALLQ_SERVER", None)
+    log = tmp_path / "kiosk.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "server.cli", "kiosk", "--config", str(terminal),
+                                 "--windowed"], stdout=out, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
+    try:
+        loaded = f"GET {server.base_url}/api/v1/halls "
+        deadline = time.monotonic() + 60
+        while loaded not in log.read_text() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)  # polling interval of the log, as the server fixture polls /healthz
+        assert loaded in log.read_text(), log.read_text()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0, log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
