@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from server.storage import schema as t
 
@@ -39,6 +39,14 @@ class IdempotencyKey:
         return cls(actor, key, digest)
 
 
+# statements built once: every mutation with a key runs them, and building one costs more than running it
+_KEYS = t.idempotency_keys
+_LOOKUP = select(_KEYS).where(_KEYS.c.actor == bindparam("actor"), _KEYS.c.key == bindparam("key"),
+                              _KEYS.c.created_at > bindparam("since"))
+_FORGET = delete(_KEYS).where(_KEYS.c.actor == bindparam("actor"), _KEYS.c.key == bindparam("key"))
+_REMEMBER = _KEYS.insert()
+
+
 @dataclass(frozen=True, slots=True)
 class StoredResponse:
     status: int
@@ -46,13 +54,7 @@ class StoredResponse:
 
 
 def lookup(conn: Connection, idem: IdempotencyKey, *, now: float) -> StoredResponse | None:
-    row = conn.execute(
-        select(t.idempotency_keys).where(
-            t.idempotency_keys.c.actor == idem.actor,
-            t.idempotency_keys.c.key == idem.key,
-            t.idempotency_keys.c.created_at > now - KEEP_S,
-        )
-    ).first()
+    row = conn.execute(_LOOKUP, {"actor": idem.actor, "key": idem.key, "since": now - KEEP_S}).first()
     if row is None:
         return None
     if row.fingerprint != idem.fingerprint:
@@ -67,21 +69,10 @@ def lookup(conn: Connection, idem: IdempotencyKey, *, now: float) -> StoredRespo
 
 def store(conn: Connection, idem: IdempotencyKey, response: StoredResponse, *, now: float) -> None:
     # an expired row with the same key may still be there: replace it
-    conn.execute(
-        delete(t.idempotency_keys).where(
-            t.idempotency_keys.c.actor == idem.actor, t.idempotency_keys.c.key == idem.key
-        )
-    )
-    conn.execute(
-        t.idempotency_keys.insert().values(
-            actor=idem.actor,
-            key=idem.key,
-            created_at=now,
-            fingerprint=idem.fingerprint,
-            status=response.status,
-            body=json.dumps(response.body, ensure_ascii=False),
-        )
-    )
+    conn.execute(_FORGET, {"actor": idem.actor, "key": idem.key})
+    conn.execute(_REMEMBER, {"actor": idem.actor, "key": idem.key, "created_at": now,
+                             "fingerprint": idem.fingerprint, "status": response.status,
+                             "body": json.dumps(response.body, ensure_ascii=False)})
 
 
 def purge(conn: Connection, *, now: float) -> int:
