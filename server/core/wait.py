@@ -107,7 +107,9 @@ class Capacity:
                 n = waiting.get(code)
                 if n:
                     rest += n * mean_s(code)
-            capacity += own / (own + rest)
+            total = own + rest
+            # visits measured at 0 s (start and finish in the same instant) must not divide by zero
+            capacity += own / total if total > 0 else 1.0
             idle += w.current is None
         return capacity, idle
 

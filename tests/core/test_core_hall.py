@@ -354,6 +354,19 @@ def test_estimated_wait_uses_position_windows_and_recent_service_times():
     assert called is not None and hall.estimate_for(called.ticket.id) == (0, 0)
 
 
+def test_visits_measured_at_zero_seconds_do_not_break_the_estimate():
+    hall = make_hall()
+    open_windows(hall, 2)
+    for _ in range(3):
+        hall.issue("S2", now=MONDAY_9)
+        hall.call_next(2, now=MONDAY_9)
+        hall.start(2, now=MONDAY_9)
+        hall.finish(2, Outcome.COMPLETED, now=MONDAY_9)  # start and finish in the same instant
+    assert hall.mean_service_s("S2") == 0
+    issued = hall.issue("S2", now=MONDAY_9)
+    assert issued.ahead == 0 and issued.estimated_wait_s == 0
+
+
 def test_a_window_shared_with_a_busier_service_counts_for_less():
     hall = make_hall()
     open_windows(hall, 1)
