@@ -15,7 +15,7 @@ from drivers.terminal import DEVICE_KINDS, load_terminal, loads_terminal, open_d
 
 
 @pytest.mark.parametrize(("role", "kinds", "window"), [
-    ("kiosk", ["printer", "touch"], None),
+    ("kiosk", ["printer", "announcer", "touch"], None),
     ("counter", ["printer", "pad", "led"], 3),
     ("display", ["announcer"], None),
 ])
