@@ -13,6 +13,7 @@ import httpx
 
 from drivers.diag.heartbeat import Heartbeat
 from drivers.terminal import Devices
+from server.client.appkit import tear_down
 from server.client.http import HallClient
 from server.client.i18n import Lang
 from server.client.qt import QtHallLink
@@ -86,13 +87,5 @@ class Counter:
         The clerk stays signed in at the window: a restarted terminal (or the B post) carries on.
         """
         self.controller.close()
-        self.controller.blockSignals(True)  # answers still queued for the GUI thread change nothing now
-        self.link.stop(timeout=15)
-        self.jobs.stop(timeout=15)
-        if self.heartbeat is not None:
-            self.heartbeat.stop(timeout=30)
-        self.device.close()
-        self.clerk.close()
-        self.devices.close()
-        self.window.close()
-        self.window.deleteLater()
+        tear_down(self.controller, links=[self.link, self.jobs], clients=[self.device, self.clerk],
+                  devices=self.devices, window=self.window, heartbeat=self.heartbeat, heartbeat_timeout=30)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from drivers.diag.heartbeat import Heartbeat
 from drivers.terminal import Devices
+from server.client.appkit import tear_down
 from server.client.http import HallClient
 from server.client.i18n import Lang
 from server.client.qt import QtHallLink
@@ -80,11 +81,5 @@ class Display:
         """Stop timers and the stream, wait for running requests (bounded), close client and devices."""
         self.window.stop()
         self.board.close()
-        self.board.blockSignals(True)  # answers still queued for the GUI thread change nothing now
-        self.link.stop(timeout=15)
-        if self.heartbeat is not None:
-            self.heartbeat.stop(timeout=15)
-        self.client.close()
-        self.devices.close()
-        self.window.close()
-        self.window.deleteLater()
+        tear_down(self.board, links=[self.link], clients=[self.client], devices=self.devices, window=self.window,
+                  heartbeat=self.heartbeat)

@@ -12,11 +12,14 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
+
+    from .app import Display
 
 log = logging.getLogger("hallq.display")
-
-SCREENSHOT_WAIT_MS = 10_000  # --screenshot: how long to wait for the hall's snapshot
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -66,17 +69,6 @@ def read_notices(path: str) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
-def _token(args: argparse.Namespace, cfg: Any) -> str | None:
-    if args.token:
-        return args.token
-    if cfg is not None and cfg.server.token_file:
-        try:
-            return Path(cfg.server.token_file).read_text(encoding="utf-8").strip() or None
-        except OSError as exc:
-            print(f"无法读取令牌文件 {cfg.server.token_file} (cannot read the token file): {exc}", file=sys.stderr)
-    return None
-
-
 def run(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -84,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from drivers.announcer import open_announcer
     from drivers.errors import DeviceConfigError, DeviceError
     from drivers.terminal import Devices, Role, load_terminal, open_device, open_devices
-    from server.client.appkit import make_application, parse_size
+    from server.client.appkit import make_application, parse_size, read_token, server_url, show_window
 
     from .filter import FilterError, WindowFilter
 
@@ -129,11 +121,9 @@ def run(args: argparse.Namespace) -> int:
     except DeviceError as exc:
         return _fail(f"播报设备无法打开：{exc.zh}", f"announcer cannot be opened: {exc.en}")
 
-    server = args.server
-    if cfg is not None and "HALLQ_SERVER" not in os.environ and "--server" not in sys.argv:
-        server = cfg.server.url
+    server = server_url(args, cfg)
     hall = args.hall or (cfg.hall if cfg is not None else None)
-    token = _token(args, cfg)
+    token = read_token(args, cfg)
 
     beat = cfg.heartbeat_interval_s if cfg is not None and token and not args.screenshot else None
 
@@ -152,28 +142,18 @@ def run(args: argparse.Namespace) -> int:
         if args.screenshot:
             return _screenshot(display, args.screenshot, size)
         display.start()
-        if args.windowed or args.size:
-            display.window.resize(*size)
-            display.window.show()
-        else:
-            display.window.showFullScreen()
+        show_window(display.window, args, size)
         return app.exec()
     finally:
         display.close()
 
 
-def _screenshot(display: Any, path: str, size: tuple[int, int]) -> int:
-    from PySide6.QtCore import QEventLoop, QTimer
+def _screenshot(display: Display, path: str, size: tuple[int, int]) -> int:
+    """The board once the hall's snapshot arrived (or, unreachable, with its offline banner)."""
+    from server.client.appkit import screenshot_when
 
-    from server.client.appkit import save_screenshot
+    def connect(done: Callable[[], None]) -> None:
+        display.board.ready.connect(done)
+        display.board.offline_changed.connect(lambda offline: done() if offline else None)
 
-    loop = QEventLoop()
-    display.board.ready.connect(loop.quit)
-    display.board.offline_changed.connect(lambda offline: loop.quit() if offline else None)
-    QTimer.singleShot(SCREENSHOT_WAIT_MS, loop.quit)
-    display.window.resize(*size)
-    display.window.show()
-    display.start()
-    loop.exec()
-    print(save_screenshot(display.window, path))
-    return 0
+    return screenshot_when(display.window, path, size, connect=connect, begin=display.start)

@@ -12,6 +12,7 @@ from typing import Any
 
 from drivers.diag.heartbeat import Heartbeat
 from drivers.terminal import Devices
+from server.client.appkit import tear_down
 from server.client.http import HallClient
 from server.client.i18n import Lang
 from server.client.qt import QtHallLink
@@ -67,9 +68,5 @@ class Kiosk:
         """Stop timers, wait for running jobs (bounded), close the client and the devices."""
         self.window.close_kiosk()
         self.controller.close()
-        self.controller.blockSignals(True)  # answers still queued for the GUI thread change nothing now
-        self.link.stop(timeout=15)
-        self.client.close()
-        self.devices.close()
-        self.window.close()
-        self.window.deleteLater()
+        tear_down(self.controller, links=[self.link], clients=[self.client], devices=self.devices,
+                  window=self.window)

@@ -1,8 +1,10 @@
 """What every hallq PySide6 app shares: the command line, the Qt application, fonts, screenshots.
 
 The kiosk, the counter terminal and the lobby display each call :func:`common_arguments` for their
-parser and :func:`make_application` before building windows. Qt is imported lazily so that
-``hallq diag`` and the server never load it.
+parser, :func:`server_url` and :func:`read_token` for where to connect and as whom,
+:func:`make_application` before building windows, :func:`show_window` or :func:`screenshot_when` to put
+them up, and :func:`tear_down` to take them apart. Qt is imported lazily so that ``hallq diag`` and the
+server never load it.
 """
 
 from __future__ import annotations
@@ -11,20 +13,35 @@ import argparse
 import os
 import shutil
 import subprocess
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
+    from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QApplication, QWidget
+
+    from drivers.diag.heartbeat import Heartbeat
+    from drivers.terminal import Devices, TerminalConfig
+    from server.client.http import HallClient
+    from server.client.qt import QtHallLink
 
 # Preferred CJK families, best first: Debian's fonts-noto-cjk, then WenQuanYi, then what Windows ships.
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei")
 
+ENV_SERVER = "HALLQ_SERVER"
+DEFAULT_SERVER = "http://127.0.0.1:8080"
+SCREENSHOT_WAIT_MS = 10_000  # --screenshot: how long to wait for the server's first answer
+LINK_STOP_S = 15  # tear_down: how long a link's running requests may take to finish
+
 
 def common_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags every app takes: where the server is, who we are, what to show."""
-    parser.add_argument("--server", default=os.environ.get("HALLQ_SERVER", "http://127.0.0.1:8080"),
-                        help="server base URL (env HALLQ_SERVER)")
+    # no default here: an unset --server falls back to HALLQ_SERVER, then the terminal file (server_url)
+    parser.add_argument("--server", default=None,
+                        help=f"server base URL (default: env {ENV_SERVER}, then the terminal file's [server] url, "
+                             f"then {DEFAULT_SERVER})")
     parser.add_argument("--token", default=os.environ.get("HALLQ_TOKEN"),
                         help="device token from `hallq device add` (env HALLQ_TOKEN)")
     parser.add_argument("--config", default=os.environ.get("HALLQ_TERMINAL_CONFIG"),
@@ -35,6 +52,27 @@ def common_arguments(parser: argparse.ArgumentParser) -> None:
                         help="render the first screen to FILE.png and exit (works offscreen)")
     parser.add_argument("--size", default=None, metavar="WxH", help="window size, e.g. 1920x1080")
     parser.add_argument("--windowed", action="store_true", help="not full screen")
+
+
+def server_url(args: argparse.Namespace, cfg: TerminalConfig | None) -> str:
+    """``--server``, else ``$HALLQ_SERVER``, else the terminal file's ``[server] url``, else the local server."""
+    return args.server or os.environ.get(ENV_SERVER) or (cfg.server.url if cfg is not None else DEFAULT_SERVER)
+
+
+def read_token(args: argparse.Namespace, cfg: TerminalConfig | None) -> str | None:
+    """``--token``, else the contents of the terminal file's ``server.token_file``, else None.
+
+    An unreadable token file is said on stderr and counts as no token: the app decides whether it can run
+    without one (the kiosk and the display can, read-only; the counter cannot).
+    """
+    if args.token:
+        return args.token
+    if cfg is not None and cfg.server.token_file:
+        try:
+            return Path(cfg.server.token_file).read_text(encoding="utf-8").strip() or None
+        except OSError as exc:
+            print(f"无法读取令牌文件 (cannot read the token file) {cfg.server.token_file}: {exc}", file=sys.stderr)
+    return None
 
 
 def has_display() -> bool:
@@ -85,6 +123,68 @@ def parse_size(text: str | None, default: tuple[int, int]) -> tuple[int, int]:
     except ValueError as exc:
         raise SystemExit(f"--size 应为 宽x高，如 1920x1080 (--size must be WxH, e.g. 1920x1080): {text!r}") from exc
     return w, h
+
+
+def show_window(window: QWidget, args: argparse.Namespace, size: tuple[int, int]) -> None:
+    """``--windowed`` or ``--size``: a window of ``size``; otherwise full screen, as in the hall."""
+    if args.windowed or args.size:
+        window.resize(*size)
+        window.show()
+    else:
+        window.showFullScreen()
+
+
+def quit_on_signals(app: QApplication) -> None:
+    """SIGTERM (systemd stop) and SIGINT end the event loop, so the devices are closed on the way out.
+
+    Python runs signal handlers only between bytecodes, and Qt's loop runs none while idle: a
+    half-second timer gives it the chance.
+    """
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: app.quit())
+    tick = QTimer(app)
+    tick.timeout.connect(lambda: None)
+    tick.start(500)
+
+
+def screenshot_when(window: QWidget, path: str, size: tuple[int, int], *,
+                    connect: Callable[[Callable[[], None]], None], begin: Callable[[], None]) -> int:
+    """``--screenshot``: show ``window`` at ``size``, call ``begin`` and save a PNG once the first answer came.
+
+    ``connect(done)`` hooks ``done`` to the app's signals for "the server answered" and "it is unreachable";
+    either way (or after ``SCREENSHOT_WAIT_MS``) the window is saved and its path printed. Exit status 0.
+    """
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    connect(loop.quit)
+    QTimer.singleShot(SCREENSHOT_WAIT_MS, loop.quit)
+    window.resize(*size)
+    window.show()
+    begin()
+    loop.exec()
+    print(save_screenshot(window, path))
+    return 0
+
+
+def tear_down(model: QObject, *, links: Sequence[QtHallLink], clients: Sequence[HallClient], devices: Devices,
+              window: QWidget, heartbeat: Heartbeat | None = None, heartbeat_timeout: float = LINK_STOP_S) -> None:
+    """The apps' one shut-down order, once their own timers are stopped: mute the model, wait for running
+    requests (bounded), stop the heartbeat, close clients and devices, then the window."""
+    model.blockSignals(True)  # answers still queued for the GUI thread change nothing now
+    for link in links:
+        link.stop(timeout=LINK_STOP_S)
+    if heartbeat is not None:
+        heartbeat.stop(timeout=heartbeat_timeout)
+    for client in clients:
+        client.close()
+    devices.close()
+    window.close()
+    window.deleteLater()
 
 
 def save_screenshot(widget: QWidget, path: str | Path) -> Path:
