@@ -3,7 +3,6 @@ tests/server/conftest.py, one per test module), tokens and clients."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -11,21 +10,9 @@ import pytest
 from server.client import HallClient
 from tests.client.support import HALL, Hall, make_hall
 from tests.server.conftest import ServerProcess, server
+from tests.support.threads import no_thread_left_behind  # noqa: F401  (autouse fixture)
 
 __all__ = ["server"]  # the server tests' fixture: a real `hallq server` per module
-
-
-@pytest.fixture(autouse=True)
-def no_thread_left_behind() -> Iterator[None]:
-    """Every stream thread ends with its test."""
-    before = set(threading.enumerate())
-    yield
-    # Qt's pool threads show up as _DummyThread once Python code (logging) ran on them: Qt owns those
-    started = [t for t in threading.enumerate()
-               if t not in before and not isinstance(t, threading._DummyThread)]
-    for thread in started:
-        thread.join(timeout=10)
-    assert [t.name for t in started if t.is_alive()] == []
 
 
 @pytest.fixture(scope="module")
@@ -45,5 +32,3 @@ def clerk(hall: Hall) -> Iterator[HallClient]:
     with hall.client(hall.clerk_token) as client:
         client.sign_in(HALL, 1)
         yield client
-
-

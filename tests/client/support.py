@@ -10,6 +10,7 @@ import httpx
 
 from server.client import Backoff, HallClient
 from tests.server.conftest import ServerProcess
+from tests.support.windows import serve_out
 
 HALL = "test"
 FAST = Backoff(first=0.01, cap=0.05)  # retries in tests: the rule is under test, not the pacing
@@ -55,17 +56,7 @@ def make_hall(srv: ServerProcess, tag: str) -> Hall:
 
 def clear_window(client: HallClient, window: int) -> None:
     """Finish whatever a previous test left at the window, and anything waiting for it."""
-    while True:
-        info = client.window(HALL, window)
-        if info.status == "paused":
-            client.resume(HALL, window)
-        if info.current is not None:
-            if info.current.state != "serving":
-                client.start(HALL, window)
-            client.finish(HALL, window, "completed")
-        if client.call(HALL, window) is None:
-            return
-
+    serve_out(client, HALL, window)
 
 
 class LosingTransport(httpx.BaseTransport):

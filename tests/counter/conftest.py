@@ -4,7 +4,6 @@ offscreen, driven with pytest-qt."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,6 +14,9 @@ from counter import Counter, Timings
 from drivers.terminal import Devices
 from server.client import HallClient
 from tests.server.conftest import ServerProcess, stop_server
+from tests.support.inputs import inputs  # noqa: F401  (fixture: the rating tests' /dev/input)
+from tests.support.threads import no_thread_left_behind  # noqa: F401  (autouse fixture)
+from tests.support.windows import serve_out
 
 
 @pytest.fixture(scope="session")
@@ -56,16 +58,7 @@ def reset_hall(mgr: HallClient) -> None:
             mgr.sign_in(HALL, n)
         elif info.clerk is None or info.clerk.staff_no != MANAGER:
             mgr.takeover(HALL, n)
-        while True:
-            info = mgr.window(HALL, n)
-            if info.status == "paused":
-                mgr.resume(HALL, n)
-            if info.current is not None:
-                if info.current.state != "serving":
-                    mgr.start(HALL, n)
-                mgr.finish(HALL, n, "completed")
-            if mgr.call(HALL, n) is None:
-                break
+        serve_out(mgr, HALL, n)
         mgr.sign_out(HALL, n)
 
 
@@ -74,19 +67,6 @@ def clean_hall(manager: HallClient) -> Iterator[None]:
     """Each test leaves an empty hall, whatever happened in it (the tests share one server)."""
     yield
     reset_hall(manager)
-
-
-@pytest.fixture(autouse=True)
-def no_thread_left_behind() -> Iterator[None]:
-    """Every stream, heartbeat, pad and simulator thread ends with its test. (Qt's pool threads are not
-    Python threads; a foreign thread that logged shows up as a _DummyThread and is not ours to join.)"""
-    before = set(threading.enumerate())
-    yield
-    started = [t for t in threading.enumerate()
-               if t not in before and not isinstance(t, threading._DummyThread)]
-    for thread in started:
-        thread.join(timeout=10)
-    assert [t.name for t in started if t.is_alive()] == []
 
 
 @pytest.fixture

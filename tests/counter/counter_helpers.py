@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
 from counter import Act, Counter
 from server.client import Backoff
 from server.client.appkit import save_screenshot
 from server.client.models import Ticket, WindowInfo
 from tests.server.conftest import ServerProcess, start_server
+from tests.support.rendering import rendering_problems  # the tests import it here too
 
 HALL = "ctr"
 PIN = "2468"
@@ -139,38 +138,6 @@ def _outcome(value: str) -> Any:
 
 
 # -- what the clerk sees: walked over the real widgets --------------------------------------------------
-def shown_text_widgets(root: QWidget) -> list[QWidget]:
-    """Every visible widget under ``root`` that shows text (labels, buttons, fields), laid out."""
-    QApplication.processEvents()  # pending layout requests first: measure what will be painted
-    return [w for w in root.findChildren(QWidget) if w.isVisible() and (
-        isinstance(w, QLineEdit) or (isinstance(w, QLabel | QAbstractButton) and w.text().strip()))]
-
-
-def rendering_problems(root: QWidget) -> list[str]:
-    """Text that would not be read as written: clipped by its widget, or a character the font lacks
-    (Chinese drawn as boxes)."""
-    problems = []
-    for w in shown_text_widgets(root):
-        text = w.placeholderText() if isinstance(w, QLineEdit) and not w.text() else w.text()
-        name = f"{type(w).__name__}({text[:24]!r})"
-        metrics = QFontMetrics(w.font())
-        missing = sorted({c for c in text if not c.isspace() and not metrics.inFontUcs4(ord(c))})
-        if missing:
-            problems.append(f"{name}: no glyph for {missing} in {w.font().family()}")
-        if isinstance(w, QLabel):
-            if w.wordWrap():
-                need = w.heightForWidth(w.width())
-                if need > w.height() + 1:
-                    problems.append(f"{name}: needs {need} px height, has {w.height()}")
-            elif w.sizeHint().width() > w.width() + 1:
-                problems.append(f"{name}: needs {w.sizeHint().width()} px width, has {w.width()}")
-        elif isinstance(w, QAbstractButton):
-            need = w.sizeHint()
-            if need.width() > w.width() + 1 or need.height() > w.height() + 1:
-                problems.append(f"{name}: needs {need.width()}×{need.height()} px, has {w.width()}×{w.height()}")
-    return problems
-
-
 def shoot(counter: Counter, folder: Path, name: str) -> Path:
     """Save the terminal as ``counter-<name>.png`` in ``folder`` (and in $HALLQ_SCREENSHOTS, e.g. docs/img,
     when set), after checking that everything on it reads as written."""

@@ -13,8 +13,6 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from counter import Timings
-from drivers import evdevinput
-from drivers.evdevinput import PipeInputDirectory
 from drivers.pad import open_pad
 from drivers.pad.simulator import PadSimulator
 from drivers.terminal import Devices
@@ -42,16 +40,6 @@ def audit_actions(server, action: str) -> list[dict]:
 def pad_sim() -> Iterator[PadSimulator]:
     with PadSimulator() as sim:
         yield sim
-
-
-@pytest.fixture
-def inputs(monkeypatch: pytest.MonkeyPatch) -> Iterator[PipeInputDirectory]:
-    """/dev/input with pipe-backed devices: the only stand-in (no /dev/uinput here)."""
-    directory = PipeInputDirectory()
-    monkeypatch.setattr(evdevinput, "InputDevice", directory.open)
-    monkeypatch.setattr(evdevinput, "list_devices", directory.list_devices)
-    yield directory
-    directory.close()
 
 
 def key_down(code: int, t: float = 100.0) -> list[InputEvent]:

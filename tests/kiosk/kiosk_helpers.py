@@ -9,12 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics, QFontMetricsF, QGuiApplication, QPalette
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
+from PySide6.QtGui import QFontMetricsF, QGuiApplication, QPalette
+from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget
 
 from drivers.terminal import Devices
 from kiosk.widgets import Tile
 from server.client import theme
+from tests.support.rendering import rendering_problems, shown_text_widgets  # noqa: F401  (the tests import it here)
 
 HERE = Path(__file__).parent
 KIOSK_CONFIG = HERE / "hall_kiosk.toml"
@@ -96,19 +97,6 @@ def wait_until(qtbot, predicate: Callable[[], bool], timeout_ms: int = WAIT_MS) 
 
 
 # -- what a visitor sees: walked over the real widgets ----------------------------------------------
-def shown_text_widgets(root) -> list:
-    """Every visible widget under ``root`` that shows text (labels, buttons, fields), laid out."""
-    for _ in range(5):  # pending layout requests first, and those they post: measure what will be painted
-        QApplication.processEvents()
-    out = []
-    for w in root.findChildren(QWidget):
-        if not w.isVisible():
-            continue
-        if isinstance(w, QLineEdit) or (isinstance(w, QLabel | QAbstractButton) and w.text().strip()):
-            out.append(w)
-    return out
-
-
 def touch_targets(root) -> list:
     return [w for w in root.findChildren(QWidget) if w.isVisible() and isinstance(w, QAbstractButton | Tile)]
 
@@ -158,29 +146,6 @@ def elder_problems(root) -> list[str]:
         if w.width() < theme.ELDER_MIN_TARGET_PX or w.height() < theme.ELDER_MIN_TARGET_PX:
             problems.append(f"{type(w).__name__}({getattr(w, 'text', lambda: '')()!r}): "
                             f"{w.width()}×{w.height()} px < {theme.ELDER_MIN_TARGET_PX}")
-    return problems
-
-
-def rendering_problems(root) -> list[str]:
-    """Text that would not be read as written: clipped by its widget, or a character the font lacks
-    (Chinese rendered as boxes)."""
-    problems = []
-    for w in shown_text_widgets(root):
-        text = w.placeholderText() if isinstance(w, QLineEdit) and not w.text() else w.text()
-        name = f"{type(w).__name__}({text[:24]!r}) on {w.window().objectName()}"
-        metrics = QFontMetrics(w.font())
-        missing = sorted({c for c in text if not c.isspace() and not metrics.inFontUcs4(ord(c))})
-        if missing:
-            problems.append(f"{name}: no glyph for {missing} in {w.font().family()}")
-        if isinstance(w, QLabel):
-            if w.wordWrap():
-                need = w.heightForWidth(w.width())
-                if need > w.height() + 1:
-                    problems.append(f"{name}: needs {need} px height, has {w.height()}")
-            elif w.sizeHint().width() > w.width() + 1:
-                problems.append(f"{name}: needs {w.sizeHint().width()} px width, has {w.width()}")
-        elif w.sizeHint().width() > w.width() + 1 and not isinstance(w, QLineEdit):
-            problems.append(f"{name}: needs {w.sizeHint().width()} px width, has {w.width()}")
     return problems
 
 

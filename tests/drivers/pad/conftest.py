@@ -1,37 +1,17 @@
+"""Fixtures for the rating pad tests: pipe-backed /dev/input, the pad simulator; no thread outlives a test."""
+
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 
-from drivers import evdevinput
-from drivers.evdevinput import PipeInputDirectory
 from drivers.pad.simulator import PadSimulator
-
-
-@pytest.fixture
-def inputs(monkeypatch: pytest.MonkeyPatch) -> Iterator[PipeInputDirectory]:
-    """/dev/input with pipe-backed devices: the only mocked seam (no /dev/uinput here)."""
-    directory = PipeInputDirectory()
-    monkeypatch.setattr(evdevinput, "InputDevice", directory.open)
-    monkeypatch.setattr(evdevinput, "list_devices", directory.list_devices)
-    yield directory
-    directory.close()
+from tests.support.inputs import inputs  # noqa: F401  (fixture)
+from tests.support.threads import no_thread_left_behind  # noqa: F401  (autouse fixture)
 
 
 @pytest.fixture
 def pad_sim() -> Iterator[PadSimulator]:
     with PadSimulator() as sim:
         yield sim
-
-
-@pytest.fixture(autouse=True)
-def no_thread_left_behind() -> Iterator[None]:
-    """Every reader, dispatcher, simulator and deadline thread ends with its test."""
-    before = set(threading.enumerate())
-    yield
-    started = [t for t in threading.enumerate() if t not in before]
-    for thread in started:
-        thread.join(timeout=5)
-    assert [t.name for t in started if t.is_alive()] == []
