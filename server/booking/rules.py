@@ -97,14 +97,15 @@ def checkin_lane_for(cfg: HallConfig, booking: Booking, now: float, tz: ZoneInfo
     if state is BookingState.CANCELLED:
         raise BookingRefused("booking_cancelled", "该预约已取消，请现场取号",
                              "this booking was cancelled: take a walk-in ticket")
-    today = dt.datetime.fromtimestamp(now, tz).date().isoformat()
-    if booking.day != today:
-        raise BookingRefused("not_today", f"您的预约在 {booking.day}，不是今天；今天可现场取号",
-                             f"your booking is on {booking.day}, not today: take a walk-in ticket today")
     if state is BookingState.NO_SHOW:
         raise BookingRefused("checkin_closed", "预约签到时间已过，预约记为未到；请现场取号",
                              "the check-in time of this booking is over (recorded as not kept): take a "
                              "walk-in ticket")
+    today = dt.datetime.fromtimestamp(now, tz).date().isoformat()
+    opens = booking.slot_start - cfg.lanes.appointment_early_min * 60
+    if booking.day != today and now < opens:  # (a 00:00 slot may be checked in for from 23:30 the day before)
+        raise BookingRefused("not_today", f"您的预约在 {booking.day}，不是今天；今天可现场取号",
+                             f"your booking is on {booking.day}, not today: take a walk-in ticket today")
     return checkin_lane(cfg.lanes, booking.slot_start, now)
 
 
@@ -113,13 +114,14 @@ def checked_in(booking: Booking, lane: Lane, ticket_id: str, now: float) -> Book
     return replace(booking, state=state, checked_in_at=now, ticket_id=ticket_id)
 
 
-def pick_for_checkin(bookings: Iterable[Booking], now: float, tz: ZoneInfo) -> Booking | None:
-    """Of a person's bookings in one hall (check-in by phone number), the one to check in now: today's
-    open bookings, the earliest slot first."""
+def pick_for_checkin(bookings: Iterable[Booking], now: float, tz: ZoneInfo, early_min: float) -> Booking | None:
+    """Of a person's bookings in one hall (check-in by phone number), the one to check in now: open
+    bookings of today or whose check-in has opened, the earliest slot first."""
     today = dt.datetime.fromtimestamp(now, tz).date().isoformat()
-    open_today = sorted((b for b in bookings if b.day == today and b.state_at(now) is BookingState.BOOKED),
+    candidates = sorted((b for b in bookings if b.state_at(now) is BookingState.BOOKED
+                         and (b.day == today or b.slot_start - early_min * 60 <= now)),
                         key=lambda b: b.slot_start)
-    return open_today[0] if open_today else None
+    return candidates[0] if candidates else None
 
 
 def is_active(booking: Booking, now: float) -> bool:

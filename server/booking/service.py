@@ -198,7 +198,8 @@ class BookingService:
                                                self.tz).timestamp()
                 mine = [b for b in store.for_person(conn, phone.key(self.secret), since=midnight)
                         if b.hall == hall_id]
-                booking = rules.pick_for_checkin(mine, now, self.tz)
+                booking = rules.pick_for_checkin(mine, now, self.tz,
+                                                 self.config(hall_id).lanes.appointment_early_min)
         if booking is None:
             what_zh, what_en = ("预约码", "booking code") if code is not None else ("手机号今天的预约", "booking "
                                                                                 "today for this phone number")

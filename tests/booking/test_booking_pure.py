@@ -212,3 +212,18 @@ def test_policy_overrides_from_the_environment_are_checked() -> None:
         BookingPolicy.from_env({"HALLQ_BOOKING_SLOT_MIN": "half an hour"})
     with pytest.raises(ValueError, match="positive"):
         BookingPolicy.from_env({"HALLQ_BOOKING_NO_SHOW_LIMIT": "0"})
+
+
+def test_a_midnight_slot_checks_in_from_half_past_eleven_the_day_before(cfg) -> None:
+    """A 24-hour hall (001 第五条): the check-in window of a 00:00 slot starts on the previous day."""
+    from server.booking import Booking, BookingState
+    from server.booking.rules import checkin_lane_for, pick_for_checkin
+
+    b = Booking("t-X", "X", "t", "GEN", "2026-09-22", at("2026-09-22 00:00"), at("2026-09-22 00:30"),
+                at("2026-09-22 00:15"), "h", "138****5678", "web", BookingState.BOOKED, False, 0.0)
+    with pytest.raises(BookingRefused) as err:
+        checkin_lane_for(cfg, b, at("2026-09-21 23:29"), TZ)
+    assert err.value.code == "not_today" and "2026-09-22" in err.value.zh
+    assert checkin_lane_for(cfg, b, at("2026-09-21 23:45"), TZ) is Lane.APPOINTMENT
+    assert pick_for_checkin([b], at("2026-09-21 23:45"), TZ, 30) == b
+    assert pick_for_checkin([b], at("2026-09-21 23:29"), TZ, 30) is None
