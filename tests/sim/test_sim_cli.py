@@ -85,10 +85,3 @@ def test_bad_scenario_file_exits_2_with_file_and_key(capsys: pytest.CaptureFixtu
     code, _, err = run(capsys, "simulate", str(bad))
     assert code == 2
     assert f"{bad}: arrivals[0].share: 未知配置项" in err
-
-
-def test_hallq_run_simulates_the_default_scenario(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "run")
-    assert code == 0
-    assert "ordinary-day.toml" in err
-    assert "普通工作日 Ordinary weekday" in out and "示例县政务服务中心" in out
