@@ -56,9 +56,10 @@ def reference_service(hall: HallConfig) -> ServiceConfig:
     return next((s for s in hall.services if not s.extended and not s.hours), hall.services[0])
 
 
-def opening_at_or_after(hall: HallConfig, calendar: WorkCalendar, tz: ZoneInfo, when: float) -> float | None:
-    """``when`` if kiosks issue tickets for the hall's ordinary services then, else the next moment they
-    do (within :data:`DAYS_AHEAD` days; None if never)."""
+def opening_at_or_after(hall: HallConfig, calendar: WorkCalendar, tz: ZoneInfo, when: float, *,
+                        min_left_s: float = 0.0) -> float | None:
+    """``when`` if kiosks issue tickets for the hall's ordinary services then (for at least ``min_left_s``
+    more), else the next moment they do (within :data:`DAYS_AHEAD` days; None if never)."""
     service = reference_service(hall)
     local = dt.datetime.fromtimestamp(when, tz)
     for offset in range(DAYS_AHEAD + 1):
@@ -67,16 +68,17 @@ def opening_at_or_after(hall: HallConfig, calendar: WorkCalendar, tz: ZoneInfo, 
         for iv in calendar.issue_intervals(hall.hours, service, day):
             start = (midnight + dt.timedelta(minutes=iv.start)).timestamp()
             end = (midnight + dt.timedelta(minutes=iv.end)).timestamp()
-            if end > when:
+            if end - max(start, when) > min_left_s:
                 return max(start, when)
     return None
 
 
 def demo_start(hall: HallConfig, calendar: WorkCalendar, tz: ZoneInfo, *, real_now: float,
-               not_before: float | None) -> tuple[float, bool]:
-    """Where the demo clock starts, and whether that is not the real time (the banner says so)."""
+               not_before: float | None, min_left_s: float = 0.0) -> tuple[float, bool]:
+    """Where the demo clock starts — with at least ``min_left_s`` of issuing time before the kiosks stop —
+    and whether that is not the real time (the banner says so)."""
     start = max(real_now, not_before or real_now)
-    opening = opening_at_or_after(hall, calendar, tz, start)
+    opening = opening_at_or_after(hall, calendar, tz, start, min_left_s=min_left_s)
     if opening is None:  # a hall that never opens: show it closed, in real time
         return real_now, False
     return opening, abs(opening - real_now) > 1.0

@@ -35,6 +35,8 @@ from .summary import clock_line, frame, stats_line
 DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "config" / "scenarios" / "ordinary-day.toml"
 HEARTBEAT_S = 60.0  # demo seconds between device heartbeats (the server's silence limit is 180 s)
 ONCE_SPEED = 600.0  # --once: ten demo minutes a second
+MIN_OPEN_S = 1800.0  # start within an opening only with this much issuing time left (else: the next one)
+ONCE_OPEN_S = 2 * 3600.0  # --once: the batch must not meet the kiosks' closing time
 ONCE_MARGIN_S = 300.0  # --once: clerks stay this long (demo) for the batch before serving out
 ONCE_WINDOWS = 4  # --once: the first windows of the hall, …
 ONCE_VISITORS_PER_WINDOW = 2  # … and this many visitors each
@@ -70,7 +72,8 @@ def run_live(opts: LiveOptions, out: TextIO = sys.stdout) -> int:
     calendar = WorkCalendar(site.deployment.calendar)
     screen = not opts.once and apps.wanted(opts.apps)
     speed = ONCE_SPEED if opts.once else opts.speed or (1.0 if screen else 10.0)
-    start, shifted = demo_start(hall, calendar, tz, real_now=time.time(), not_before=newest_event(site.engine, hall.id))
+    start, shifted = demo_start(hall, calendar, tz, real_now=time.time(), not_before=newest_event(site.engine, hall.id),
+                                min_left_s=ONCE_OPEN_S if opts.once else MIN_OPEN_S)
     clock = DemoClock(start, speed)
     human = apps.human_window() if screen else None
     sim_windows = [w.number for w in hall.windows if w.number != human][: ONCE_WINDOWS if opts.once else None]

@@ -94,3 +94,37 @@ def test_once_then_a_live_run_stopped_by_ctrl_c(tmp_path) -> None:
     again = audit(tmp_path)
     assert again[("devices made twice", "")] == 0  # the first run's demo devices reused, no new strangers
     assert again[("window.call", "clerk")] > done[("window.call", "clerk")]
+
+
+def test_the_demo_clock_starts_when_the_hall_is_open() -> None:
+    import datetime as dt
+
+    import config
+    from server.core import WorkCalendar
+    from server.live.clock import DemoClock, demo_start
+
+    deployment = config.load(config.default_config_path())
+    hall, tz = deployment.hall("county"), deployment.tz
+    calendar = WorkCalendar(deployment.calendar)
+
+    def at(y: int, mo: int, d: int, h: int, mi: int) -> float:
+        return dt.datetime(y, mo, d, h, mi, tzinfo=tz).timestamp()
+
+    def start(now: float, not_before: float | None = None, min_left_s: float = 0) -> tuple[float, bool]:
+        return demo_start(hall, calendar, tz, real_now=now, not_before=not_before, min_left_s=min_left_s)
+
+    # Wednesday 2026-03-11 (an ordinary working day)
+    assert start(at(2026, 3, 11, 9, 0)) == (at(2026, 3, 11, 9, 0), False)  # open: the real time
+    assert start(at(2026, 3, 11, 22, 0)) == (at(2026, 3, 12, 8, 30), True)  # closed: tomorrow's opening
+    assert start(at(2026, 3, 13, 18, 0)) == (at(2026, 3, 16, 8, 30), True)  # Friday evening → Monday
+    assert start(at(2026, 9, 30, 18, 0)) == (at(2026, 10, 8, 8, 30), True)  # 国庆节: after the holidays
+    # kiosks stop issuing at 11:45; with half an hour needed, 11:30 is too late for the morning
+    assert start(at(2026, 3, 11, 11, 30), min_left_s=1800) == (at(2026, 3, 11, 13, 30), True)
+    # never before what the database already holds
+    assert start(at(2026, 3, 11, 9, 0), not_before=at(2026, 3, 11, 10, 0)) == (at(2026, 3, 11, 10, 0), True)
+
+    ticks = iter([0.0, 3.0, 3.0, 4.0])
+    clock = DemoClock(at(2026, 3, 11, 9, 0), speed=20, monotonic=lambda: next(ticks))
+    assert clock.now() == at(2026, 3, 11, 9, 1)  # 3 s at ×20 is a minute
+    clock.jump_to(at(2026, 3, 11, 13, 30))
+    assert clock.now() == at(2026, 3, 11, 13, 30) + 20  # a jump moves the clock; it runs on from there
