@@ -28,7 +28,7 @@ from schemathesis import GenerationMode
 pytestmark = pytest.mark.timeout(300)
 
 H = "/api/v1/halls/test"
-BUDGET = 800  # requests in all, shared by the operations
+BUDGET = 600  # requests in all, shared by the operations
 MIN_PER_OPERATION = 6
 
 

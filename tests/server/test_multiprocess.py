@@ -31,7 +31,7 @@ pytestmark = pytest.mark.timeout(300)
 HALL = "test"
 WINDOWS = 16
 KIOSKS = 16
-TICKETS_PER_KIOSK = 8
+TICKETS_PER_KIOSK = 6
 TIMEOUT = 60  # seconds to wait for one thing: generous, never a pass condition
 
 
