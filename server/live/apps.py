@@ -48,9 +48,11 @@ def launch(url: str, hall: str, acc: Accounts, window: int | None, root: Path) -
 
     log = open(root / "var" / "live-apps.log", "ab")  # noqa: SIM115 - shared by the children, closed by them
     procs = []
+    tokens = {"kiosk": acc.screen_kiosk, "display": acc.display,
+              "counter": acc.counters.get(window) if window is not None else None}
     for app in available():
-        token = {"kiosk": acc.kiosks[0], "display": acc.display}.get(app) or acc.counters.get(window or 0)
-        if token is None:
+        token = tokens[app]
+        if not token:
             continue
         cmd = [sys.executable, "-m", "server.cli", app, "--server", url, "--token", token, "--hall", hall,
                "--windowed", "--config", str(shipped_terminal_config(app))]

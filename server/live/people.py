@@ -111,8 +111,9 @@ class LiveHall:
         self._names = {s.code: s.name_zh for s in hall.services}
         self._kiosks = [HallClient(url, tok, timeout=timeout, retries=1) for tok in accounts.kiosks]
         self._next_kiosk = itertools.cycle(range(len(self._kiosks)))
-        self._pads = {n: HallClient(url, tok, timeout=timeout, retries=1) for n, tok in accounts.pads.items()}
-        self._counters = {n: HallClient(url, tok, timeout=timeout, retries=1) for n, tok in accounts.counters.items()}
+        # the windows' own pads and counter terminals (not those of a window left to a person)
+        self._pads = {n: HallClient(url, accounts.pads[n], timeout=timeout, retries=1) for n in windows}
+        self._counters = {n: HallClient(url, accounts.counters[n], timeout=timeout, retries=1) for n in windows}
         self.desks = {
             n: Desk(n, accounts.clerks[n], HallClient(url, timeout=timeout, retries=1),
                     frozenset(hall.window(n).services()))

@@ -77,7 +77,7 @@ def run_live(opts: LiveOptions, out: TextIO = sys.stdout) -> int:
     clock = DemoClock(start, speed)
     human = apps.human_window() if screen else None
     sim_windows = [w.number for w in hall.windows if w.number != human][: ONCE_WINDOWS if opts.once else None]
-    acc = accounts(site, sim_windows + ([human] if human else []), now=clock.now())
+    acc = accounts(site, sim_windows + ([human] if human else []), now=clock.now(), screen=screen)
     site.engine.dispose()
     if site.init_output.strip() and "config" in site.init_output:
         out.write(site.init_output)

@@ -41,7 +41,8 @@ def clerk_of(window: int) -> str:
 class Accounts:
     """Tokens and staff numbers the simulated hall (and the apps it opens) use."""
 
-    kiosks: list[str] = field(default_factory=list)
+    kiosks: list[str] = field(default_factory=list)  # the simulated visitors' kiosks
+    screen_kiosk: str = ""  # the kiosk app's, when a screen is present
     display: str = ""
     pads: dict[int, str] = field(default_factory=dict)  # window → its rating pad's token
     counters: dict[int, str] = field(default_factory=dict)  # window → its counter terminal's token
@@ -96,8 +97,9 @@ def newest_event(engine: Engine, hall: str) -> float | None:
         return conn.execute(select(func.max(t.events.c.at)).where(t.events.c.hall == hall)).scalar()
 
 
-def accounts(site: Site, windows: list[int], *, now: float) -> Accounts:
-    """The demo accounts for ``windows``, reusing those recorded in ``var/live.json`` that still work."""
+def accounts(site: Site, windows: list[int], *, now: float, screen: bool = False) -> Accounts:
+    """The demo accounts for ``windows`` (and the kiosk app's with a ``screen``), reusing those recorded in
+    ``var/live.json`` that still work."""
     path = site.root / STATE_FILE
     saved: dict = {}
     if path.exists():
@@ -115,6 +117,8 @@ def accounts(site: Site, windows: list[int], *, now: float) -> Accounts:
 
     acc = Accounts()
     acc.kiosks = [device(f"演示取号机 demo kiosk {i}", "kiosk") for i in range(1, KIOSKS + 1)]
+    if screen:
+        acc.screen_kiosk = device("演示取号机（屏幕）demo kiosk app", "kiosk")
     acc.display = device("演示大厅屏 demo display", "display")
     for n in windows:
         acc.pads[n] = device(f"演示评价器 demo pad {n}", "pad", n)
