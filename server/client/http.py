@@ -209,6 +209,17 @@ class HallClient:
         """Halls with their categories, services and windows (public)."""
         return HallsListing.of(self._json("GET", f"{API}/halls"))
 
+    def clerk_photo(self, staff_no: str) -> bytes | None:
+        """The clerk's public photo (004 第十四条: shown with the window information) as the file's
+        bytes, or None when the clerk has none (404 ``no_photo``)."""
+        path = f"{API}/clerks/{_seg(staff_no)}/photo"
+        response = self._send("GET", path, replayable=True)
+        if response.status_code == 404:
+            return None
+        if not response.is_success:
+            raise api_error(response)
+        return response.content
+
     # -- staff login ---------------------------------------------------------------------------------
     def login(self, staff_no: str, pin: str, *, adopt: bool = True) -> Login:
         """Clerk login with staff number and PIN. With ``adopt`` (the default) this client then

@@ -200,3 +200,18 @@ def test_a_rating_from_the_counter_terminal_once_per_visit(hall: Hall, kiosk: Ha
         with pytest.raises(ApiError) as twice:
             terminal.rate(HALL, issued.id, 4)
         assert twice.value.code == "already_rated"
+
+
+def test_clerk_photo_is_the_file_or_none(hall: Hall) -> None:
+    """004 第十四条: the photo shown with the window information; a clerk without one is no error."""
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000d49444154789c63f8cfc0f01f0005000201e5270de80000000049454e44ae426082"
+    )
+    photo = hall.server.workdir / "client-photo.png"
+    photo.write_bytes(png)
+    hall.server.add_clerk("cp1", windows=(1,), name="照片", photo=str(photo))
+    with hall.client() as public:  # no token: the photo is public
+        assert public.clerk_photo("cp1") == png
+        assert public.clerk_photo(hall.clerk) is None
+        assert public.clerk_photo("nobody/../x") is None
