@@ -39,6 +39,7 @@ from .site import DEMO_PIN, Accounts
 
 log = logging.getLogger("hallq.live")
 
+RESYNC_S = 60.0  # demo seconds before a clerk whose request was refused unexpectedly looks again
 IDLE_POLL_S = 300.0  # demo seconds: an idle clerk glances at the queue (tide windows, tickets from the apps)
 OUTCOMES = (("completed", 70), ("accepted", 20), ("supplement", 7), ("consulted", 3))
 PAUSE_REASONS = ("到后台取材料", "临时离开（系统维护）", "业务咨询协调")
@@ -229,14 +230,34 @@ class LiveHall:
                     gen = desk.generation
                 else:
                     continue
-            self.agenda.soon(lambda desk=desk, gen=gen: self._free(desk, gen))
+            self._desk_at(desk, self.clock.now(), lambda desk=desk, gen=gen: self._free(desk, gen))
             return
 
     # -- clerks -----------------------------------------------------------------------------------
+    def _desk_at(self, desk: Desk, when: float, action: Callable[[], None]) -> None:
+        """Schedule a clerk's next step. A refusal nobody expected (the window was changed by someone
+        else: a manager, a person at the counter app) is counted, and the clerk looks at the window again
+        a minute later and carries on from what it shows (:meth:`_sign_in` handles any state)."""
+
+        def step() -> None:
+            try:
+                action()
+            except ApiError as exc:
+                self.stats.add(f"errors:{exc.code}")
+                log.warning("window %s: %s (%s); looking again", desk.number, exc.code, exc.en)
+                with desk.lock:
+                    desk.idle = False
+                    desk.generation += 1
+                desk.current = desk.service = None
+                self.agenda.at(self.clock.now() + RESYNC_S, lambda: self._desk_at(
+                    desk, self.clock.now(), lambda: self._sign_in(desk, desk.shift_end)))
+
+        self.agenda.at(when, step)
+
     def _next_shift(self, desk: Desk) -> None:
         if desk.shifts:
             start, end = desk.shifts.pop(0)
-            self.agenda.at(start, lambda: self._sign_in(desk, end))
+            self._desk_at(desk, start, lambda: self._sign_in(desk, end))
 
     def _act(self, desk: Desk, fn: Callable[[HallClient], object]) -> object:
         """A clerk's request; an expired token (the demo clock jumps over nights) → log in again, once."""
@@ -283,7 +304,7 @@ class LiveHall:
             back = now + seconds
             self._act(desk, lambda c: c.pause(h, n, reason or self.rng.choice(PAUSE_REASONS), until=back))
             self.stats.add("pauses")
-            self.agenda.at(back, lambda: self._resume(desk))
+            self._desk_at(desk, back, lambda: self._resume(desk))
             return
         call = self._act(desk, lambda c: c.call(h, n))
         if call is None:
@@ -297,7 +318,7 @@ class LiveHall:
                 desk.idle = True
                 desk.generation += 1
                 gen = desk.generation
-            self.agenda.at(now + IDLE_POLL_S, lambda: self._free(desk, gen))
+            self._desk_at(desk, now + IDLE_POLL_S, lambda: self._free(desk, gen))
             return
         ticket = call.ticket
         desk.current, desk.service = ticket.id, ticket.service
@@ -308,17 +329,17 @@ class LiveHall:
         behaviour = self.setup.behaviour if self.setup else None
         if destiny.no_show:
             wait = behaviour.recall_after_s if behaviour else 45.0
-            self.agenda.at(now + wait, lambda: self._recall(desk, destiny, wait))
+            self._desk_at(desk, now + wait, lambda: self._recall(desk, destiny, wait))
         else:
             walk = behaviour.walk_s if behaviour else 20.0
-            self.agenda.at(now + walk, lambda: self._start(desk, destiny))
+            self._desk_at(desk, now + walk, lambda: self._start(desk, destiny))
 
     def _recall(self, desk: Desk, destiny: Destiny, wait: float) -> None:
         h, n = self.hall.id, desk.number
         try:
             self._act(desk, lambda c: c.recall(h, n))
             self.stats.add("recalled")
-            self.agenda.at(self.clock.now() + wait, lambda: self._recall(desk, destiny, wait))
+            self._desk_at(desk, self.clock.now() + wait, lambda: self._recall(desk, destiny, wait))
             return
         except ApiError as exc:
             if exc.code != "recall_limit":
@@ -333,7 +354,7 @@ class LiveHall:
     def _start(self, desk: Desk, destiny: Destiny) -> None:
         self._act(desk, lambda c: c.start(self.hall.id, desk.number))
         self.stats.add("started")
-        self.agenda.at(self.clock.now() + destiny.service_s, lambda: self._finish(desk, destiny))
+        self._desk_at(desk, self.clock.now() + destiny.service_s, lambda: self._finish(desk, destiny))
 
     def _finish(self, desk: Desk, destiny: Destiny) -> None:
         h, n = self.hall.id, desk.number

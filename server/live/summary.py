@@ -18,10 +18,11 @@ COUNTS = (("issued", "取号", "issued"), ("called", "叫号", "called"), ("star
 
 def stats_line(stats: dict[str, int]) -> str:
     parts = [f"{zh} {en} {stats.get(key, 0)}" for key, zh, en in COUNTS]
-    refused = sum(n for k, n in stats.items() if k.startswith("refused:"))
-    if refused:
-        codes = ", ".join(f"{k.split(':', 1)[1]} {n}" for k, n in sorted(stats.items()) if k.startswith("refused:"))
-        parts.append(f"未取到号 refused {refused} ({codes})")
+    for prefix, zh, en in (("refused:", "未取到号", "refused"), ("errors:", "意外拒绝", "unexpected refusals")):
+        total = sum(n for k, n in stats.items() if k.startswith(prefix))
+        if total:
+            codes = ", ".join(f"{k.split(':', 1)[1]} {n}" for k, n in sorted(stats.items()) if k.startswith(prefix))
+            parts.append(f"{zh} {en} {total} ({codes})")
     return " | ".join(parts)
 
 

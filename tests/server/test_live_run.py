@@ -63,6 +63,7 @@ def test_once_then_a_live_run_stopped_by_ctrl_c(tmp_path) -> None:
     assert done[("ticket.rate", "pad")] == issued
     summary = out.strip().splitlines()[-1]
     assert f"取号 issued {issued} " in summary and f"办结 finished {issued} " in summary
+    assert "unexpected" not in summary  # no request of the simulated people was refused unexpectedly
 
     # 2. the live hall in the same directory, until Ctrl-C
     port = free_port()
