@@ -9,6 +9,8 @@ the speaker. Widgets read its models and listen to its signals.
 * The link down for :attr:`Timings.offline_after_ms` → ``offline_changed(True)`` ("连接中断").
 * Clerk names (004 第十四条) come from snapshots: one is fetched when a window opens with a clerk the
   board has not seen, and every :attr:`Timings.refresh_ms` (which also re-bases the waiting counts).
+  Their photos (same rule) are fetched once per staff number, decoded and shrunk on the worker, and
+  kept for the board's life; a failed fetch is tried again with the next snapshot.
 * Notices: the hall's own lines (``--notice``) and one per open tide window (000 第十八条).
 """
 
@@ -17,7 +19,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QImage
 
 from server.client.errors import ClientError
 from server.client.i18n import Lang, T
@@ -30,6 +33,7 @@ from .filter import WindowFilter
 from .models import CallsModel, ServiceNames, WaitingModel, WindowsModel
 from .state import (
     BadMessage,
+    Clerk,
     Message,
     call_of,
     calling_now,
@@ -46,6 +50,8 @@ from .timings import Timings
 from .voice import CallVoice
 
 log = logging.getLogger("hallq.display")
+
+PHOTO_PX = 240  # photos are kept at most this tall/wide: a card's thumbnail is far smaller even at 4K
 
 
 class Board(QObject):
@@ -89,6 +95,8 @@ class Board(QObject):
         self._up = False
         self._fetching = False  # a snapshot request is out
         self._asked: set[str] = set()  # staff numbers a snapshot was fetched for
+        self._photos_asked: set[str] = set()  # staff numbers whose photo is fetched or on its way
+        self.photos_loading: set[str] = set()  # staff numbers whose photo is on its way now
         self._closed = False
 
         self._offline_timer = QTimer(self, singleShot=True, interval=timings.offline_after_ms)
@@ -181,7 +189,9 @@ class Board(QObject):
             return
         self.hall_name = T(str(raw.get("name_zh", "")), str(raw.get("name_en", "")))
         services = ServiceNames(counts)
-        self.windows.reset(rows, clerks_of(raw), services)
+        clerks = clerks_of(raw)
+        self.windows.reset(rows, clerks, services)
+        self._fetch_photos(clerks)
         self.calls.set_services(services)
         self.waiting.reset(counts, seq)
         self.last_seq = seq
@@ -306,7 +316,9 @@ class Board(QObject):
         self.link.submit(self.link.client.snapshot, self.hall, on_done=on_done, on_error=on_error)
 
     def _refreshed(self, raw: Message) -> None:
-        self.windows.add_clerks(clerks_of(raw))
+        clerks = clerks_of(raw)
+        self.windows.add_clerks(clerks)
+        self._fetch_photos(clerks)
         try:
             seq = seq_of(raw)
             if seq >= self.last_seq:  # not older than the board: events after it are counted on top
@@ -328,3 +340,37 @@ class Board(QObject):
         log.warning("no snapshot after the reconnect (%s): missed calls judged by the board's own state", exc)
         self._decide(self.catchup.unknown_present(self.windows.calling()))
 
+
+    # -- clerk photos (004 第十四条) ---------------------------------------------------------------------
+    def _fetch_photos(self, clerks: dict[str, Clerk]) -> None:
+        for staff_no, clerk in clerks.items():
+            if clerk.photo_url and staff_no not in self._photos_asked and not self._closed:
+                self._photos_asked.add(staff_no)
+                self.photos_loading.add(staff_no)
+                self.link.submit(self._load_photo, staff_no,
+                                 on_done=lambda image, no=staff_no: self._photo_loaded(no, image),
+                                 on_error=lambda exc, no=staff_no: self._photo_failed(no, exc))
+
+    def _load_photo(self, staff_no: str) -> QImage | None:
+        """On the worker: fetch, decode and shrink (a camera's 20-megapixel file must not reach the GUI)."""
+        data = self.link.client.clerk_photo(staff_no)
+        if data is None:
+            return None
+        image = QImage.fromData(data)
+        if image.isNull():
+            log.warning("the photo of clerk %s is not an image Qt can read (%d bytes)", staff_no, len(data))
+            return None
+        if max(image.width(), image.height()) > PHOTO_PX:
+            image = image.scaled(PHOTO_PX, PHOTO_PX, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+        return image
+
+    def _photo_loaded(self, staff_no: str, image: QImage | None) -> None:
+        self.photos_loading.discard(staff_no)
+        if image is not None and not self._closed:
+            self.windows.set_photo(staff_no, image)
+
+    def _photo_failed(self, staff_no: str, exc: BaseException) -> None:
+        log.info("photo of clerk %s not loaded (tried again with the next snapshot): %s", staff_no, exc)
+        self._photos_asked.discard(staff_no)
+        self.photos_loading.discard(staff_no)

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QImage
 
 from server.client.i18n import Lang, T
 from server.core import WindowStatus
@@ -186,6 +187,7 @@ class WindowsModel(QAbstractTableModel):
         self.services = ServiceNames()
         self._rows: list[WindowRow] = []
         self._clerks: dict[str, Clerk] = {}
+        self._photos: dict[str, QImage] = {}  # staff number → photo (kept across snapshots)
 
     # -- reading
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -257,6 +259,12 @@ class WindowsModel(QAbstractTableModel):
             return texts.CLERK_NO_NAME.format(staff_no=row.clerk_no).text(self.lang)
         return texts.CLERK.format(name=clerk.name, staff_no=clerk.staff_no).text(self.lang)
 
+    def photo(self, row: WindowRow) -> QImage | None:
+        """The photo of the clerk shown with the window (004 第十四条), if there is one to show."""
+        if row.clerk_no is None or row.status is WindowStatus.CLOSED:
+            return None
+        return self._photos.get(row.clerk_no)
+
     def rows(self) -> list[WindowRow]:
         return list(self._rows)
 
@@ -289,14 +297,21 @@ class WindowsModel(QAbstractTableModel):
                 return new
         return None
 
+    def set_photo(self, staff_no: str, image: QImage) -> None:
+        self._photos[staff_no] = image
+        self._clerk_changed({staff_no})
+
     def add_clerks(self, clerks: dict[str, Clerk]) -> None:
         new = {k: v for k, v in clerks.items() if self._clerks.get(k) != v}
         if not new:
             return
         self._clerks.update(new)
+        self._clerk_changed(set(new))
+
+    def _clerk_changed(self, staff: set[str]) -> None:
         col = self.Col.CLERK
         for i, row in enumerate(self._rows):
-            if row.clerk_no in new:
+            if row.clerk_no in staff:
                 self.dataChanged.emit(self.index(i, col), self.index(i, col))
 
 

@@ -48,6 +48,7 @@ class BadMessage(ValueError):
 class Clerk:
     name: str
     staff_no: str
+    photo_url: str | None = None  # the public photo (004 第十四条), fetched by the board
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,12 +174,14 @@ def windows_of(snapshot: Message) -> list[WindowRow]:
 
 
 def clerks_of(snapshot: Message) -> dict[str, Clerk]:
-    """Public clerk data (name, staff number) by staff number."""
+    """Public clerk data (name, staff number, photo URL) by staff number."""
     out: dict[str, Clerk] = {}
     for w in snapshot.get("windows", []):
         clerk = w.get("clerk") if isinstance(w, dict) else None
         if isinstance(clerk, dict) and clerk.get("staff_no"):
-            out[str(clerk["staff_no"])] = Clerk(str(clerk.get("name") or ""), str(clerk["staff_no"]))
+            photo = clerk.get("photo_url")
+            out[str(clerk["staff_no"])] = Clerk(str(clerk.get("name") or ""), str(clerk["staff_no"]),
+                                                str(photo) if photo else None)
     return out
 
 

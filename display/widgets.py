@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from server.client.i18n import Lang, T
@@ -290,13 +290,19 @@ def short_name(row: WindowRow, lang: Lang) -> str:
 
 class WindowGrid(Painted):
     """One card per window: number and name, current ticket, state (paused: why and until when;
-    tide service), and the clerk's public name and staff number (004 第十四条)."""
+    tide service), and the clerk's public name, staff number and photo (004 第十四条).
+
+    The photo is a thumbnail on the card's left, below the band, at its own aspect ratio; the text
+    moves right of it. No photo: nothing is drawn there (no placeholder face) and the text keeps the
+    whole width. ``photos`` holds where each window's photo was painted last time (for the tests).
+    """
 
     def __init__(self, model: WindowsModel, *, lang: Lang, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
         self.lang: Lang = lang
         self.empty_text = ""  # shown when no window matches (a filter that matches nothing)
+        self.photos: dict[int, QRectF] = {}  # window number → where its clerk's photo was painted
         _watch(model, self.update)
 
     def paint(self, p: QPainter, r: QRectF) -> None:
@@ -304,6 +310,7 @@ class WindowGrid(Painted):
         self.heading(p, QRectF(r.left(), r.top(), r.width(), self.px(56)), texts.WINDOWS, self.lang)
         area = QRectF(r.left(), r.top() + self.px(68), r.width(), r.height() - self.px(68))
         n = self.model.rowCount()
+        self.photos = {}
         if n == 0:
             self.text(p, area, self.empty_text, style.font(self.px(32)), style.MUTED, CENTER)
             return
@@ -332,7 +339,13 @@ class WindowGrid(Painted):
         used = self.text(p, band.adjusted(pad, 0, -pad, 0), number, style.font(h * 0.125, bold=True), tone.ink)
         self.text(p, band.adjusted(pad + used + pad * 0.7, 0, -pad, 0), short_name(row, self.lang),
                   style.font(h * 0.09), tone.ink)
-        body = QRectF(card.left() + pad, band.bottom() + h * 0.01, card.width() - 2 * pad, h * 0.33)
+        left = card.left() + pad  # where the text below the band starts: right of the photo, if any
+        photo = m.photo(row)
+        if photo is not None:
+            left = self._photo(p, QRectF(left, band.bottom() + pad * 0.8, card.width() * 0.3,
+                                         card.bottom() - band.bottom() - pad * 1.6), photo, row.number) + pad * 0.6
+        width = card.right() - pad - left
+        body = QRectF(left, band.bottom() + h * 0.01, width, h * 0.33)
         current = m.text(row, m.Col.CURRENT)
         if current:
             self.text(p, body, current, self.fitted(current, h * 0.27, body.width()),
@@ -343,14 +356,31 @@ class WindowGrid(Painted):
         y = body.bottom()
         line_h = h * 0.12
         for k, line in enumerate(lines[:2]):
-            self.text(p, QRectF(card.left() + pad, y, card.width() - 2 * pad, line_h), line,
+            self.text(p, QRectF(left, y, width, line_h), line,
                       style.font(h * (0.1 if k == 0 else 0.085), bold=k == 0), style.INK if k == 0 else style.MUTED,
                       CENTER)
             y += line_h
         clerk = m.clerk_text(row)
         if clerk:
-            self.text(p, QRectF(card.left() + pad, card.bottom() - pad * 0.4 - line_h, card.width() - 2 * pad,
-                                line_h), clerk, style.font(h * 0.085), style.MUTED, CENTER)
+            self.text(p, QRectF(left, card.bottom() - pad * 0.4 - line_h, width, line_h), clerk,
+                      style.font(h * 0.085), style.MUTED, CENTER)
+
+    def _photo(self, p: QPainter, box: QRectF, photo: QImage, window: int) -> float:
+        """Draw ``photo`` at its aspect ratio in the top left of ``box``, rounded; returns its right edge."""
+        if photo.width() <= 0 or photo.height() <= 0 or box.width() <= 0 or box.height() <= 0:
+            return box.left()
+        scale = min(box.width() / photo.width(), box.height() / photo.height())
+        target = QRectF(box.left(), box.top() + (box.height() - photo.height() * scale) / 2,
+                        photo.width() * scale, photo.height() * scale)
+        path = QPainterPath()
+        path.addRoundedRect(target, target.width() * 0.08, target.width() * 0.08)
+        p.save()
+        p.setClipPath(path)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        p.drawImage(target, photo)
+        p.restore()
+        self.photos[window] = target
+        return target.right()
 
 
 # -- waiting ------------------------------------------------------------------------------------------

@@ -31,6 +31,28 @@ TICKETS = {"MA01": 9, "RE01": 8, "CE01": 2, "SA01": 3, "PS01": 4, "TX01": 6, "HR
            "CO01": 3}
 SERVING = [1, 2, 4, 5, 7, 9, 10, 12, 15, 17, 18]  # called, then the visitor arrived
 CALLING = [3, 8, 16, 11]  # called just now (the last one live on the board, flashing)
+NO_PHOTO = {9, 17}  # clerks without a photo: their cards show none (no placeholder face)
+
+
+def portrait(path: Path, n: int) -> str:
+    """A made-up ID-style photo (plain background, head and shoulders), 3:4, written as PNG."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    image = QImage(150, 200, QImage.Format.Format_RGB32)
+    image.fill(QColor("#dfe9f5" if n % 2 else "#f2f2f2"))
+    p = QPainter(image)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(["#1f3a5f", "#2b2b2b", "#3d4b5c"][n % 3]))
+    p.drawEllipse(QRectF(15, 140, 120, 110))  # shoulders
+    p.setBrush(QColor(["#f1c7a8", "#e8b896", "#f5d0b5"][n % 3]))
+    p.drawEllipse(QRectF(45, 45, 60, 78))  # face
+    p.setBrush(QColor("#1b1b1b"))
+    p.drawChord(QRectF(42, 38, 66, 50), 0, 180 * 16)  # hair
+    p.end()
+    image.save(str(path))
+    return str(path)
 
 
 def main() -> None:
@@ -64,6 +86,8 @@ def main() -> None:
         display.window.show()
         display.start()
         wait(display.board.ready)
+        while display.board.photos_loading:  # the clerks' photos are on their way (004 第十四条)
+            wait(display.board.windows.dataChanged)
         return display
 
     try:
@@ -73,7 +97,8 @@ def main() -> None:
         clerks = {}
         for n, name in enumerate(CLERKS, start=1):
             staff_no = f"{1100 + n}"
-            srv.add_clerk(staff_no, pin=PIN, role="clerk", windows=(n,), hall=HALL, name=name)
+            photo = "" if n in NO_PHOTO else portrait(tmp / f"{staff_no}.png", n)
+            srv.add_clerk(staff_no, pin=PIN, role="clerk", windows=(n,), hall=HALL, name=name, photo=photo)
             if n not in CLOSED:
                 clerks[n] = people.client(srv.login(staff_no, PIN))
                 clerks[n].sign_in(HALL, n)

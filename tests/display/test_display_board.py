@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 
 from display import style
 from display.models import ItemRole
@@ -68,6 +68,44 @@ def test_window_states_clerks_and_tide_notices(qtbot, make_display, people, staf
     qtbot.waitUntil(lambda: notice not in board.notices() and "到后台" not in state_text(display, 3),
                     timeout=WAIT_MS)
     assert state_text(display, 5) == "等待叫号" and state_text(display, 7) == "暂停服务"
+
+
+def test_clerk_photo_on_the_window_card(qtbot, make_display, people, staff) -> None:
+    """004 第十四条: the photo is public window information. A clerk with one shows it on the card at its
+    own aspect ratio; a clerk without one shows none (no placeholder) and nothing fails."""
+    green = QColor("#00ff7f")
+    photo = QImage(60, 80, QImage.Format.Format_RGB32)  # a 3:4 ID photo
+    photo.fill(green)
+    path = people.server.workdir / "2003.png"
+    assert photo.save(str(path))
+    people.server.add_clerk("2003", pin=PIN, role="clerk", windows=(13,), hall=HALL, name="赵敏", photo=str(path))
+    people.server.add_clerk("2004", pin=PIN, role="clerk", windows=(14,), hall=HALL, name="钱进")
+    clear_windows(staff, [13, 14])
+    staff.sign_out(HALL, 13)
+    staff.sign_out(HALL, 14)
+    display = make_display()
+    grid = display.window.grid
+
+    def painted(window: int) -> bool:
+        grid.grab()  # paint now
+        return window in grid.photos
+
+    with (people.client(people.server.login("2003", PIN)) as with_photo,
+          people.client(people.server.login("2004", PIN)) as without):
+        without.sign_in(HALL, 14)
+        with_photo.sign_in(HALL, 13)
+        qtbot.waitUntil(lambda: painted(13), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "钱进 工号2004" in display.window.drawn_text(), timeout=WAIT_MS)
+        shot = grid.grab().toImage()
+        box = grid.photos[13]
+        assert box.width() / box.height() == pytest.approx(60 / 80, rel=0.02)
+        assert box.height() > 60  # a thumbnail a visitor can see at 1920×1080, not a dot
+        assert shot.pixelColor(box.center().toPoint()) == green
+        assert "赵敏 工号2003" in display.window.drawn_text()
+        assert 14 not in grid.photos and not display.board.photos_loading
+        with_photo.sign_out(HALL, 13)
+        without.sign_out(HALL, 14)
+        qtbot.waitUntil(lambda: not painted(13), timeout=WAIT_MS)  # closed window: no clerk, no photo
 
 
 def test_waiting_counts_follow_the_hall(qtbot, make_display, staff, kiosk) -> None:
