@@ -24,6 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtGui import QImage
 
 from drivers.errors import DeviceError
 from drivers.led import LedState
@@ -33,6 +34,7 @@ from server.client.errors import ApiError, ClientError
 from server.client.http import HallClient
 from server.client.i18n import T
 from server.client.models import CallResult, HallInfo, Login, Reason, Ticket, TicketChange, WindowInfo
+from server.client.qt import clerk_photo_image
 from server.core import Outcome
 
 from . import texts
@@ -114,6 +116,8 @@ class CounterController(QObject):
         self.origin: Ticket | None = None  # the ticket the current one was transferred from
         self.reasons: dict[str, Reason] = {}  # ticket id → the dispatcher's reason for calling it
         self.session: Login | None = None
+        self.photos: dict[str, QImage] = {}  # staff number → public photo (004 第十四条), kept for the app's life
+        self._photos_asked: set[str] = set()  # fetched, or on its way (a clerk without one: asked once)
         self.rating: RatingState | None = None
         self.last_notice: NoticePrint | None = None  # kept until printed (a reprint after a fault)
         self.notice_status: Message | None = None  # how the last one-time notice fared
@@ -342,10 +346,33 @@ class CounterController(QObject):
                 window=self.window_no, windows=T(shown or texts.NO_WINDOWS.zh, shown or texts.NO_WINDOWS.en)))
             return
         self.session = login
+        self._fetch_photo(login.staff_no)
         self._auto_sign_in = True  # sign in when the window is free; a window someone holds offers takeover
         self.logged_in.emit(login)
         self.refresh()
         self.changed.emit()
+
+    @property
+    def clerk_photo(self) -> QImage | None:
+        """The logged-in clerk's photo for the header, once it has arrived (None: there is none)."""
+        return self.photos.get(self.session.staff_no) if self.session else None
+
+    def _fetch_photo(self, staff_no: str) -> None:
+        """Once per staff number, on a device worker (a slow photo never holds up the clerk's actions)."""
+        if staff_no in self._photos_asked:
+            return
+        self._photos_asked.add(staff_no)
+
+        def done(image: QImage | None) -> None:
+            if image is not None:
+                self.photos[staff_no] = image
+                self.changed.emit()
+
+        def failed(exc: BaseException) -> None:
+            log.info("photo of clerk %s not loaded (tried again at the next login): %s", staff_no, exc)
+            self._photos_asked.discard(staff_no)
+
+        self.device_submit(clerk_photo_image, self.device, staff_no, on_done=done, on_error=failed)
 
     def _login_error(self, exc: BaseException) -> None:
         if transient(exc):

@@ -19,13 +19,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from server.client.errors import ClientError
 from server.client.i18n import Lang, T
 from server.client.models import HallsListing, Snapshot
-from server.client.qt import QtHallLink
+from server.client.qt import QtHallLink, clerk_photo_image
 
 from . import texts
 from .catchup import CatchUp, Decision
@@ -347,23 +347,9 @@ class Board(QObject):
             if clerk.photo_url and staff_no not in self._photos_asked and not self._closed:
                 self._photos_asked.add(staff_no)
                 self.photos_loading.add(staff_no)
-                self.link.submit(self._load_photo, staff_no,
+                self.link.submit(clerk_photo_image, self.link.client, staff_no, PHOTO_PX,
                                  on_done=lambda image, no=staff_no: self._photo_loaded(no, image),
                                  on_error=lambda exc, no=staff_no: self._photo_failed(no, exc))
-
-    def _load_photo(self, staff_no: str) -> QImage | None:
-        """On the worker: fetch, decode and shrink (a camera's 20-megapixel file must not reach the GUI)."""
-        data = self.link.client.clerk_photo(staff_no)
-        if data is None:
-            return None
-        image = QImage.fromData(data)
-        if image.isNull():
-            log.warning("the photo of clerk %s is not an image Qt can read (%d bytes)", staff_no, len(data))
-            return None
-        if max(image.width(), image.height()) > PHOTO_PX:
-            image = image.scaled(PHOTO_PX, PHOTO_PX, Qt.AspectRatioMode.KeepAspectRatio,
-                                 Qt.TransformationMode.SmoothTransformation)
-        return image
 
     def _photo_loaded(self, staff_no: str, image: QImage | None) -> None:
         self.photos_loading.discard(staff_no)

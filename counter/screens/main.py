@@ -13,6 +13,7 @@ import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -37,6 +38,8 @@ from .panels import FinishPanel, Panel, PausePanel, SupplementPanel, TransferPan
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..controller import CounterController
+
+PHOTO_HEIGHT = 54  # the clerk's photo in the header: as tall as the header was without it (1366×768: 70 px)
 
 # the action bar, left to right; the F9 slot is SIGN_IN or TAKEOVER, whichever applies
 BAR: tuple[Act, ...] = (Act.CALL, Act.RECALL, Act.NO_SHOW, Act.START, Act.FINISH, Act.TRANSFER, Act.PAUSE,
@@ -72,6 +75,10 @@ class MainScreen(QWidget):
         row = QHBoxLayout(header)
         row.setContentsMargins(16, 8, 16, 8)
         self.window_title = label("", "title", wrap=False, name="window-title")
+        self.photo = QLabel()  # the clerk's photo beside the name (004 第十四条); hidden when none
+        self.photo.setObjectName("clerk-photo")
+        self.photo.hide()
+        self._photo_shown: QImage | None = None
         self.clerk = label("", "body", wrap=False, name="clerk")
         self.link = label("", "body", wrap=False, name="link")
         self.clock = label("", "body", wrap=False)
@@ -79,6 +86,7 @@ class MainScreen(QWidget):
         self.lang_button.clicked.connect(self.lang_toggled.emit)
         row.addWidget(self.window_title)
         row.addStretch(1)
+        row.addWidget(self.photo)
         for w in (self.clerk, self.link, self.clock, self.lang_button):
             row.addWidget(w)
         root.addWidget(header)
@@ -219,6 +227,18 @@ class MainScreen(QWidget):
         self.buttons[act].click()
         return True
 
+    def _show_photo(self, image: QImage | None) -> None:
+        if image is self._photo_shown:
+            return  # render runs on every tick: convert only when the photo changes
+        self._photo_shown = image
+        if image is None:
+            self.photo.clear()
+            self.photo.hide()
+            return
+        pixmap = QPixmap.fromImage(image).scaledToHeight(PHOTO_HEIGHT, Qt.TransformationMode.SmoothTransformation)
+        self.photo.setPixmap(pixmap)
+        self.photo.show()
+
     # -- rendering -------------------------------------------------------------------------------------
     def render(self, ctrl: CounterController, lang: Lang, message: tuple[str, T] | None) -> None:
         self.lang = lang
@@ -228,6 +248,7 @@ class MainScreen(QWidget):
         session = ctrl.session
         self.clerk.setText(texts.CLERK.format(name=session.name, staff_no=session.staff_no).text(lang)
                            if session else "")
+        self._show_photo(ctrl.clerk_photo)
         self.link.setText((texts.ONLINE if s.online else texts.OFFLINE).text(lang))
         self.clock.setText(clock_text(ctrl.timings.clock(), ctrl.tz))
         self.lang_button.setText(texts.LANGUAGE.text(lang))

@@ -20,7 +20,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
+from PySide6.QtGui import QImage
 
 from .errors import ClientError
 from .events import EventStream
@@ -129,3 +130,21 @@ class QtHallLink(QObject):
             callback(value)
         except Exception:
             log.exception("callback %r failed", callback)
+
+
+def clerk_photo_image(client: HallClient, staff_no: str, max_px: int = 240) -> QImage | None:
+    """The clerk's public photo (004 第十四条) decoded and shrunk to at most ``max_px`` either way, or
+    None when there is none or it is not an image. Blocking: run it through :meth:`QtHallLink.submit`
+    (a QImage, unlike a QPixmap, may be made off the GUI thread; a camera's 20-megapixel file is
+    decoded there, not on the screen's thread)."""
+    data = client.clerk_photo(staff_no)
+    if data is None:
+        return None
+    image = QImage.fromData(data)
+    if image.isNull():
+        log.warning("the photo of clerk %s is not an image Qt can read (%d bytes)", staff_no, len(data))
+        return None
+    if max(image.width(), image.height()) > max_px:
+        image = image.scaled(max_px, max_px, Qt.AspectRatioMode.KeepAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+    return image

@@ -18,6 +18,7 @@ from server.client import Backoff
 from server.client.appkit import save_screenshot
 from server.client.models import Ticket, WindowInfo
 from tests.server.conftest import ServerProcess, start_server
+from tests.support.photos import portrait
 from tests.support.rendering import rendering_problems  # the tests import it here too
 
 HALL = "ctr"
@@ -25,7 +26,7 @@ PIN = "2468"
 WAIT_MS = 30_000  # generous: a loaded CI machine must not fail a test on time
 FAST = Backoff(first=0.02, cap=0.2)  # reconnects in tests: the rule is under test, not the pacing
 # staff of the test hall: (staff_no, name, role, windows)
-CLERK_A = "6001"  # 张三, windows 1–3
+CLERK_A = "6001"  # 张三, windows 1–3, with a photo (3:4)
 CLERK_B = "6002"  # 李四, windows 1–3: the B post
 CLERK_W4 = "6003"  # 王五, window 4 only
 MANAGER = "6009"
@@ -48,7 +49,9 @@ def start_counter_server(workdir: Path, port: int | None = None) -> ServerProces
 
 def add_staff(srv: ServerProcess) -> None:
     for staff_no, name, role, windows in STAFF:
-        srv.add_clerk(staff_no, pin=PIN, role=role, windows=windows, hall=HALL, name=name)
+        # 张三 has a photo (004 第十四条), the others none: the terminal must do well with both
+        photo = portrait(srv.workdir / f"{staff_no}.png", 1) if staff_no == CLERK_A else ""
+        srv.add_clerk(staff_no, pin=PIN, role=role, windows=windows, hall=HALL, name=name, photo=photo)
     srv.tokens["kiosk"] = srv.add_device("kiosk", hall=HALL)
     srv.tokens["display"] = srv.add_device("display", hall=HALL)
     srv.tokens["manager"] = srv.login(MANAGER, PIN)

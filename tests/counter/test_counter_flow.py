@@ -72,6 +72,33 @@ def test_login_puts_the_clerk_on_the_led_and_the_lobby_display(qtbot, server, ma
     wait_until(qtbot, reported)
 
 
+def test_the_clerks_photo_beside_the_name(qtbot, server, make_counter) -> None:
+    """004 第十四条: the signed-in clerk's public photo in the header, at its own aspect ratio; a clerk
+    without a photo gets none (no placeholder) and no error."""
+    counter = make_counter(server, 2)
+    main = counter.window.main
+    signed_in(qtbot, counter, CLERK_B)  # no photo
+    assert main.photo.isHidden() and "李四" in main.clerk.text() and main.status.property("kind") != "status-error"
+    press(qtbot, counter, Act.SIGN_OUT)
+    wait_until(qtbot, lambda: counter.window.stack.currentWidget() is counter.window.login)
+
+    signed_in(qtbot, counter, CLERK_A)
+    wait_until(qtbot, lambda: main.photo.isVisible())
+    pixmap = main.photo.pixmap()
+    assert pixmap.width() / pixmap.height() == pytest.approx(150 / 200, rel=0.03)
+    header = main.photo.parentWidget()
+    photo_at = main.photo.mapTo(header, main.photo.rect().center())
+    name_at = main.clerk.mapTo(header, main.clerk.rect().center())
+    assert photo_at.x() < name_at.x() and abs(photo_at.y() - name_at.y()) <= 2  # just left of the name
+    assert main.photo.geometry().bottom() <= header.height()  # the header keeps its height for it
+    assert "张三" in main.clerk.text() and main.status.property("kind") != "status-error"
+    press(qtbot, counter, Act.SIGN_OUT)
+    wait_until(qtbot, lambda: counter.window.stack.currentWidget() is counter.window.login)
+    assert counter.controller.clerk_photo is None
+    signed_in(qtbot, counter, CLERK_B)  # the next clerk never sees the last one's face
+    assert main.photo.isHidden() and "李四" in main.clerk.text()
+
+
 def test_wrong_pin_and_unauthorised_window_keep_the_login_screen(qtbot, server, make_counter) -> None:
     counter = make_counter(server, 1)
     screen = counter.window.login

@@ -38,6 +38,7 @@ def test_a_shift_in_pictures(qtbot, tmp_path, server, make_counter, kiosk, manag
     shoot(counter, tmp_path, "login")
 
     signed_in(qtbot, counter, CLERK_A)
+    wait_until(qtbot, counter.window.main.photo.isVisible)  # 张三's photo in the header (004 第十四条)
     first = kiosk.issue(HALL, "GEN")
     serve(qtbot, counter, first.number)
     finish(qtbot, counter)

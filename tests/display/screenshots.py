@@ -34,27 +34,6 @@ CALLING = [3, 8, 16, 11]  # called just now (the last one live on the board, fla
 NO_PHOTO = {9, 17}  # clerks without a photo: their cards show none (no placeholder face)
 
 
-def portrait(path: Path, n: int) -> str:
-    """A made-up ID-style photo (plain background, head and shoulders), 3:4, written as PNG."""
-    from PySide6.QtCore import QRectF, Qt
-    from PySide6.QtGui import QColor, QImage, QPainter
-
-    image = QImage(150, 200, QImage.Format.Format_RGB32)
-    image.fill(QColor("#dfe9f5" if n % 2 else "#f2f2f2"))
-    p = QPainter(image)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QColor(["#1f3a5f", "#2b2b2b", "#3d4b5c"][n % 3]))
-    p.drawEllipse(QRectF(15, 140, 120, 110))  # shoulders
-    p.setBrush(QColor(["#f1c7a8", "#e8b896", "#f5d0b5"][n % 3]))
-    p.drawEllipse(QRectF(45, 45, 60, 78))  # face
-    p.setBrush(QColor("#1b1b1b"))
-    p.drawChord(QRectF(42, 38, 66, 50), 0, 180 * 16)  # hair
-    p.end()
-    image.save(str(path))
-    return str(path)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
@@ -67,6 +46,7 @@ def main() -> None:
     from server.client.appkit import make_application, save_screenshot
     from tests.display.display_support import HALL, PIN, make_people, start_display_server
     from tests.server.conftest import stop_server
+    from tests.support.photos import portrait
 
     app = make_application()
     tmp = Path(tempfile.mkdtemp(prefix="hallq-display-shots-"))

@@ -13,11 +13,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QImage
 
 from display import style
 from display.models import ItemRole
 from tests.display.display_support import HALL, MANAGER, MANAGER_NAME, PIN, WAIT_MS, clear_windows
+from tests.support.photos import solid_photo
 
 pytestmark = pytest.mark.timeout(240)
 TZ = ZoneInfo("Asia/Shanghai")
@@ -73,11 +74,8 @@ def test_window_states_clerks_and_tide_notices(qtbot, make_display, people, staf
 def test_clerk_photo_on_the_window_card(qtbot, make_display, people, staff) -> None:
     """004 第十四条: the photo is public window information. A clerk with one shows it on the card at its
     own aspect ratio; a clerk without one shows none (no placeholder) and nothing fails."""
-    green = QColor("#00ff7f")
-    photo = QImage(60, 80, QImage.Format.Format_RGB32)  # a 3:4 ID photo
-    photo.fill(green)
     path = people.server.workdir / "2003.png"
-    assert photo.save(str(path))
+    green = solid_photo(path, 60, 80, "#00ff7f")  # a 3:4 ID photo
     people.server.add_clerk("2003", pin=PIN, role="clerk", windows=(13,), hall=HALL, name="赵敏", photo=str(path))
     people.server.add_clerk("2004", pin=PIN, role="clerk", windows=(14,), hall=HALL, name="钱进")
     clear_windows(staff, [13, 14])
