@@ -110,3 +110,25 @@ class PrinterEmulator:
         """Block until ``pattern`` has been received ``count`` times (e.g. the cut of N jobs)."""
         with self._cv:
             return self._cv.wait_for(lambda: self._received.count(pattern) >= count, timeout)
+
+
+class EmulatorControls:
+    """The fault switches of a simulated printer, for whatever holds a :class:`PrinterEmulator`
+    (the in-memory ``sim://`` printer and the pty/TCP simulators): tests and kiosk diagnostics use them."""
+
+    emulator: PrinterEmulator
+
+    def set_paper(self, value: str | PaperState) -> None:
+        self.emulator.set_paper(value)
+
+    def set_cover_open(self, value: bool = True) -> None:
+        self.emulator.set_cover_open(value)
+
+    def set_offline(self, value: bool = True) -> None:
+        self.emulator.set_offline(value)
+
+    def set_cutter_error(self, value: bool = True) -> None:
+        self.emulator.set_cutter_error(value)
+
+    def set_answering(self, value: bool = True) -> None:
+        self.emulator.set_answering(value)

@@ -27,10 +27,10 @@ from drivers.health import Health, Level
 from drivers.urls import DeviceUrl, open_by_scheme
 
 from .codec import encode_notice, encode_ticket
-from .emulator import PrinterEmulator
+from .emulator import EmulatorControls, PrinterEmulator
 from .errors import PrinterNotReady
 from .model import NoticePrint, Paper, TicketPrint
-from .status import PaperState, PrinterStatus, decode_status
+from .status import PrinterStatus, decode_status
 from .transports import (
     FileTransport,
     MemoryTransport,
@@ -131,7 +131,7 @@ class EscPosPrinter:
         self.close()
 
 
-class SimPrinter(EscPosPrinter):
+class SimPrinter(EmulatorControls, EscPosPrinter):
     """``sim://``: an in-memory printer whose state tests and demos can change at run time."""
 
     transport: MemoryTransport
@@ -151,20 +151,10 @@ class SimPrinter(EscPosPrinter):
     def clear(self) -> None:
         self.transport.sent.clear()
 
-    def set_paper(self, value: str | PaperState) -> None:
-        self.emulator.set_paper(value)
 
-    def set_cover_open(self, value: bool = True) -> None:
-        self.emulator.set_cover_open(value)
 
-    def set_offline(self, value: bool = True) -> None:
-        self.emulator.set_offline(value)
 
-    def set_cutter_error(self, value: bool = True) -> None:
-        self.emulator.set_cutter_error(value)
 
-    def set_answering(self, value: bool = True) -> None:
-        self.emulator.set_answering(value)
 
     def set_connected(self, value: bool = True) -> None:
         """``False``: the link is lost; printing and status raise DeviceUnavailable."""

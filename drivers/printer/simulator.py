@@ -25,15 +25,14 @@ import tty
 from types import TracebackType
 from typing import Self
 
-from .emulator import PrinterEmulator
-from .status import PaperState
+from .emulator import EmulatorControls, PrinterEmulator
 
 __all__ = ["SerialPrinterSimulator", "TcpPrinterSimulator"]
 
 log = logging.getLogger(__name__)
 
 
-class _Simulator(abc.ABC):
+class _Simulator(EmulatorControls, abc.ABC):
     """The thread, the wake-up pipe and the state controls shared by both line types."""
 
     name = "printer-sim"
@@ -48,20 +47,10 @@ class _Simulator(abc.ABC):
         self._started = False
 
     # -- what tests and the kiosk diagnostics change ----------------------------------------
-    def set_paper(self, value: str | PaperState) -> None:
-        self.emulator.set_paper(value)
 
-    def set_cover_open(self, value: bool = True) -> None:
-        self.emulator.set_cover_open(value)
 
-    def set_offline(self, value: bool = True) -> None:
-        self.emulator.set_offline(value)
 
-    def set_cutter_error(self, value: bool = True) -> None:
-        self.emulator.set_cutter_error(value)
 
-    def set_answering(self, value: bool = True) -> None:
-        self.emulator.set_answering(value)
 
     @property
     def received(self) -> bytes:
