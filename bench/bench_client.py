@@ -43,7 +43,7 @@ def server(tmp: Path) -> Iterator[str]:
         port = s.getsockname()[1]
     env = {**os.environ, "HALLQ_SECRET_FILE": str(tmp / "secret.key")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "server", "--db", f"sqlite:///{tmp / 'h.db'}", "--config", str(CONFIG),
+        [sys.executable, "-m", "hallq.cli", "server", "--db", f"sqlite:///{tmp / 'h.db'}", "--config", str(CONFIG),
          "--port", str(port), "--tick-interval", "0", "--log-level", "WARNING"],
         env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -85,7 +85,7 @@ def timed_calls(clerk, n: int) -> list[float]:
 
 
 def bench_imports() -> None:
-    for module in ("server.client", "server.client.qt"):
+    for module in ("client", "client.qt"):
         samples = timed(lambda m=module: subprocess.run([sys.executable, "-c", f"import {m}"], check=True, cwd=ROOT), 5)
         report(f"cold `import {module}` (whole process)", samples)
     report("a bare `python -c pass`, for comparison",
@@ -93,8 +93,8 @@ def bench_imports() -> None:
 
 
 def bench_server(tmp: Path) -> None:
+    from client import EventStream, HallClient
     from server.auth import add_clerk, add_device
-    from server.client import EventStream, HallClient
     from server.storage.db import make_engine
 
     with server(tmp) as base:
@@ -146,8 +146,8 @@ def bench_qt(base: str, display: str, kiosk, clerk) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from server.client import HallClient
-    from server.client.qt import QtHallLink
+    from client import HallClient
+    from client.qt import QtHallLink
 
     app = QApplication.instance() or QApplication([])
     loop = QEventLoop()

@@ -50,7 +50,7 @@ class Server:
 
         env = {**os.environ, "HALLQ_SECRET_FILE": str(self.tmp / "secret.key")}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "server", "--db", self.db, "--config", str(CONFIG), "--port",
+            [sys.executable, "-m", "hallq.cli", "server", "--db", self.db, "--config", str(CONFIG), "--port",
              str(self.port), "--tick-interval", "0", "--log-level", "WARNING"],
             env=env, cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
@@ -103,11 +103,11 @@ def main() -> None:
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtTest import QTest
 
+    from client import Backoff, HallClient
+    from client.appkit import make_application
     from counter import Act, Counter, Timings
     from drivers.pad import open_pad
     from drivers.terminal import Devices
-    from server.client import Backoff, HallClient
-    from server.client.appkit import make_application
 
     app = make_application()
 

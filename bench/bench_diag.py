@@ -25,11 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402 - after the path set-up above
 
+from client import HallClient  # noqa: E402
 from drivers.diag import Heartbeat, check_device, check_terminal  # noqa: E402
 from drivers.pad import open_pad  # noqa: E402
 from drivers.pad.simulator import Fault, PadSimulator  # noqa: E402
 from drivers.terminal import loads_terminal, open_devices, shipped_terminal_config  # noqa: E402
-from server.client import HallClient  # noqa: E402
 
 
 def median_of(fn: Callable[[], object], rounds: int) -> float:
@@ -70,7 +70,7 @@ def bench_checks(tmp: Path) -> None:
 def bench_command() -> None:
     config = str(shipped_terminal_config("counter"))
     report("`hallq diag` (counter: sim printer, pad, LED), whole process", median_of(lambda: subprocess.run(
-        [sys.executable, "-m", "server.cli", "diag", "--config", config], capture_output=True, check=True,
+        [sys.executable, "-m", "hallq.cli", "diag", "--config", config], capture_output=True, check=True,
         cwd=ROOT), 5))
     report("a bare `python -c pass`, for comparison", median_of(
         lambda: subprocess.run([sys.executable, "-c", "pass"], check=True, cwd=ROOT), 5))
@@ -82,7 +82,7 @@ def server(tmp: Path) -> Iterator[str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "HALLQ_SECRET_FILE": str(tmp / "secret.key")}
-    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "server", "--db", f"sqlite:///{tmp / 'h.db'}",
+    proc = subprocess.Popen([sys.executable, "-m", "hallq.cli", "server", "--db", f"sqlite:///{tmp / 'h.db'}",
                              "--port", str(port), "--tick-interval", "0", "--log-level", "WARNING"],
                             env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

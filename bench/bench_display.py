@@ -41,10 +41,10 @@ def ms(seconds: float) -> str:
 def main() -> None:
     from PySide6.QtCore import QEventLoop, QTimer
 
+    from client.appkit import make_application
     from display.app import Display
     from drivers.announcer import open_announcer
     from drivers.terminal import Devices
-    from server.client.appkit import make_application
     from tests.display.display_support import (
         FIRST_SERVICE,
         HALL,

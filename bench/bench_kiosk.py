@@ -42,7 +42,7 @@ def server(tmp: Path) -> Iterator[tuple[str, str]]:
     db = f"sqlite:///{tmp / 'h.db'}"
     env = {**os.environ, "HALLQ_SECRET_FILE": str(tmp / "secret.key")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "server", "--db", db, "--config", str(CONFIG), "--port", str(port),
+        [sys.executable, "-m", "hallq.cli", "server", "--db", db, "--config", str(CONFIG), "--port", str(port),
          "--tick-interval", "0", "--log-level", "WARNING"],
         env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -73,10 +73,10 @@ def main() -> None:
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtTest import QTest
 
+    from client.appkit import make_application
     from drivers.printer import open_printer
     from drivers.terminal import Devices
     from kiosk.app import Kiosk
-    from server.client.appkit import make_application
 
     app = make_application()
     with tempfile.TemporaryDirectory() as tmp, server(Path(tmp)) as (base, token):

@@ -102,7 +102,7 @@ def start_server(workdir: Path, db_url: str, cfg: Path, log_level: str) -> Serve
     port = free_port()
     env = {**os.environ, "HALLQ_SECRET_FILE": str(workdir / "secret.key")}
     log = open(workdir / f"server-{port}.log", "wb")  # noqa: SIM115 - the process keeps it
-    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "server", "--db", db_url, "--config", str(cfg),
+    proc = subprocess.Popen([sys.executable, "-m", "hallq.cli", "server", "--db", db_url, "--config", str(cfg),
                              "--port", str(port), "--tick-interval", "0", "--log-level", log_level],
                             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"

@@ -13,7 +13,7 @@ Pure parts (no Qt, no I/O):
 
 I/O and Qt parts:
 
-* controller the only place that does I/O: the server (through ``server.client``), pad, LED, printer
+* controller the only place that does I/O: the server (through ``client``), pad, LED, printer
 * screens/   login, main screen with its panels (finish, 补正告知, transfer, pause)
 * window     routes intents to the controller, results to the screens; the F-keys
 * app / cli  ``hallq counter --server URL --token TOKEN --window N [--config FILE] [--screenshot FILE.png]``

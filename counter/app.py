@@ -11,12 +11,12 @@ from typing import Any
 
 import httpx
 
+from client.appkit import tear_down
+from client.http import HallClient
+from client.i18n import Lang
+from client.qt import QtHallLink
 from drivers.diag.heartbeat import Heartbeat
 from drivers.terminal import Devices
-from server.client.appkit import tear_down
-from server.client.http import HallClient
-from server.client.i18n import Lang
-from server.client.qt import QtHallLink
 
 from .controller import CounterController
 from .timings import Timings

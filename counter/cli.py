@@ -16,7 +16,7 @@ log = logging.getLogger("hallq.counter")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from server.client.appkit import common_arguments
+    from client.appkit import common_arguments
 
     p = sub.add_parser("counter", help="窗口叫号终端 / counter terminal for clerks",
                        description="窗口叫号终端：登录、叫号、重呼、过号、办结、转办、暂停、A/B 岗接管、好差评 / "
@@ -28,9 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from client.appkit import make_application, parse_size, read_token, server_url, show_window
     from config.errors import ConfigError
     from drivers.terminal import Devices, Role, load_terminal, open_devices
-    from server.client.appkit import make_application, parse_size, read_token, server_url, show_window
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _screenshot(counter: Counter, path: str, width: int, height: int) -> int:
     """The login screen once the hall listing arrived (or, unreachable, with its offline banner)."""
-    from server.client.appkit import screenshot_when
+    from client.appkit import screenshot_when
 
     ctrl = counter.controller
 

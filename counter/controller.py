@@ -1,4 +1,4 @@
-"""The counter terminal's only I/O: the hall server (through ``server.client``), the rating pad, the window
+"""The counter terminal's only I/O: the hall server (through ``client``), the rating pad, the window
 LED and the receipt printer. The window calls its methods (intents) and re-reads its state on ``changed``.
 
 Two tokens, two clients: the **device** client holds the counter's device token — it follows the hall's
@@ -26,16 +26,16 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
+from client.errors import ApiError, ClientError
+from client.http import HallClient
+from client.i18n import T
+from client.models import CallResult, HallInfo, Login, Reason, Ticket, TicketChange, WindowInfo
+from client.qt import clerk_photo_image
 from drivers.errors import DeviceError
 from drivers.led import LedState
 from drivers.printer import NoticePrint
 from drivers.terminal import Devices
-from server.client.errors import ApiError, ClientError
-from server.client.http import HallClient
-from server.client.i18n import T
-from server.client.models import CallResult, HallInfo, Login, Reason, Ticket, TicketChange, WindowInfo
-from server.client.qt import clerk_photo_image
-from server.core import Outcome
+from vocab import Outcome
 
 from . import texts
 from .led import led_state

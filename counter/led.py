@@ -5,7 +5,7 @@ name and staff number; a called ticket shows its number and where to go; a pause
 去向留言 (004 第十三条) with the return time. The LED is the public's: Chinese only, short, and cut to
 what one SHOW frame carries (never refused for length).
 
->>> from server.client.models import WindowInfo
+>>> from client.models import WindowInfo
 >>> info = WindowInfo.of({"number": 3, "name_zh": "3号窗口", "name_en": "W3", "kind": "comprehensive",
 ...     "status": "paused", "pause_reason": "会议", "pause_until": 1772418600.0, "seq": 1})
 >>> led_state(info, ZoneInfo("Asia/Shanghai"))
@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from client.models import WindowInfo
 from drivers.led import LedState, encode_show
 from drivers.serialframe import PayloadError
-from server.client.models import WindowInfo
-from server.core import TicketState, WindowStatus
+from vocab import TicketState, WindowStatus
 
 from . import texts
 from .view import AT_WINDOW, clock_text

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from client.i18n import Lang, pick
+from client.models import HallInfo, Ticket
 from drivers.printer import NoticePrint
-from server.client.i18n import Lang, pick
-from server.client.models import HallInfo, Ticket
 
 
 def missing(ticked: Iterable[str]) -> list[str]:

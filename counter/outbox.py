@@ -14,7 +14,7 @@ An action gets its ``Idempotency-Key`` when it is queued and keeps it until the 
 
 So the clerk's press is never lost (it waits, shown as pending) and never applied twice. Plain Python:
 ``submit(fn, *args, on_done=…, on_error=…, **kwargs)`` runs the call off the GUI thread and calls back
-on it (:meth:`server.client.qt.QtHallLink.submit`); a test can pass a synchronous one.
+on it (:meth:`client.qt.QtHallLink.submit`); a test can pass a synchronous one.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.client.errors import ApiError, ClientError, ServerUnreachable
-from server.client.i18n import T
+from client.errors import ApiError, ClientError, ServerUnreachable
+from client.i18n import T
 
 log = logging.getLogger("hallq.counter")
 

@@ -1,4 +1,4 @@
-"""The counter terminal's look: one stylesheet from ``server.client.theme`` (the NORMAL scale: a clerk
+"""The counter terminal's look: one stylesheet from ``client.theme`` (the NORMAL scale: a clerk
 at a desk monitor, not a kiosk at arm's length).
 
 Widgets carry dynamic properties instead of fonts and colours:
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from server.client import theme
+from client import theme
 
 NUMBER_PT = 72  # the current visitor's number
 DISABLED_BG = "#c9d1db"  # readable (INK on it > 10:1) but plainly unavailable

@@ -1,12 +1,12 @@
-"""Every piece of counter-terminal text, Chinese first, English second (``server.client.i18n.T``).
+"""Every piece of counter-terminal text, Chinese first, English second (``client.i18n.T``).
 
 One place, so a wording changes once and the screen, the LED, the screenshots and the tests follow.
 """
 
 from __future__ import annotations
 
-from server.client.i18n import T
-from server.core import Lane, Outcome, TicketState
+from client.i18n import T
+from vocab import Lane, Outcome, TicketState
 
 TITLE = T("窗口叫号终端", "Counter terminal")
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from server.client.i18n import T
-from server.client.models import Reason, Ticket, WindowInfo
-from server.core import Lane, TicketState, WindowStatus
+from client.i18n import T
+from client.models import Reason, Ticket, WindowInfo
+from vocab import Lane, TicketState, WindowStatus
 
 from . import texts
 

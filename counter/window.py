@@ -13,8 +13,8 @@ from typing import Any
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from server.client.i18n import Lang, T
-from server.core import Outcome
+from client.i18n import Lang, T
+from vocab import Outcome
 
 from . import texts
 from .controller import CounterController, Message

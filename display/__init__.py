@@ -13,7 +13,7 @@ Qt parts:
 
 * models   calls, windows, waiting counts as QAbstractTableModel / QAbstractListModel
 * voice    calls to the announcer (``drivers.announcer``: in order, never overlapping), progress back
-* board    the only I/O: the hall's events through ``server.client.qt.QtHallLink``, the speaker
+* board    the only I/O: the hall's events through ``client.qt.QtHallLink``, the speaker
 * style / widgets / window   the painted, resolution-independent board
 * app / cli  ``hallq display --server URL --token TOKEN [--zone A] [--screenshot FILE.png]``
 

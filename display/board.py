@@ -1,8 +1,8 @@
-"""The board's only I/O: the hall's live state from the server (through ``server.client``), calls to
+"""The board's only I/O: the hall's live state from the server (through ``client``), calls to
 the speaker. Widgets read its models and listen to its signals.
 
 * The snapshot (at start and after a resync) resets the models; every event then updates them in seq
-  order — the shared client's :class:`~server.client.qt.QtHallLink` does the connecting, reconnecting
+  order — the shared client's :class:`~client.qt.QtHallLink` does the connecting, reconnecting
   with backoff and resyncing; there is no second reconnect loop here.
 * Calls and recalls of the windows this screen shows go on top of the calls panel and to the speaker,
   all of them, in order; after a reconnect, missed ones only while still current (:mod:`.catchup`).
@@ -22,10 +22,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from server.client.errors import ClientError
-from server.client.i18n import Lang, T
-from server.client.models import HallsListing, Snapshot
-from server.client.qt import QtHallLink, clerk_photo_image
+from client.errors import ClientError
+from client.i18n import Lang, T
+from client.models import HallsListing, Snapshot
+from client.qt import QtHallLink, clerk_photo_image
 
 from . import texts
 from .catchup import CatchUp, Decision
@@ -41,7 +41,7 @@ from .state import (
     seeded_calls,
     seq_of,
     tickets_in,
-    waiting_changes,
+    waiting_counts_in,
     waiting_of,
     window_in,
     windows_of,
@@ -225,7 +225,7 @@ class Board(QObject):
         kind = message.get("kind")
         window = window_in(message)
         tickets = tickets_in(message)
-        changes = list(waiting_changes(message))
+        counts = waiting_counts_in(message)
         call = call_of(message)
         self.last_seq = seq
         if window is not None:
@@ -234,7 +234,7 @@ class Board(QObject):
             if missing:  # a clerk this board has not seen: its public name is in the snapshot
                 self._asked |= missing
                 self.refresh()
-        self.waiting.apply(seq, changes)
+        self.waiting.apply(seq, counts)
         if kind in ("tide.opened", "tide.closed") and window is not None:
             number = int(window["number"])
             if kind == "tide.opened" and window.get("tide_service"):

@@ -23,7 +23,7 @@ log = logging.getLogger("hallq.display")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from server.client.appkit import common_arguments
+    from client.appkit import common_arguments
 
     p = sub.add_parser("display", help="大厅叫号屏（含语音播报）/ lobby call display with voice",
                        description="大厅叫号屏：最新叫号、窗口状态、等候人数、公告、语音播报 / lobby call display "
@@ -72,11 +72,11 @@ def read_notices(path: str) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    from client.appkit import make_application, parse_size, read_token, server_url, show_window
     from config.errors import ConfigError
     from drivers.announcer import open_announcer
     from drivers.errors import DeviceConfigError, DeviceError
     from drivers.terminal import Devices, Role, load_terminal, open_device, open_devices
-    from server.client.appkit import make_application, parse_size, read_token, server_url, show_window
 
     from .filter import FilterError, WindowFilter
 
@@ -150,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _screenshot(display: Display, path: str, size: tuple[int, int]) -> int:
     """The board once the hall's snapshot arrived (or, unreachable, with its offline banner)."""
-    from server.client.appkit import screenshot_when
+    from client.appkit import screenshot_when
 
     def connect(done: Callable[[], None]) -> None:
         display.board.ready.connect(done)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -20,8 +21,8 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QImage
 
-from server.client.i18n import Lang, T
-from server.core import WindowStatus
+from client.i18n import Lang, T
+from vocab import WindowStatus
 
 from . import texts
 from .state import Call, Clerk, Message, ServiceCount, WindowRow
@@ -361,13 +362,13 @@ class WaitingModel(QAbstractListModel):
         self._counts = self._visible()
         self.endResetModel()
 
-    def apply(self, seq: int, changes: Iterable[tuple[str, str, int]]) -> None:
-        """An event's :func:`~display.state.waiting_changes` (service, lane, ±1)."""
+    def apply(self, seq: int, counts: dict[str, dict[str, int]]) -> None:
+        """An event's waiting counts (:func:`~display.state.waiting_counts_in`): service → lane → count."""
         if seq <= self.as_of:
             return  # already counted in the snapshot the counts came from
         self.as_of = seq
-        for service, lane, delta in changes:
-            self._all = [c.plus(lane, delta) if c.service == service else c for c in self._all]
+        for service, lanes in counts.items():
+            self._all = [replace(c, **lanes) if c.service == service else c for c in self._all]
             self._counts = self._visible()  # same rows, one count changed
             for i, c in enumerate(self._counts):
                 if c.service == service:

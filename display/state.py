@@ -9,35 +9,22 @@ rule 11). Window information, the clerk's name and staff number included, is pub
 * :class:`WindowRow`    one window's line on the grid (status, current ticket, pause, tide, clerk)
 * :class:`Call`         a call or recall, as the "latest calls" panel and the speaker use it
 * :class:`ServiceCount` waiting visitors of one service, per lane
-* :func:`waiting_changes` how an event moves the waiting counts, from the ticket lifecycle's own table
+* :func:`waiting_counts_in` the waiting counts an event carries (the server's numbers, never re-derived)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from server.core import Lane, TicketState, WindowStatus
-from server.core.lifecycle import TRANSITIONS
+from vocab import CALL_KINDS, LANE_COUNT_KEYS, TicketState, WindowStatus
 
 Message = dict[str, Any]
 
 #: ticket states in which a ticket's visitor is still being asked to come to the window
 CALLING = frozenset({TicketState.CALLED, TicketState.RECALLED})
 
-# event kind → the lifecycle action it records (server/core/lifecycle.py ACTION_NAMES)
-_ACTION_OF_KIND = {
-    "ticket.called": "call",
-    "ticket.recalled": "recall",
-    "ticket.no_show": "no_show",
-    "ticket.started": "start",
-    "ticket.finished": "finish",
-    "ticket.transferred": "transfer",
-    "ticket.requeued": "requeue",
-    "ticket.cancelled": "cancel",
-}
-CALL_KINDS = frozenset({"ticket.called", "ticket.recalled"})
 
 
 class BadMessage(ValueError):
@@ -129,9 +116,6 @@ class ServiceCount:
     def total(self) -> int:
         return self.normal + self.priority + self.appointment
 
-    def plus(self, lane: str, delta: int) -> ServiceCount:
-        field = lane if lane in ("normal", "priority", "appointment") else "normal"
-        return replace(self, **{field: max(0, getattr(self, field) + delta)})
 
 
 def _current(ticket: Message) -> Current:
@@ -257,38 +241,28 @@ def window_in(message: Message) -> Message | None:
     return window
 
 
-def _sources(action: str) -> frozenset[TicketState]:
-    return frozenset(state for (state, act) in TRANSITIONS if act == action)
+def waiting_counts_in(message: Message) -> dict[str, dict[str, int]]:
+    """The waiting counts an event carries: service → lane → visitors waiting after it was committed.
 
+    The server attaches them to every ticket event (``data["waiting"]``); the board sets its counts from
+    these numbers instead of keeping a copy of the server's ticket lifecycle.
 
-def waiting_changes(message: Message) -> Iterator[tuple[str, str, int]]:
-    """(service, lane, ±1) for each ticket the event put into or took out of a waiting queue.
-
-    Whether a ticket *was* waiting follows from the lifecycle table: an action whose only source
-    state is WAITING (call, cancel) took it out; a new ticket (issued, a transfer's continuation) or a
-    requeued one is in now if its state says so.
-
-    >>> list(waiting_changes({"seq": 5, "kind": "ticket.called",
-    ...      "data": {"ticket": {"service": "GEN", "lane": "normal", "state": "called"}}}))
-    [('GEN', 'normal', -1)]
+    >>> waiting_counts_in({"seq": 5, "kind": "ticket.called",
+    ...      "data": {"waiting": {"GEN": {"normal": 2, "priority": 1, "appointment": 0}}}})
+    {'GEN': {'normal': 2, 'priority': 1, 'appointment': 0}}
     """
-    kind = str(message.get("kind", ""))
-    if not kind.startswith("ticket."):
-        return
-    data = data_of(message)
-    action = _ACTION_OF_KIND.get(kind)
-    if action is None and kind != "ticket.issued":
-        return  # a kind this board does not know: the periodic snapshot refresh corrects the counts
-    for key in ("ticket", "continuation"):
-        ticket = data.get(key)
-        if not isinstance(ticket, dict):
-            continue
-        new = key == "continuation" or action is None  # issued, or a transfer's new ticket
-        was = not new and _sources(action) == {TicketState.WAITING}  # type: ignore[arg-type]
-        try:
-            now = TicketState(ticket["state"]) is TicketState.WAITING
-            service, lane = str(ticket["service"]), str(ticket.get("lane") or Lane.NORMAL)
-        except (KeyError, ValueError) as exc:
-            raise BadMessage(f"event {message.get('seq')}: ticket without service/state: {exc}") from exc
-        if now != was:
-            yield service, lane, 1 if now else -1
+    waiting = data_of(message).get("waiting")
+    if waiting is None:
+        return {}
+
+    def read() -> dict[str, dict[str, int]]:
+        return {str(service): {lane: _count(lanes.get(lane, 0)) for lane in LANE_COUNT_KEYS}
+                for service, lanes in waiting.items()}
+
+    return _checked(f"event {message.get('seq')} waiting", read)
+
+
+def _count(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"waiting count {value!r} is not a count")
+    return value

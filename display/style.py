@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication
 
-from server.client import theme
+from client import theme
 
 from .models import Look
 

@@ -6,7 +6,7 @@ small); window and call texts follow the board's language.
 
 from __future__ import annotations
 
-from server.client.i18n import T
+from client.i18n import T
 
 BOARD_TITLE = T("叫号信息", "Calls")
 LATEST_CALLS = T("最新叫号", "Latest calls")

@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractItemModel, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from server.client.i18n import Lang, T
+from client.i18n import Lang, T
 
 from . import style, texts
 from .models import CallsModel, ItemRole, LookRole, WaitingModel, WindowsModel

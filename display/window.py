@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from server.client.i18n import Lang
+from client.i18n import Lang
 
 from . import style, texts
 from .board import Board

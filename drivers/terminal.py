@@ -86,7 +86,7 @@ class Role(enum.StrEnum):
     DISPLAY = "display"
 
 
-ENV_CONFIG = "HALLQ_TERMINAL_CONFIG"  # the apps' --config default too (server/client/appkit.py)
+ENV_CONFIG = "HALLQ_TERMINAL_CONFIG"  # the apps' --config default too (client/appkit.py)
 LOCAL_CONFIG = Path("var/terminal.toml")
 _SHIPPED = Path(__file__).resolve().parent.parent / "config"
 

@@ -11,12 +11,12 @@ Pure parts (no Qt, no I/O):
 Qt parts:
 
 * models      category/service lists as Qt models, with the keyword filter (QSortFilterProxyModel)
-* style       stylesheet and fonts from ``server.client.theme`` (NORMAL / ELDER scale)
+* style       stylesheet and fonts from ``client.theme`` (NORMAL / ELDER scale)
 * icons       category icons drawn with QPainter
 * widgets     big buttons, banner, keypads, QR view — they only announce intent (signals)
 * screens/    home, services, ticket, notice, booking, maintenance
 * window      the stacked full-screen window: routes intents to the controller, results to screens
-* controller  the only place that does I/O: the server (through ``server.client``), printer, voice
+* controller  the only place that does I/O: the server (through ``client``), printer, voice
 * app / cli   ``hallq kiosk --server URL --token TOKEN [--config FILE] [--screenshot FILE.png]``
 
 See docs/kiosk.md.

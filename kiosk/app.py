@@ -10,12 +10,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from client.appkit import tear_down
+from client.http import HallClient
+from client.i18n import Lang
+from client.qt import QtHallLink
 from drivers.diag.heartbeat import Heartbeat
 from drivers.terminal import Devices
-from server.client.appkit import tear_down
-from server.client.http import HallClient
-from server.client.i18n import Lang
-from server.client.qt import QtHallLink
 
 from .controller import KioskController
 from .timings import Timings
@@ -47,7 +47,7 @@ class Kiosk:
         """Build (not start) a kiosk; a ``QApplication`` must exist (``appkit.make_application``)."""
         from PySide6.QtWidgets import QApplication
 
-        from server.client.appkit import apply_cjk_font
+        from client.appkit import apply_cjk_font
 
         apply_cjk_font(QApplication.instance())  # also when the app was made elsewhere (tests, embedding)
         timings = timings or Timings()

@@ -9,7 +9,7 @@ Every service carries a search key: Chinese and English names, code, description
 of the Chinese name, whole and by initials, so 不动产 is found by "不动产", "budongchan" or "bdc"
 (the on-screen keyboard has letters; Chinese input needs an IME most kiosks do not have).
 
->>> from server.client.models import HallInfo
+>>> from client.models import HallInfo
 >>> hall = HallInfo.of({"id": "h", "name_zh": "中心", "name_en": "Centre",
 ...     "categories": [{"id": "re", "name_zh": "不动产", "name_en": "Real estate"},
 ...                    {"id": "all", "name_zh": "无差别", "name_en": "All", "extra_services": ["R1"]}],
@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from server.client.models import Category, HallInfo, ServiceInfo
+from client.models import Category, HallInfo, ServiceInfo
 
 #: a list of this many services or more gets the keyword search box (the 无差别 list has 13)
 SEARCH_FROM = 8

@@ -16,7 +16,7 @@ log = logging.getLogger("hallq.kiosk")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from server.client.appkit import common_arguments
+    from client.appkit import common_arguments
 
     p = sub.add_parser("kiosk", help="触摸屏取号机 / touchscreen ticket kiosk",
                        description="触摸屏取号机 / touchscreen ticket kiosk (PySide6)")
@@ -25,9 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from config.errors import ConfigError
-    from drivers.terminal import Devices, default_terminal_config, load_terminal, open_devices
-    from server.client.appkit import (
+    from client.appkit import (
         make_application,
         parse_size,
         quit_on_signals,
@@ -35,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
         server_url,
         show_window,
     )
+    from config.errors import ConfigError
+    from drivers.terminal import Devices, default_terminal_config, load_terminal, open_devices
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     cfg = None
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _screenshot(kiosk: Kiosk, path: str, width: int, height: int) -> int:
     """The category screen once the server's categories arrived (or, unreachable, with its banner)."""
-    from server.client.appkit import screenshot_when
+    from client.appkit import screenshot_when
 
     def connect(done: Callable[[], None]) -> None:
         kiosk.controller.catalog_ready.connect(lambda _c: done())

@@ -1,4 +1,4 @@
-"""The kiosk's only I/O: the hall server (through ``server.client``), the printer, the speaker and the
+"""The kiosk's only I/O: the hall server (through ``client``), the printer, the speaker and the
 device checks. The window calls its methods (intents) and listens to its signals (results).
 
 Every blocking call goes through ``submit`` (a worker thread), so no device or network fault can
@@ -24,13 +24,13 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from client.errors import ApiError, ClientError
+from client.i18n import Lang, T
+from client.models import CheckIn, HallsListing, Issued
 from drivers.diag.checks import check_device
 from drivers.diag.heartbeat import Heartbeat
 from drivers.errors import DeviceError
 from drivers.health import Health, Level
-from server.client.errors import ApiError, ClientError
-from server.client.i18n import Lang, T
-from server.client.models import CheckIn, HallsListing, Issued
 
 from . import booking
 from .catalog import Catalog

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from server.client.i18n import Lang
+from client.i18n import Lang
 
 from .catalog import CategoryItem, ServiceItem
 

@@ -1,4 +1,4 @@
-"""The kiosk's look: one stylesheet built from ``server.client.theme`` for the NORMAL or ELDER scale.
+"""The kiosk's look: one stylesheet built from ``client.theme`` for the NORMAL or ELDER scale.
 
 Widgets carry two dynamic properties instead of hard-coded fonts and colours:
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from server.client import theme
-from server.client.theme import Scale
+from client import theme
+from client.theme import Scale
 
 if TYPE_CHECKING:  # pragma: no cover - the stylesheet itself needs no Qt
     from PySide6.QtWidgets import QWidget

@@ -1,4 +1,4 @@
-"""Every piece of kiosk text, Chinese first, English second (``server.client.i18n.T``).
+"""Every piece of kiosk text, Chinese first, English second (``client.i18n.T``).
 
 One place, so a wording changes once and the screenshots, the voice and the tests follow.
 Spoken prompts (elder mode) are the same pairs: the announcer says what the screen asks.
@@ -6,7 +6,7 @@ Spoken prompts (elder mode) are the same pairs: the announcer says what the scre
 
 from __future__ import annotations
 
-from server.client.i18n import T
+from client.i18n import T
 
 # -- home -----------------------------------------------------------------------------------------
 HOME_PROMPT = T("请选择您要办理的业务", "Please choose what you have come for")

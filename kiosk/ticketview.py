@@ -1,6 +1,6 @@
 """An issued ticket as the kiosk shows, says and prints it.
 
->>> from server.client.models import Issued
+>>> from client.models import Issued
 >>> issued = Issued.of({"id": "h-20260921-A012", "number": "A012", "service": "GEN", "state": "waiting",
 ...     "hall": "h", "day": "2026-09-21", "lane": "priority", "channel": "kiosk", "issued_at": 1790000000.0,
 ...     "queued_at": 1790000000.0, "service_name_zh": "综合受理", "service_name_en": "General",
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from client.i18n import Lang, T
+from client.models import Issued
 from drivers.announcer import spoken_number
 from drivers.printer import TicketPrint
-from server.client.i18n import Lang, T
-from server.client.models import Issued
 
 from . import texts
 

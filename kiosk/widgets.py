@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from server.client import theme
+from client import theme
 
 from .icons import icon_pixmap
 from .models import COUNT_ROLE, DESCRIPTION_ROLE, ICON_ROLE, ID_ROLE

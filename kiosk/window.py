@@ -14,8 +14,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
+from client.i18n import Lang, T
 from drivers.health import Health
-from server.client.i18n import Lang, T
 
 from . import texts
 from .catalog import Catalog

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from server.client.i18n import Lang, T
+from client.i18n import Lang, T
 
 from .. import texts
 from ..controller import RatingPhase

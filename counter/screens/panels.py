@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from server.client.i18n import Lang, T
-from server.core import Outcome
+from client.i18n import Lang, T
+from vocab import Outcome
 
 from .. import texts
 from ..widgets import button, label

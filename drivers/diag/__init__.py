@@ -3,7 +3,7 @@
 * :func:`check_device` / :func:`check_terminal`   Health of one device / of a terminal, under limits
 * :func:`overall`, :func:`format_line`            verdict of a list; "FAIL 打印机    打印机缺纸 (paper out)"
 * :class:`Heartbeat`                              every N s, every device's health to the server
-                                                  (through ``server.client.HallClient``)
+                                                  (through ``client.HallClient``)
 * :mod:`drivers.diag.actions`                     test print, test call, key/touch watchers, LED text
 * :mod:`drivers.diag.cli`                         ``hallq diag`` (imported only by the CLI)
 

@@ -208,18 +208,17 @@ def run_all(args: argparse.Namespace) -> int:
 
 
 def _send(args: argparse.Namespace, cfg: Any, healths: list[Any]) -> bool:
-    from server.client import ClientError, HallClient
+    from client import ClientError, HallClient
+    from client.tokens import TokenFileUnreadable, resolve_token
 
     from .report import heartbeat_reports
 
     server = args.server or os.environ.get("HALLQ_SERVER") or cfg.server.url
-    token = args.token or os.environ.get("HALLQ_TOKEN")
-    if not token and cfg.server.token_file:
-        try:
-            token = Path(cfg.server.token_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            _err(f"心跳未发送：无法读取令牌文件（heartbeat not sent: cannot read the token file）: {exc}")
-            return False
+    try:
+        token = resolve_token(args.token or os.environ.get("HALLQ_TOKEN"), cfg.server.token_file)
+    except TokenFileUnreadable as exc:
+        _err(f"心跳未发送 / heartbeat not sent: {exc}")
+        return False
     if not token:
         _err("心跳未发送：没有设备令牌，请用 --token、HALLQ_TOKEN 或 [server] token_file"
              "（heartbeat not sent: no device token; use --token, HALLQ_TOKEN or [server] token_file）")

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 class HeartbeatClient(Protocol):
-    """Where beats go: the apps' :class:`server.client.HallClient` (a device token) does it over HTTP."""
+    """Where beats go: the apps' :class:`client.HallClient` (a device token) does it over HTTP."""
 
     def heartbeat(self, reports: list[dict[str, Any]]) -> None: ...
 

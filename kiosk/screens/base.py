@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
-from server.client.i18n import Lang
+from client.i18n import Lang
 
 from ..widgets import label
 

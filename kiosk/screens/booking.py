@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from server.client.i18n import Lang
+from client.i18n import Lang
 
 from .. import booking, texts
 from ..widgets import KeyPad, button, label

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from client.i18n import Lang
 from drivers.health import Health, Level
-from server.client.i18n import Lang
 
 from .. import texts
 from ..style import repolish

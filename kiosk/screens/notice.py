@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from server.client.i18n import Lang, T
+from client.i18n import Lang, T
 
 from .. import texts
 from ..widgets import button, label

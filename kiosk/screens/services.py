@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
-from server.client.i18n import Lang
+from client.i18n import Lang
 
 from .. import texts
 from ..catalog import CategoryItem

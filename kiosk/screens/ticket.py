@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from server.client.i18n import Lang, T
+from client.i18n import Lang, T
 
 from .. import texts
 from ..ticketview import TicketView

@@ -10,45 +10,8 @@ import enum
 from dataclasses import dataclass, fields
 from typing import Any
 
-
-class Lane(enum.StrEnum):
-    """Who goes ahead: effective wait = time waited + lane bonus (DOMAIN rule 4)."""
-
-    NORMAL = "normal"
-    PRIORITY = "priority"  # 老弱病残孕 (000 第十六、二十七条; 003 §11)
-    APPOINTMENT = "appointment"  # on-time booking check-in (003 §1–7)
-
-
-class TicketState(enum.StrEnum):
-    WAITING = "waiting"
-    CALLED = "called"
-    RECALLED = "recalled"
-    SERVING = "serving"
-    DONE = "done"
-    NO_SHOW = "no_show"
-    TRANSFERRED = "transferred"
-    CANCELLED = "cancelled"
-
-
-# NO_SHOW is final unless the visitor comes back in time (过号重排, Hall.requeue)
-FINAL = frozenset({TicketState.DONE, TicketState.NO_SHOW, TicketState.TRANSFERRED,
-                   TicketState.CANCELLED})
-# states in which a ticket is a window's current ticket
-AT_WINDOW = frozenset({TicketState.CALLED, TicketState.RECALLED, TicketState.SERVING})
-
-
-class Outcome(enum.StrEnum):
-    COMPLETED = "completed"  # 办结
-    ACCEPTED = "accepted"  # 受理 (承诺件: decided later by the back office)
-    SUPPLEMENT = "supplement"  # 补正告知 (003 §22(2), 004 第二十五条)
-    REJECTED = "rejected"  # 不予受理 (003 §22(3))
-    CONSULTED = "consulted"  # 咨询
-
-
-class WindowStatus(enum.StrEnum):
-    CLOSED = "closed"  # nobody signed in
-    OPEN = "open"
-    PAUSED = "paused"  # 去向留言 (004 第十三条)
+# lanes, states and outcomes are the wire vocabulary, shared with the terminals
+from vocab import AT_WINDOW, FINAL, Lane, Outcome, TicketState, WindowStatus  # noqa: F401 (re-exported)
 
 
 def _plain(value: Any) -> Any:

@@ -35,7 +35,7 @@ from sqlalchemy import Connection, Engine, bindparam, select, text, update
 from config import Deployment, HallConfig
 from server.audit import AuditRecord, append
 from server.auth import Principal
-from server.core import Hall, Refused, Ticket, WindowState, WorkCalendar
+from server.core import Hall, Lane, Refused, Ticket, WindowState, WorkCalendar
 from server.storage import schema as t
 from server.storage.db import is_sqlite, read_transaction, write_transaction
 
@@ -205,6 +205,7 @@ class HallService:
             return Outcome(204, None), False
         rev = head.rev + 1 if changed else head.rev  # e.g. a call with nobody waiting changes nothing
         rows = repo.event_rows(hall_id, head.seq + 1, events)
+        _attach_waiting(hall, rows)
         seq = head.seq + len(rows)
         tokens = self._write_state(conn, hall_id, hall, rows, result, rev)
         if write is not None:
@@ -407,6 +408,22 @@ class HallService:
 
     def drop_cache(self) -> None:
         self._cache.clear()
+
+
+def _attach_waiting(hall: Hall, rows: list[EventRow]) -> None:
+    """Give each ticket event the waiting counts, after this commit, of the services it touched.
+
+    ``data["waiting"] = {"MA01": {"normal": 3, "priority": 1, "appointment": 0}}``: screens set their
+    counts from these absolute numbers instead of re-deriving them from the ticket lifecycle (one rule,
+    here). Several events of one commit carry the same final counts, which is what the screen ends on.
+    """
+    for row in rows:
+        services = {t["service"] for k in ("ticket", "continuation")
+                    if isinstance(t := row.data.get(k), dict) and "service" in t}
+        if services:
+            row.data["waiting"] = {
+                svc: {lane.value: hall.waiting_count(svc, lane) for lane in Lane} for svc in sorted(services)
+            }
 
 
 def _ticket_id(data: dict[str, Any]) -> str | None:

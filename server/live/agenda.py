@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from server.client import ServerUnreachable
+from client import ServerUnreachable
 
 from .clock import DemoClock
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from server.client.appkit import has_display
+from client.appkit import has_display
 
 from .site import Accounts
 
@@ -22,7 +22,7 @@ STOP_TIMEOUT_S = 5
 
 
 def available() -> list[str]:
-    from server.cli import COMMANDS
+    from hallq.cli import COMMANDS
 
     return [a for a in APPS if a in COMMANDS]
 
@@ -54,7 +54,7 @@ def launch(url: str, hall: str, acc: Accounts, window: int | None, root: Path) -
         token = tokens[app]
         if not token:
             continue
-        cmd = [sys.executable, "-m", "server.cli", app, "--server", url, "--token", token, "--hall", hall,
+        cmd = [sys.executable, "-m", "hallq.cli", app, "--server", url, "--token", token, "--hall", hall,
                "--windowed", "--config", str(shipped_terminal_config(app))]
         if app == "counter":
             cmd += ["--window", str(window)]

@@ -14,10 +14,10 @@ import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from client import Issued
 from drivers.led import open_led
 from drivers.pad import open_pad
 from drivers.printer import Paper, TicketPrint, open_printer
-from server.client import Issued
 
 RATED_SHARE = 0.7  # visitors who press a key at all
 SCORES = (5, 4, 3, 2, 1)

@@ -28,8 +28,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from client import ApiError, HallClient
 from config import HallConfig
-from server.client import ApiError, HallClient
 from server.sim.engine import SimSetup
 from server.sim.rates import thinning
 

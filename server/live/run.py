@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from client import ClientError, HallClient
 from config import ConfigError
-from server.client import ClientError, HallClient
 from server.core import WorkCalendar
 from server.sim.plan import plan_day
 from server.sim.scenario import load_scenario

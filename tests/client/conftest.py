@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from server.client import HallClient
+from client import HallClient
 from tests.client.support import HALL, Hall, make_hall
 from tests.server.conftest import ServerProcess, server
 from tests.support.threads import no_thread_left_behind  # noqa: F401  (autouse fixture)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from server.client import Backoff, HallClient
+from client import Backoff, HallClient
 from tests.server.conftest import ServerProcess
 from tests.support.windows import serve_out
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from websockets.sync.server import Server, ServerConnection, serve
 
-from server.client import ApiError, ClientError, EventStream, HallClient
+from client import ApiError, ClientError, EventStream, HallClient
 from tests.client.support import HALL, Hall, clear_window, make_hall
 from tests.server.conftest import ServerProcess, free_port, start_server, stop_server
 

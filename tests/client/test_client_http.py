@@ -8,16 +8,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-import server.client.backoff
-import server.client.http
-import server.client.models
+import client.backoff
+import client.http
+import client.models
+from client import ApiError, HallClient
+from client.models import Lane, Outcome, TicketState, WindowStatus
 from drivers.health import Health, Level
-from server.client import ApiError, HallClient
-from server.client.models import Lane, Outcome, TicketState, WindowStatus
 from tests.client.support import HALL, Hall, clear_window
 
 
-@pytest.mark.parametrize("module", [server.client.backoff, server.client.http, server.client.models])
+@pytest.mark.parametrize("module", [client.backoff, client.http, client.models])
 def test_docstring_examples(module) -> None:
     assert doctest.testmod(module).failed == 0
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from server.client import ApiError, HallClient, Issued
-from server.client.qt import QtHallLink
+from client import ApiError, HallClient, Issued
+from client.qt import QtHallLink
 from tests.client.support import HALL, Hall
 
 pytestmark = pytest.mark.timeout(180)

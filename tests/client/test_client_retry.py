@@ -9,8 +9,8 @@ import threading
 import httpx
 import pytest
 
-from server.client import ApiError, Backoff, ClientError, HallClient, ServerUnreachable
-from server.client.models import TicketState
+from client import ApiError, Backoff, ClientError, HallClient, ServerUnreachable
+from client.models import TicketState
 from tests.client.support import FAST, HALL, Hall, LosingTransport, clear_window
 from tests.server.conftest import free_port
 

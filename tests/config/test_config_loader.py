@@ -12,7 +12,7 @@ import pytest
 
 import config
 from config import ConfigError, Interval
-from server.cli import main as hallq
+from hallq.cli import main as hallq
 
 SHIPPED = tomllib.loads(config.default_config_path().read_text(encoding="utf-8"))
 SRC = "config/hall.toml"

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from counter_helpers import FAST, HALL, MANAGER, add_staff, start_counter_server, wait_until
 
+from client import HallClient
 from counter import Counter, Timings
 from drivers.terminal import Devices
-from server.client import HallClient
 from tests.server.conftest import ServerProcess, stop_server
 from tests.support.inputs import inputs  # noqa: F401  (fixture: the rating tests' /dev/input)
 from tests.support.threads import no_thread_left_behind  # noqa: F401  (autouse fixture)

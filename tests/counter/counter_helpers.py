@@ -13,10 +13,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from client import Backoff
+from client.appkit import save_screenshot
+from client.models import Ticket, WindowInfo
 from counter import Act, Counter
-from server.client import Backoff
-from server.client.appkit import save_screenshot
-from server.client.models import Ticket, WindowInfo
 from tests.server.conftest import ServerProcess, start_server
 from tests.support.photos import portrait
 from tests.support.rendering import rendering_problems  # the tests import it here too

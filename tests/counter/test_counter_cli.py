@@ -7,7 +7,7 @@ import pytest
 from counter_helpers import HALL
 from PySide6.QtGui import QImage
 
-from server.cli import main
+from hallq.cli import main
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -24,12 +24,12 @@ from counter_helpers import (
 )
 from PySide6.QtCore import Qt
 
+from client import HallClient
 from counter import Act
 from counter.view import SHORTCUTS
 from drivers.led import open_led
 from drivers.printer import decode, open_printer
 from drivers.terminal import Devices
-from server.client import HallClient
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.usefixtures("clean_hall")]
 

@@ -10,10 +10,10 @@ from counter_helpers import rendering_problems
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 import config
+from client.i18n import T
 from counter.screens import SupplementPanel, TransferPanel
 from counter.screens.panels import CHOICES_MAX_PX
 from counter.style import stylesheet
-from server.client.i18n import T
 
 HALL = config.load(Path(__file__).parents[2] / "config" / "hall.toml").halls[0]
 PANEL_MAX_PX = CHOICES_MAX_PX + 140  # prompt and the row of note/confirm/back, with margins

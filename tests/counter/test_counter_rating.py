@@ -12,11 +12,11 @@ from evdev import InputEvent, ecodes
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from client import ApiError, HallClient
 from counter import Timings
 from drivers.pad import open_pad
 from drivers.pad.simulator import PadSimulator
 from drivers.terminal import Devices
-from server.client import ApiError, HallClient
 from server.storage import schema as t
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.usefixtures("clean_hall")]

@@ -21,11 +21,11 @@ from counter_helpers import (
 )
 from sqlalchemy import func, select
 
+from client import HallClient
 from counter import Act
 from drivers.pad import open_pad
 from drivers.pad.simulator import PadSimulator
 from drivers.terminal import Devices
-from server.client import HallClient
 from server.storage import schema as t
 from tests.server.conftest import ServerProcess, stop_server
 

@@ -12,13 +12,13 @@ import pytest
 
 import counter.led
 import counter.notice
+from client import ApiError, ServerUnreachable
+from client.i18n import T
+from client.models import WindowInfo
 from counter.led import fit, led_state
 from counter.outbox import Outbox, Pending
 from counter.view import Act, Situation, allowed
 from drivers.led import LedState, encode_show
-from server.client import ApiError, ServerUnreachable
-from server.client.i18n import T
-from server.client.models import WindowInfo
 
 TZ = ZoneInfo("Asia/Shanghai")
 AT_0930 = 1772415000.0  # 2026-03-02 09:30 in Shanghai

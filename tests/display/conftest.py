@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from client.appkit import apply_cjk_font
 from drivers.announcer import open_announcer
 from drivers.terminal import Devices
-from server.client.appkit import apply_cjk_font
 from tests.display.display_support import FAST_LINK, HALL, WAIT_MS, People, make_people, start_display_server
 from tests.server.conftest import ServerProcess, stop_server
 

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from client import Backoff, HallClient
 from drivers.announcer import Announcer
-from server.client import Backoff, HallClient
 from tests.server.conftest import ServerProcess, free_port, start_server
 
 HERE = Path(__file__).parent

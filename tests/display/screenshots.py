@@ -41,9 +41,9 @@ def main() -> None:
 
     from PySide6.QtCore import QEventLoop, QTimer
 
+    from client.appkit import make_application, save_screenshot
     from display import WindowFilter
     from display.app import Display
-    from server.client.appkit import make_application, save_screenshot
     from tests.display.display_support import HALL, PIN, make_people, start_display_server
     from tests.server.conftest import stop_server
     from tests.support.photos import portrait

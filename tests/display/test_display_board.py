@@ -159,7 +159,7 @@ def test_heartbeat_reports_the_speaker_and_a_refused_token_is_said_on_screen(
 # -- the command line -------------------------------------------------------------------------------
 def hallq(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HALLQ_TERMINAL_CONFIG": ""}
-    return subprocess.run([sys.executable, "-m", "server.cli", "display", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "hallq.cli", "display", *args], capture_output=True,
                           text=True, timeout=timeout, env=env, cwd=Path(__file__).parents[2])
 
 

@@ -10,17 +10,17 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtGui import QFontMetrics
 
+from client import HallClient
+from client.qt import QtHallLink
+from client.theme import MIN_CONTRAST, contrast
 from display import FilterError, Timings, WindowFilter, style
 from display.board import Board
 from display.catchup import CatchUp
 from display.models import CallsModel, Look, LookRole, ServiceNames, WaitingModel, WindowsModel
-from display.state import Call, waiting_changes, waiting_of, windows_of
+from display.state import BadMessage, Call, waiting_counts_in, waiting_of, windows_of
 from display.voice import CallVoice
 from display.widgets import grid_shape
 from display.window import BoardWindow
-from server.client import HallClient
-from server.client.qt import QtHallLink
-from server.client.theme import MIN_CONTRAST, contrast
 
 AT = 1_790_000_000.0
 
@@ -65,9 +65,16 @@ def event(seq: int, kind: str, **data) -> dict:
     return {"seq": seq, "kind": kind, "at": AT + seq, "data": {"kind": kind, "hall": "county", **data}}
 
 
-def called(seq: int, number: str, win: int, kind: str = "ticket.called", service: str = "MA01") -> dict:
+def called(seq: int, number: str, win: int, kind: str = "ticket.called", service: str = "MA01",
+           waiting: dict | None = None) -> dict:
     state = "recalled" if kind == "ticket.recalled" else "called"
-    return event(seq, kind, ticket=ticket(number, state, service, window=win), window=ws(win, f"t-{number}"))
+    extra = {"waiting": waiting} if waiting is not None else {}
+    return event(seq, kind, ticket=ticket(number, state, service, window=win), window=ws(win, f"t-{number}"),
+                 **extra)
+
+
+def counts(normal: int, priority: int = 0, appointment: int = 0) -> dict:
+    return {"normal": normal, "priority": priority, "appointment": appointment}
 
 
 @pytest.fixture
@@ -121,9 +128,9 @@ def test_the_board_follows_snapshot_and_events_and_skips_garbage(qtbot, fed) -> 
                     {"seq": 11, "kind": "ticket.called", "data": {"ticket": {}, "window": {"number": 2}}}):
         link.event.emit(garbage)  # logged and ignored
     link.event.emit(event(11, "ticket.issued", ticket=ticket("F003", "waiting", "TX01"), ahead=2,
-                          estimated_wait_s=600))
-    link.event.emit(called(12, "A005", 2))
-    link.event.emit(called(12, "A005", 2))  # a duplicate seq changes nothing
+                          estimated_wait_s=600, waiting={"TX01": counts(3)}))
+    link.event.emit(called(12, "A005", 2, waiting={"MA01": counts(2, 1)}))
+    link.event.emit(called(12, "A005", 2, waiting={"MA01": counts(0)}))  # a duplicate seq changes nothing
     link.event.emit(event(13, "window.paused", window=ws(1, "t-A001", status="paused", pause_reason="午休")))
     assert [c.number for c in board.calls.calls()] == ["A005", "A001"]
     assert board.waiting.total("TX01") == 3 and board.waiting.total("MA01") == 3
@@ -137,19 +144,14 @@ def test_the_board_follows_snapshot_and_events_and_skips_garbage(qtbot, fed) -> 
     assert board.notices() == [] and board.last_seq == 15
 
 
-@pytest.mark.parametrize(("kind", "tickets", "change"), [
-    ("ticket.issued", {"ticket": ticket("A1", "waiting", lane="priority")}, [("MA01", "priority", 1)]),
-    ("ticket.called", {"ticket": ticket("A1", "called")}, [("MA01", "normal", -1)]),
-    ("ticket.cancelled", {"ticket": ticket("A1", "cancelled")}, [("MA01", "normal", -1)]),
-    ("ticket.requeued", {"ticket": ticket("A1", "waiting")}, [("MA01", "normal", 1)]),
-    ("ticket.recalled", {"ticket": ticket("A1", "recalled")}, []),
-    ("ticket.no_show", {"ticket": ticket("A1", "no_show")}, []),
-    ("ticket.transferred", {"ticket": ticket("A1", "transferred"),
-                            "continuation": ticket("A1", "waiting", "TX01")}, [("TX01", "normal", 1)]),
-    ("window.opened", {}, []),
-])
-def test_waiting_counts_move_by_the_ticket_lifecycle(kind: str, tickets: dict, change: list) -> None:
-    assert list(waiting_changes(event(5, kind, **tickets))) == change
+def test_waiting_counts_are_the_servers_numbers_and_garbage_counts_are_refused() -> None:
+    message = event(5, "ticket.called", ticket=ticket("A1", "called"),
+                    waiting={"MA01": {"normal": 2, "priority": 1}})
+    assert waiting_counts_in(message) == {"MA01": counts(2, 1)}  # a lane left out is 0
+    assert waiting_counts_in(event(6, "window.opened")) == {}
+    for bad in ({"MA01": {"normal": -1}}, {"MA01": {"normal": "3"}}, {"MA01": {"normal": True}}, {"MA01": 3}, [1]):
+        with pytest.raises(BadMessage):
+            waiting_counts_in(event(7, "ticket.called", waiting=bad))
 
 
 # -- missed calls ----------------------------------------------------------------------------------
@@ -216,7 +218,7 @@ def test_the_board_is_the_same_at_any_size_and_every_glyph_exists(qtbot, fed) ->
     view = BoardWindow(board)
     qtbot.addWidget(view)
     link.snapshot.emit(snapshot())
-    link.event.emit(called(11, "A005", 2))
+    link.event.emit(called(11, "A005", 2, waiting={"MA01": counts(2, 1)}))
     needed = {"A001", "A005", "1号窗口", "2号窗口", "3号窗口", "4号窗口", "暂停：到后台取件", "王小明 工号1001",
               "企业开办", "3人", "请提前备好身份证原件", "示例县政务服务中心", "最新叫号"}
     for size in ((1280, 720), (1920, 1080), (3840, 2160)):

@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF, QGuiApplication, QPalette
 from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget
 
+from client import theme
 from drivers.terminal import Devices
 from kiosk.widgets import Tile
-from server.client import theme
 from tests.support.rendering import rendering_problems, shown_text_widgets  # noqa: F401  (the tests import it here)
 
 HERE = Path(__file__).parent
@@ -124,7 +124,7 @@ def dpi_px(points: float) -> float:
 
 
 def elder_problems(root) -> list[str]:
-    """The elder-mode numbers of issue 5 (``server.client.theme``), checked on what is on screen."""
+    """The elder-mode numbers of issue 5 (``client.theme``), checked on what is on screen."""
     problems = []
     for w in shown_text_widgets(root):
         name = f"{type(w).__name__}({w.text()[:24]!r})"

@@ -8,8 +8,8 @@ import pytest
 from kiosk_helpers import WAIT_MS, book, tap
 from PySide6.QtCore import Qt
 
+from client.errors import ApiError
 from drivers.printer import decode
-from server.client.errors import ApiError
 
 
 def test_check_in_by_phone_and_by_code_gives_an_appointment_ticket(qtbot, server, make_kiosk, devices):

@@ -14,7 +14,7 @@ def run_kiosk(tmp_path, *args: str) -> subprocess.CompletedProcess:
     terminal.write_text('role = "kiosk"\nhall = "kiosk"\n[devices]\nprinter = "sim://"\n', encoding="utf-8")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("HALLQ_SERVER", None)
-    return subprocess.run([sys.executable, "-m", "server.cli", "kiosk", "--config", str(terminal), *args],
+    return subprocess.run([sys.executable, "-m", "hallq.cli", "kiosk", "--config", str(terminal), *args],
                           capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
 
 
@@ -40,7 +40,7 @@ def test_bad_terminal_config_is_a_clear_error(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('role = "kiosk"\nhall = "kiosk"\n[devices]\nprinter = "nope://x"\n', encoding="utf-8")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-m", "server.cli", "kiosk", "--config", str(bad), "--screenshot",
+    done = subprocess.run([sys.executable, "-m", "hallq.cli", "kiosk", "--config", str(bad), "--screenshot",
                            str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 2
     assert "devices.printer" in done.stderr and "Traceback" not in done.stderr
@@ -59,7 +59,7 @@ def test_sigterm_closes_the_running_kiosk(server, tmp_path):
     env.pop("HALLQ_SERVER", None)
     log = tmp_path / "kiosk.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "server.cli", "kiosk", "--config", str(terminal),
+        proc = subprocess.Popen([sys.executable, "-m", "hallq.cli", "kiosk", "--config", str(terminal),
                                  "--windowed"], stdout=out, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
     try:
         loaded = f"GET {server.base_url}/api/v1/halls "

@@ -9,11 +9,11 @@ import pytest
 from kiosk_helpers import elder_problems, rendering_problems
 
 import config
+from client.models import HallInfo
 from drivers.terminal import Devices
 from kiosk.app import Kiosk
 from kiosk.catalog import Catalog
 from server.api.views import hall_listing
-from server.client.models import HallInfo
 
 
 @pytest.fixture(scope="module")

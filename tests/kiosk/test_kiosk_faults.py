@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from kiosk_helpers import MAINT_STAFF, PIN, WAIT_MS, start_kiosk_server, support, take, tap
 
+from client.http import HallClient
 from drivers.printer import decode
-from server.client.http import HallClient
 
 
 def test_server_down_stops_issuing_with_a_banner_and_recovers(qtbot, tmp_path, make_kiosk, devices):

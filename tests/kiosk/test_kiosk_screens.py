@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from kiosk_helpers import elder_problems, rendering_problems, tap, tour
 
-from server.client.appkit import save_screenshot
+from client.appkit import save_screenshot
 
 SHOTS = os.environ.get("HALLQ_KIOSK_SCREENSHOTS")
 

@@ -11,9 +11,9 @@ import kiosk.booking
 import kiosk.catalog
 import kiosk.gesture
 import kiosk.ticketview
+from client.models import HallInfo
 from kiosk.catalog import Catalog
 from kiosk.models import ID_ROLE, CategoryModel, ServiceFilter, ServiceModel
-from server.client.models import HallInfo
 
 HALL = HallInfo.of({
     "id": "h", "name_zh": "中心", "name_en": "Centre",

@@ -130,7 +130,7 @@ def start_server(workdir: Path, db_url: str, *extra: str, port: int | None = Non
     env = {**os.environ, "HALLQ_SECRET_FILE": str(workdir / "secret.key")}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "server", "--db", db_url, "--config", str(TEST_CONFIG),
+            [sys.executable, "-m", "hallq.cli", "server", "--db", db_url, "--config", str(TEST_CONFIG),
              "--port", str(port), "--tick-interval", "0",
              "--supervision-interval", "0", *extra],
             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workdir)

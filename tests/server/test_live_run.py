@@ -25,7 +25,7 @@ TIMEOUT = 120  # seconds for anything to happen: generous, never a pass conditio
 
 def hallq_run(site: Path, *args: str, port: int | None = None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}  # headless
-    return subprocess.Popen([sys.executable, "-m", "server.cli", "run", "--dir", str(site), "--port",
+    return subprocess.Popen([sys.executable, "-m", "hallq.cli", "run", "--dir", str(site), "--port",
                              str(port or free_port()), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env, cwd=Path(__file__).parents[2])
 

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from server.client import HallClient
+from client import HallClient
 from server.storage import schema as t
 from tests.server.conftest import ServerProcess
 

@@ -22,7 +22,7 @@ HERE = Path(__file__).parent
 
 def hallq(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HALLQ_")}
-    return subprocess.run([sys.executable, "-m", "server.cli", *args], cwd=cwd, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "hallq.cli", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=120)
 
 

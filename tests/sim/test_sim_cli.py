@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from server.cli import main
+from hallq.cli import main
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "config" / "scenarios"
 QUICK = ["simulate", "--windows", "2", "--arrivals-per-hour", "8", "--mean-service-min", "10", "--priority-share",

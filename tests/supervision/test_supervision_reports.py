@@ -12,7 +12,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from server.cli import main
+from hallq.cli import main
 from server.halls.reference import sync_config
 from server.halls.service import HallService
 from server.reports import By, Period, build

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.client import HallClient
+from client import HallClient
 
 
 def serve_out(client: HallClient, hall: str, window: int) -> None:

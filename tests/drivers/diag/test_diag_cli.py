@@ -20,7 +20,7 @@ from drivers.led.simulator import LedSimulator
 from drivers.pad.simulator import Fault, PadSimulator
 from drivers.printer import decode
 from drivers.printer.simulator import SerialPrinterSimulator
-from server.cli import main
+from hallq.cli import main
 
 pytestmark = pytest.mark.timeout(120)  # a hang fails the test instead of blocking the run
 
@@ -55,7 +55,7 @@ def test_printer_out_of_paper_fails_naming_the_paper(terminal_file: Callable[...
     with SerialPrinterSimulator() as printer:
         printer.set_paper("out")
         cfg = terminal_file(printer=printer.url(timeout=2), touch="sim://")
-        done = subprocess.run([sys.executable, "-m", "server.cli", "diag", "--config", str(cfg)],
+        done = subprocess.run([sys.executable, "-m", "hallq.cli", "diag", "--config", str(cfg)],
                               capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
@@ -196,7 +196,7 @@ def test_pad_shows_each_key_as_it_comes() -> None:
     """The real command in its own process against a serial pad on a pty; Ctrl-C ends it."""
     with PadSimulator() as sim:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "diag", "pad", "--device", sim.url, "--seconds", "60"],
+            [sys.executable, "-m", "hallq.cli", "diag", "pad", "--device", sim.url, "--seconds", "60"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"})
         try:

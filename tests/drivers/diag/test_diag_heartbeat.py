@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
+from client import ApiError, HallClient, ServerUnreachable
 from drivers.diag import Heartbeat
 from drivers.terminal import load_terminal, open_devices
+from hallq.cli import main
 from server.auth import add_device
-from server.cli import main
-from server.client import ApiError, HallClient, ServerUnreachable
 from server.storage import schema as t
 
 pytestmark = pytest.mark.timeout(120)

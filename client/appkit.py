@@ -16,16 +16,24 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .tokens import TokenFileUnreadable, resolve_token
 
 if TYPE_CHECKING:  # pragma: no cover
     from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from drivers.diag.heartbeat import Heartbeat
-    from drivers.terminal import Devices, TerminalConfig
-    from server.client.http import HallClient
-    from server.client.qt import QtHallLink
+    from client.http import HallClient
+    from client.qt import QtHallLink
+
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+class _Stoppable(Protocol):
+    def stop(self, timeout: float) -> Any: ...
+
 
 # Preferred CJK families, best first: Debian's fonts-noto-cjk, then WenQuanYi, then what Windows ships.
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei")
@@ -54,25 +62,25 @@ def common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--windowed", action="store_true", help="not full screen")
 
 
-def server_url(args: argparse.Namespace, cfg: TerminalConfig | None) -> str:
-    """``--server``, else ``$HALLQ_SERVER``, else the terminal file's ``[server] url``, else the local server."""
+def server_url(args: argparse.Namespace, cfg: Any | None) -> str:
+    """``--server``, else ``$HALLQ_SERVER``, else the terminal file's ``[server] url``, else the local server.
+
+    ``cfg`` is the terminal's config (:class:`drivers.terminal.TerminalConfig`): anything with ``server.url``.
+    """
     return args.server or os.environ.get(ENV_SERVER) or (cfg.server.url if cfg is not None else DEFAULT_SERVER)
 
 
-def read_token(args: argparse.Namespace, cfg: TerminalConfig | None) -> str | None:
+def read_token(args: argparse.Namespace, cfg: Any | None) -> str | None:
     """``--token``, else the contents of the terminal file's ``server.token_file``, else None.
 
     An unreadable token file is said on stderr and counts as no token: the app decides whether it can run
     without one (the kiosk and the display can, read-only; the counter cannot).
     """
-    if args.token:
-        return args.token
-    if cfg is not None and cfg.server.token_file:
-        try:
-            return Path(cfg.server.token_file).read_text(encoding="utf-8").strip() or None
-        except OSError as exc:
-            print(f"无法读取令牌文件 (cannot read the token file) {cfg.server.token_file}: {exc}", file=sys.stderr)
-    return None
+    try:
+        return resolve_token(args.token, cfg.server.token_file if cfg is not None else None)
+    except TokenFileUnreadable as exc:
+        print(exc, file=sys.stderr)
+        return None
 
 
 def has_display() -> bool:
@@ -171,8 +179,8 @@ def screenshot_when(window: QWidget, path: str, size: tuple[int, int], *,
     return 0
 
 
-def tear_down(model: QObject, *, links: Sequence[QtHallLink], clients: Sequence[HallClient], devices: Devices,
-              window: QWidget, heartbeat: Heartbeat | None = None, heartbeat_timeout: float = LINK_STOP_S) -> None:
+def tear_down(model: QObject, *, links: Sequence[QtHallLink], clients: Sequence[HallClient], devices: _Closable,
+              window: QWidget, heartbeat: _Stoppable | None = None, heartbeat_timeout: float = LINK_STOP_S) -> None:
     """The apps' one shut-down order, once their own timers are stopped: mute the model, wait for running
     requests (bounded), stop the heartbeat, close clients and devices, then the window."""
     model.blockSignals(True)  # answers still queued for the GUI thread change nothing now

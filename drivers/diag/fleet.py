@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     import json
     import time
 
-    from server.client import ApiError, ClientError, HallClient
+    from client import ApiError, ClientError, HallClient
 
     if not (args.token or args.staff_no):
         print("错误：需要 --token（或 HALLQ_TOKEN）或 --staff-no（error: give --token, HALLQ_TOKEN or --staff-no）",

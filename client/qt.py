@@ -1,16 +1,16 @@
 """``QtHallLink``: the one bridge between the API client and the PySide6 apps (kiosk, counter, display).
 
-* Events: an :class:`~server.client.events.EventStream` runs on its own thread; its callbacks emit
+* Events: an :class:`~client.events.EventStream` runs on its own thread; its callbacks emit
   the signals ``event(dict)``, ``snapshot(dict)``, ``connection_changed(bool)`` and
   ``stream_failed(object)``. The link lives in the GUI thread, so Qt queues each emission to the GUI
   thread: slots may touch widgets.
-* Requests: :meth:`QtHallLink.submit` runs a :class:`~server.client.http.HallClient` call on a worker
+* Requests: :meth:`QtHallLink.submit` runs a :class:`~client.http.HallClient` call on a worker
   of the link's ``QThreadPool`` and hands the result (or the exception) to ``on_done`` / ``on_error``
   on the GUI thread. No HTTP call ever blocks a screen. With the default single worker, requests run
   one at a time in the order they were submitted, so a clerk's "finish" always reaches the server
   before the "call" pressed after it.
 
-Qt is imported here and nowhere else in ``server.client``. Call :meth:`QtHallLink.stop` before the
+Qt is imported here and nowhere else in ``client``. Call :meth:`QtHallLink.stop` before the
 application quits: it ends the stream thread and waits for the workers.
 """
 

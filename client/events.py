@@ -12,13 +12,13 @@ One background thread (``hallq-events-<hall>``) runs this loop until :meth:`Even
         closed / network     → on_connection(False), wait (backoff), reconnect with since=last
 
 Messages are the server's JSON objects ``{"seq", "kind", "at", "data"}`` as dicts; the snapshot is the
-``GET /snapshot`` JSON as a dict (``server.client.models.Snapshot.of`` types it). Because the server
+``GET /snapshot`` JSON as a dict (``client.models.Snapshot.of`` types it). Because the server
 replays ``since < seq`` from its event table, a restart of the server or a cut cable loses nothing, and
 because ``last`` only moves forward one step at a time, nothing is delivered twice.
 
 **Callbacks run on the stream thread**, one at a time, in order. They must not block for long (the
 server drops a client that falls 10,000 events behind, which then resyncs) and must not touch Qt
-widgets: Qt apps use :class:`server.client.qt.QtHallLink`, which re-emits them as queued signals.
+widgets: Qt apps use :class:`client.qt.QtHallLink`, which re-emits them as queued signals.
 An exception in a callback is logged and the stream goes on.
 
 The reconnect loop is ours rather than ``websockets.sync.client.reconnect``: that one reconnects to a

@@ -10,14 +10,14 @@ Retry rule (one place: :meth:`HallClient._send`):
 * Login is not replayable (the server does not take keys there); it is retried only when the request
   surely never left (connect error/timeout).
 * 4xx and other 5xx are never retried: they raise :class:`ApiError` at once.
-* At most ``retries`` retries, spaced by :class:`~server.client.backoff.Backoff` (0.1 s doubling to
+* At most ``retries`` retries, spaced by :class:`~client.backoff.Backoff` (0.1 s doubling to
   2 s, jittered); then :class:`ServerUnreachable`. Worst case ≈ (retries + 1) · timeout + 1.5 s.
 
 httpx's own ``HTTPTransport(retries=…)`` retries only failed *connects*, not timeouts, dropped answers
 or 502–504, so it cannot give this guarantee; that is why the loop is here.
 
 Threading: a ``HallClient`` may be shared by threads (httpx's pool is locked), but calls block; GUI
-code goes through :class:`server.client.qt.QtHallLink`, which runs them on a worker thread.
+code goes through :class:`client.qt.QtHallLink`, which runs them on a worker thread.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Each subcommand module exposes ``register(subparsers)`` adding its parser(s), with
 ``set_defaults(func=...)`` returning an exit code. Importing only the chosen one keeps
-``hallq diag`` from loading Qt or SQLAlchemy.
+``hallq diag`` from loading Qt or SQLAlchemy, and lets a machine install only its role's extra:
+a subcommand whose packages are missing says which extra to install instead of an ImportError.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 # subcommand → module that registers it. One line per capability.
 COMMANDS: dict[str, str] = {
     "simulate": "server.sim.cli",
-    "run": "server.runall",
+    "run": "server.live.command",
     "diag": "drivers.diag.cli",
     "kiosk": "kiosk.cli",
     "counter": "counter.cli",
@@ -24,7 +25,7 @@ COMMANDS: dict[str, str] = {
     "server": "server.commands.serve",
     "clerk": "server.commands.clerk",
     "device": "server.commands.device",
-    "devices": "server.commands.devices_cli",
+    "devices": "drivers.diag.fleet",
     "status": "server.commands.status",
     "audit": "server.commands.audit",
     "config": "config.cli",
@@ -54,6 +55,63 @@ SUMMARY: dict[str, str] = {
 }
 
 
+# the extra (pyproject.toml) each subcommand needs; "dev" = all of them
+EXTRA_OF: dict[str, str] = {
+    "simulate": "sim",
+    "run": "dev",
+    "diag": "terminal",
+    "kiosk": "terminal",
+    "counter": "terminal",
+    "display": "terminal",
+    "devices": "terminal",
+    "init": "server",
+    "server": "server",
+    "clerk": "server",
+    "device": "server",
+    "status": "server",
+    "audit": "server",
+    "followups": "server",
+    "report": "server",
+}
+
+# third-party top-level module → the extra that installs it
+PROVIDED_BY: dict[str, str] = {
+    **dict.fromkeys(("fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "psycopg", "argon2",
+                     "prometheus_client", "dateutil", "openpyxl"), "server"),
+    **dict.fromkeys(("PySide6", "shiboken6", "httpx", "websockets", "escpos", "usb", "serial", "pyttsx3",
+                     "evdev", "qrcode", "PIL", "pypinyin"), "terminal"),
+    **dict.fromkeys(("simpy", "matplotlib"), "sim"),
+}
+
+
+class MissingExtra(Exception):
+    """A subcommand needs a package of an extra this machine did not install."""
+
+    def __init__(self, command: str, module: str) -> None:
+        extra = PROVIDED_BY.get(module) or EXTRA_OF.get(command, "dev")
+        self.extra = extra
+        super().__init__(
+            f"hallq {command}: 本机未安装所需的软件包 {module}（the package {module!r} is not installed here）\n"
+            f"请安装 / install it with:  pip install 'hallq[{extra}]'"
+        )
+
+
+def _missing_module(exc: ModuleNotFoundError) -> str | None:
+    """The third-party package an import failed on, or None when it is one of ours (a real bug)."""
+    top = (exc.name or "").split(".")[0]
+    return top if top in PROVIDED_BY else None
+
+
+def _register(command: str, module: str, sub: argparse._SubParsersAction) -> None:
+    try:
+        importlib.import_module(module).register(sub)
+    except ModuleNotFoundError as exc:
+        missing = _missing_module(exc)
+        if missing is None:
+            raise
+        raise MissingExtra(command, missing) from None
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hallq", description="hallq 政务服务大厅排队叫号系统 / hall queue system")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -61,7 +119,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         if only is not None and name != only:  # only="" → list every command, import none
             sub.add_parser(name, help=SUMMARY.get(name, f"hallq {name} --help"))
             continue
-        importlib.import_module(module).register(sub)
+        _register(name, module, sub)
     return parser
 
 
@@ -69,7 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
     chosen = next((a for a in args_list if not a.startswith("-")), None)
     # only the chosen command's module is imported; `hallq --help` imports none
-    parser = build_parser(chosen if chosen in COMMANDS else "")
+    try:
+        parser = build_parser(chosen if chosen in COMMANDS else "")
+    except MissingExtra as exc:
+        print(exc, file=sys.stderr)
+        return 3
     if chosen not in COMMANDS:
         # only `hallq`, `hallq --help` or a typo: list the commands without importing them all
         parser.print_help() if chosen is None else parser.error(f"unknown command {chosen!r}")
@@ -77,6 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     try:
         return int(args.func(args) or 0)
+    except ModuleNotFoundError as exc:  # a lazy import inside the command
+        missing = _missing_module(exc)
+        if missing is None:
+            raise
+        print(MissingExtra(chosen, missing), file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -2,8 +2,8 @@
 
 * :class:`HallClient`   — synchronous HTTP, one method per endpoint; idempotent retries (``http``)
 * :class:`EventStream`  — a hall's events in order, exactly once, across reconnects (``events``)
-* ``server.client.qt.QtHallLink`` — Qt signals and off-GUI-thread calls for the PySide6 apps; import
-  it from ``server.client.qt`` (kept out of here so non-Qt code never loads Qt)
+* ``client.qt.QtHallLink`` — Qt signals and off-GUI-thread calls for the PySide6 apps; import
+  it from ``client.qt`` (kept out of here so non-Qt code never loads Qt)
 * typed answers in ``models``; errors in ``errors``. See docs/client.md.
 """
 

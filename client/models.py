@@ -2,7 +2,7 @@
 
 Every model keeps the dict it was built from in ``.raw`` (nested models too), and accepts fields it
 does not know (``extra="allow"``), so a newer server adds fields without breaking an older app. A body
-that does not fit raises :class:`~server.client.errors.BadResponse`, never a bare ``ValidationError``.
+that does not fit raises :class:`~client.errors.BadResponse`, never a bare ``ValidationError``.
 
 >>> t = TicketRef.of({"id": "test-20260921-A001", "number": "A001", "service": "GEN",
 ...                   "state": "called", "future_field": 1})
@@ -16,7 +16,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
 
-from server.core import Lane, Outcome, TicketState, WindowStatus
+from vocab import Lane, Outcome, TicketState, WindowStatus
 
 from .errors import BadResponse
 

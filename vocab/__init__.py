@@ -1,0 +1,180 @@
+"""What crosses the wire between the hall server and its terminals, in one place.
+
+The server (``server/``) and the terminals' side (``client/``, ``kiosk/``, ``counter/``, ``display/``,
+``drivers/``) both import this module and nothing else of each other: lanes, ticket states, outcomes,
+window states, event kinds and error codes. It imports only the standard library, so a kiosk box
+installs it without the server's packages (``pip install 'hallq[terminal]'``).
+
+Every value is a :class:`enum.StrEnum`, so it compares equal to the plain string in JSON:
+
+>>> TicketState("waiting") is TicketState.WAITING, EventKind.TICKET_CALLED == "ticket.called"
+(True, True)
+"""
+
+from __future__ import annotations
+
+import enum
+
+__all__ = [
+    "AT_WINDOW",
+    "CALL_KINDS",
+    "FINAL",
+    "LANE_COUNT_KEYS",
+    "ErrorCode",
+    "EventKind",
+    "Lane",
+    "Outcome",
+    "TicketState",
+    "WindowStatus",
+]
+
+
+class Lane(enum.StrEnum):
+    """Which queue of a service a ticket waits in (DOMAIN rule 4)."""
+
+    NORMAL = "normal"
+    PRIORITY = "priority"  # 老弱病残孕 (000 第十六、二十七条; 003 §11)
+    APPOINTMENT = "appointment"  # on-time booking check-in (003 §1–7)
+
+
+#: the keys of a waiting-count object ``{"normal": 3, "priority": 1, "appointment": 0}``
+LANE_COUNT_KEYS = tuple(lane.value for lane in Lane)
+
+
+class TicketState(enum.StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    RECALLED = "recalled"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"
+
+
+#: NO_SHOW is final unless the visitor comes back in time (过号重排)
+FINAL = frozenset({TicketState.DONE, TicketState.NO_SHOW, TicketState.TRANSFERRED, TicketState.CANCELLED})
+#: states in which a ticket is a window's current ticket
+AT_WINDOW = frozenset({TicketState.CALLED, TicketState.RECALLED, TicketState.SERVING})
+
+
+class Outcome(enum.StrEnum):
+    """How a visit at the window ended (003 §22)."""
+
+    COMPLETED = "completed"  # 办结
+    ACCEPTED = "accepted"  # 受理 (承诺件: decided later by the back office)
+    SUPPLEMENT = "supplement"  # 补正告知 (003 §22(2), 004 第二十五条)
+    REJECTED = "rejected"  # 不予受理 (003 §22(3))
+    CONSULTED = "consulted"  # 咨询
+
+
+class WindowStatus(enum.StrEnum):
+    CLOSED = "closed"  # nobody signed in
+    OPEN = "open"
+    PAUSED = "paused"  # 去向留言 (004 第十三条)
+
+
+class EventKind(enum.StrEnum):
+    """The ``kind`` of every message on a hall's event stream (``/api/v1/halls/{hall}/events``)."""
+
+    TICKET_ISSUED = "ticket.issued"
+    TICKET_CALLED = "ticket.called"
+    TICKET_RECALLED = "ticket.recalled"
+    TICKET_NO_SHOW = "ticket.no_show"
+    TICKET_STARTED = "ticket.started"
+    TICKET_FINISHED = "ticket.finished"
+    TICKET_TRANSFERRED = "ticket.transferred"
+    TICKET_REQUEUED = "ticket.requeued"
+    TICKET_CANCELLED = "ticket.cancelled"
+    WINDOW_OPENED = "window.opened"  # a clerk signed in
+    WINDOW_CLOSED = "window.closed"  # signed out
+    WINDOW_PAUSED = "window.paused"
+    WINDOW_RESUMED = "window.resumed"
+    WINDOW_TAKEOVER = "window.takeover"  # A/B 岗 (004 第十二条)
+    TIDE_OPENED = "tide.opened"
+    TIDE_CLOSED = "tide.closed"
+    TIDE_REQUESTED = "tide.requested"  # no staffed eligible window: for managers
+    WARNING_RAISED = "warning.raised"
+    WARNING_ESCALATED = "warning.escalated"
+    WARNING_CLEARED = "warning.cleared"
+    WARNING_ACKNOWLEDGED = "warning.acknowledged"
+    FOLLOWUP_OPENED = "followup.opened"
+    FOLLOWUP_ASSIGNED = "followup.assigned"
+    FOLLOWUP_CONTACTED = "followup.contacted"
+    FOLLOWUP_RECTIFIED = "followup.rectified"
+    FOLLOWUP_CLOSED = "followup.closed"
+    # stream control (not stored events): the server tells a subscriber to fetch the snapshot again
+    RESYNC = "resync"
+
+
+#: the events a lobby display speaks
+CALL_KINDS = frozenset({EventKind.TICKET_CALLED, EventKind.TICKET_RECALLED})
+
+
+class ErrorCode(enum.StrEnum):
+    """The ``code`` of an error answer ``{"error": {"code", "zh", "en"}}`` (docs/api.md)."""
+
+    # request and access
+    INVALID_REQUEST = "invalid_request"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    UNAUTHORIZED = "unauthorized"
+    FORBIDDEN = "forbidden"
+    BAD_CREDENTIALS = "bad_credentials"
+    LOCKED = "locked"
+    RATE_LIMITED = "rate_limited"
+    TOO_LARGE = "too_large"
+    CONFLICT = "conflict"
+    # things that do not exist
+    UNKNOWN_HALL = "unknown_hall"
+    UNKNOWN_SERVICE = "unknown_service"
+    UNKNOWN_WINDOW = "unknown_window"
+    UNKNOWN_TICKET = "unknown_ticket"
+    UNKNOWN_LANE = "unknown_lane"
+    UNKNOWN_OUTCOME = "unknown_outcome"
+    UNKNOWN_STAFF = "unknown_staff"
+    UNKNOWN_DEVICE = "unknown_device"
+    UNKNOWN_BOOKING = "unknown_booking"
+    UNKNOWN_SLOT = "unknown_slot"
+    UNKNOWN_WARNING = "unknown_warning"
+    UNKNOWN_FOLLOWUP = "unknown_followup"
+    NO_PHOTO = "no_photo"
+    # the hall's rules
+    CLOSED = "closed"
+    DAILY_CAP = "daily_cap"
+    PER_PERSON_LIMIT = "per_person_limit"
+    ILLEGAL_TRANSITION = "illegal_transition"
+    WINDOW_CLOSED = "window_closed"
+    WINDOW_BUSY = "window_busy"
+    WINDOW_PAUSED = "window_paused"
+    WINDOW_NOT_PAUSED = "window_not_paused"
+    WINDOW_TAKEN = "window_taken"
+    NO_CURRENT = "no_current"
+    RECALL_LIMIT = "recall_limit"
+    REQUEUE_EXPIRED = "requeue_expired"
+    ALREADY_QUEUED = "already_queued"
+    SAME_SERVICE = "same_service"
+    SAME_CLERK = "same_clerk"
+    PAUSE_REASON_MISSING = "pause_reason_missing"
+    NOT_FINISHED = "not_finished"
+    ALREADY_RATED = "already_rated"
+    TIDE_NOT_ELIGIBLE = "tide_not_eligible"
+    TIDE_ALREADY_OPEN = "tide_already_open"
+    TIDE_NOT_OPEN = "tide_not_open"
+    TIDE_REDUNDANT = "tide_redundant"
+    # bookings (003 §1–7)
+    BAD_PERSON = "bad_person"
+    NOT_CANCELLABLE = "not_cancellable"
+    APPOINTMENT_EARLY = "appointment_early"
+    ALREADY_CHECKED_IN = "already_checked_in"
+    ALREADY_BOOKED = "already_booked"
+    BLACKLISTED = "blacklisted"
+    BOOKING_CANCELLED = "booking_cancelled"
+    CHECKIN_CLOSED = "checkin_closed"
+    NOT_TODAY = "not_today"
+    SLOT_PAST = "slot_past"
+    SLOT_FULL = "slot_full"
+    # supervision
+    ALREADY_ACKNOWLEDGED = "already_acknowledged"
+    FOLLOWUP_CLOSED = "followup_closed"
+    NOT_CONTACTED = "not_contacted"
