@@ -7,10 +7,10 @@ from typing import Any
 from fastapi import Response
 from fastapi.responses import JSONResponse
 
-from server.halls.service import Outcome
+from server.halls.service import Answer
 
 
-def respond(out: Outcome) -> Response:
+def respond(out: Answer) -> Response:
     """The stored or fresh response of a mutation; replays say so in a header."""
     headers = {"Idempotent-Replayed": "true"} if out.replayed else None
     if out.body is None:
