@@ -26,6 +26,7 @@ from server.api.routes import api
 from server.auth import LoginPolicy
 from server.halls.reference import sync_config
 from server.halls.service import HallService
+from server.readmodels import ReadModels
 from server.settings import Settings
 from server.storage.db import make_engine, upgrade
 from server.supervision import monitor as supervision
@@ -44,8 +45,13 @@ def build_context(settings: Settings, *, clock: Callable[[], float] = time.time)
         engine, poll_interval=settings.poll_interval_s, replay_limit=settings.replay_limit
     )
     service.listeners.append(fanout.on_commit)
+    # issue 14: screens, counters and phones read from memory, kept current from the committed events
+    readmodels = ReadModels(service, poll_interval=settings.poll_interval_s)
+    service.listeners.append(readmodels.on_commit)
+    fanout.notice_hooks.append(readmodels.notified)
     policy = LoginPolicy(settings.lockout_failures, settings.lockout_minutes, settings.token_hours)
-    return AppContext(settings, engine, deployment, service, fanout, policy, settings.device_silent_after_s)
+    return AppContext(settings, engine, deployment, service, fanout, policy, settings.device_silent_after_s,
+                      readmodels=readmodels)
 
 
 async def _ticker(ctx: AppContext) -> None:
@@ -72,6 +78,8 @@ def create_app(
         ctx = context or await asyncio.to_thread(build_context, settings, clock=clock)
         app.state.ctx = ctx
         await ctx.fanout.start()
+        if ctx.readmodels is not None:
+            await ctx.readmodels.start()
         ticker = asyncio.create_task(_ticker(ctx)) if ctx.settings.tick_interval_s > 0 else None
         watcher = (  # 电子监察: warnings and follow-ups (server/supervision/monitor.py)
             asyncio.create_task(supervision.run(ctx.service, ctx.settings.supervision_interval_s,
@@ -96,6 +104,8 @@ def create_app(
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
             await ctx.fanout.stop()
+            if ctx.readmodels is not None:
+                await ctx.readmodels.stop()
             ctx.engine.dispose()
 
     app = FastAPI(
