@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
@@ -39,7 +40,7 @@ from server.core.model import Ticket, WindowState
 from server.halls.repo import EventRow, read_events
 from server.halls.service import HallService
 from server.storage import schema as t
-from server.storage.db import read_transaction
+from server.storage.db import is_sqlite, read_transaction, sqlite_path
 
 from .state import HallState
 
@@ -84,6 +85,30 @@ class _Model:
         self._catching: asyncio.Task | None = None
         self.encoded: dict[Any, Encoded] = {}  # per seq: cleared when the seq moves
         self.estimates: dict[str, tuple[int, int, int]] = {}  # ticket → (seq, ahead, wait)
+        self._waiters: list[tuple[int, asyncio.Future]] = []
+
+    async def reach(self, seq: int, timeout: float = 5.0) -> None:
+        """Until the state is at ``seq`` or later (served as is after ``timeout``: the database is away)."""
+        if self.seq >= seq:
+            return
+        fut = asyncio.get_running_loop().create_future()
+        self._waiters.append((seq, fut))
+        self.want(seq)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(asyncio.shield(fut), timeout)
+
+    def _moved(self) -> None:
+        self.encoded.clear()
+        if self._waiters:
+            seq = self.seq
+            keep = []
+            for want, fut in self._waiters:
+                if want <= seq:
+                    if not fut.done():
+                        fut.set_result(None)
+                else:
+                    keep.append((want, fut))
+            self._waiters = keep
 
     async def load(self) -> None:
         try:
@@ -96,6 +121,7 @@ class _Model:
         self.state = state
         self.hub._remember_tokens(tokens)
         self.loaded.set_result(None)
+        self._moved()
         pending, self._pending = self._pending, []
         self.offer(pending)
         if self._target > state.seq:
@@ -118,7 +144,7 @@ class _Model:
                 break
             self.state.apply(row)
         if self.state.seq != before:
-            self.encoded.clear()
+            self._moved()
 
     def want(self, seq: int) -> None:
         """Events up to ``seq`` exist: read the ones not yet applied from the table."""
@@ -134,7 +160,7 @@ class _Model:
                     self.hub._remember_tokens(tokens)
                     if state.seq >= self.state.seq:
                         self.state = state
-                        self.encoded.clear()
+                        self._moved()
                     continue
                 rows = await asyncio.to_thread(self.hub._read, self.hall, self.state.seq, self._target)
                 if not rows:
@@ -144,7 +170,7 @@ class _Model:
                     if row.seq == self.state.seq + 1:
                         self.state.apply(row)
                 if self.state.seq != before:
-                    self.encoded.clear()
+                    self._moved()
                 else:
                     break
         except Exception:  # the database may be briefly unavailable: the next poll or notice retries
@@ -156,11 +182,16 @@ class _Model:
 class ReadModels:
     """All read models of this process; lives on the server's event loop."""
 
-    def __init__(self, service: HallService, *, poll_interval: float = 0.15,
+    def __init__(self, service: HallService, *, poll_interval: float = 0.15, fresh: bool = True,
                  estimate_threads: int = 2, token_lookups: int = 4) -> None:
         self.service = service
         self.engine: Engine = service.engine
         self.poll_interval = poll_interval
+        self.fresh = fresh  # every read first learns the hall's committed seq (see _head)
+        self._sqlite_file = sqlite_path(str(self.engine.url)) if is_sqlite(self.engine) else None
+        self._sqlite: sqlite3.Connection | None = None
+        self._probe_next: dict[str, asyncio.Future] = {}
+        self._prober: asyncio.Task | None = None
         self._models: dict[str, _Model] = {}
         self._tokens: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self._clerks: dict[str, tuple[float, dict[str, str] | None]] = {}
@@ -183,6 +214,8 @@ class ReadModels:
         for model in self._models.values():
             if model._catching is not None:
                 model._catching.cancel()
+        if self._sqlite is not None:
+            self._sqlite.close()
 
     # -- inputs --------------------------------------------------------------------------------------
     def on_commit(self, hall: str, rows: list[EventRow]) -> None:
@@ -250,9 +283,48 @@ class ReadModels:
         with read_transaction(self.engine) as conn:
             return public_clerks(conn, staff_nos)
 
+    # -- freshness -----------------------------------------------------------------------------------
+    async def _head(self, hall: str) -> int | None:
+        """The hall's committed seq, read after this call began — so a read that follows a commit in any
+        process sees it (the commit's own process applied it already; another's is caught up first).
+
+        SQLite: one indexed SELECT on a private read-only connection, on the loop (~20 µs; a WAL read
+        never waits for the writer). PostgreSQL: the readers of a moment share one probe (one statement for
+        all halls asked about, on a worker thread): a reader joins the next probe to *start*."""
+        if self._sqlite_file is not None:
+            if self._sqlite is None:
+                self._sqlite = sqlite3.connect(f"file:{self._sqlite_file}?mode=ro", uri=True,
+                                               check_same_thread=False, isolation_level=None)
+            row = self._sqlite.execute("SELECT seq FROM halls WHERE id = ?", (hall,)).fetchone()
+            return row[0] if row else None
+        if is_sqlite(self.engine):
+            return None  # in-memory SQLite: one process only
+        fut = self._probe_next.get(hall)
+        if fut is None:
+            fut = self._probe_next[hall] = asyncio.get_running_loop().create_future()
+            if self._prober is None:
+                self._prober = asyncio.get_running_loop().create_task(self._probe())
+        return await asyncio.shield(fut)
+
+    async def _probe(self) -> None:
+        try:
+            while self._probe_next:
+                batch, self._probe_next = self._probe_next, {}
+                try:
+                    seqs = await asyncio.to_thread(self._seqs, list(batch))
+                except Exception as exc:  # serve what we hold; the poll catches up later
+                    log.warning("reading the halls' seq failed: %s", exc)
+                    seqs = {}
+                for hall, fut in batch.items():
+                    if not fut.done():
+                        fut.set_result(seqs.get(hall))
+        finally:
+            self._prober = None
+
     # -- models --------------------------------------------------------------------------------------
     async def model(self, hall: str) -> _Model:
-        """The hall's model, loaded (the first reader of a hall loads it; the others wait for that)."""
+        """The hall's model, loaded (the first reader of a hall loads it; the others wait for that) and,
+        with ``fresh``, at least at the seq committed when the call began."""
         model = self._models.get(hall)
         if model is None:
             model = self._models[hall] = _Model(self, hall)
@@ -261,6 +333,10 @@ class ReadModels:
             await asyncio.shield(model.loaded)
         elif model.loaded.exception() is not None:
             raise model.loaded.exception()  # type: ignore[misc]
+        if self.fresh:
+            seq = await self._head(hall)
+            if seq is not None and seq > model.seq:
+                await model.reach(seq)
         return model
 
     async def state(self, hall: str) -> HallState:
@@ -284,18 +360,16 @@ class ReadModels:
             self._tokens.popitem(last=False)
 
     # -- encoded answers -----------------------------------------------------------------------------
-    def etag(self, hall: str, key: str) -> str | None:
-        """The ETag the answer ``key`` of a loaded hall has now (None before the hall is loaded)."""
-        model = self._models.get(hall)
-        if model is None or model.state is None:
-            return None
-        return f'"{hall}.{model.state.seq}.{key}"'
+    @staticmethod
+    def etag(model: _Model, key: str) -> str:
+        """The ETag the answer ``key`` of the model has now (check ``If-None-Match`` before building)."""
+        return f'"{model.hall}.{model.seq}.{key}"'
 
-    async def cached(self, hall: str, key: str,
+    async def cached(self, model: _Model, key: str,
                      build: Callable[[Callable[[], HallState]], Awaitable[Any]]) -> Encoded:
         """``await build(current)`` encoded once per seq. ``build`` may await (e.g. clerks) but must call
         ``current()`` for the state only after its last ``await``, so that it renders one seq."""
-        model = await self.model(hall)
+        hall = model.hall
         got = model.encoded.get(key)
         if got is not None:
             return got

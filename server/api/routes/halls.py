@@ -41,7 +41,8 @@ async def get_snapshot(hall: str, request: Request, ctx: Ctx, who: WhoFast) -> R
     cfg = ctx.service.config(hall)
     authorize(who, Action.SNAPSHOT, hall)
     rm = ctx.readmodels
-    if (etag := rm.etag(hall, "snapshot")) is not None and (early := not_modified(request, etag)):
+    model = await rm.model(hall)
+    if early := not_modified(request, rm.etag(model, "snapshot")):
         return early
 
     async def build(current: Callable[[], HallState]) -> dict:
@@ -49,7 +50,7 @@ async def get_snapshot(hall: str, request: Request, ctx: Ctx, who: WhoFast) -> R
         state = current()
         return views.snapshot_of(cfg, state.seq, state.windows, state.current_tickets(), clerks, state.counts())
 
-    return send_encoded(request, await rm.cached(hall, "snapshot", build))
+    return send_encoded(request, await rm.cached(model, "snapshot", build))
 
 
 @router.post("/halls/{hall}/windows/{window}/tide/open", responses=ERRORS)

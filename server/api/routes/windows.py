@@ -33,7 +33,8 @@ async def get_window(hall: str, window: int, request: Request, ctx: Ctx, who: Wh
         raise Problem("unknown_window", f"没有 {window} 号窗口", f"no window {window}", 404)
     rm = ctx.readmodels
     key = f"w{window}"
-    if (etag := rm.etag(hall, key)) is not None and (early := not_modified(request, etag)):
+    model = await rm.model(hall)
+    if early := not_modified(request, rm.etag(model, key)):
         return early
 
     async def build(current: Callable[[], HallState]) -> dict:
@@ -44,7 +45,7 @@ async def get_window(hall: str, window: int, request: Request, ctx: Ctx, who: Wh
         cur = state.tickets.get(w["current"]) if w and w["current"] else None
         return views.window_detail_of(cfg, state.seq, window, w, cur, clerks, state.counts())
 
-    return send_encoded(request, await rm.cached(hall, key, build))
+    return send_encoded(request, await rm.cached(model, key, build))
 
 
 async def _act(
