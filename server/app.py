@@ -21,6 +21,7 @@ from server import dashboard, metrics, web
 from server.api import errors
 from server.api.context import AppContext
 from server.api.fanout import Fanout
+from server.api.fastpath import ReadFastPath
 from server.api.logs import AccessLog
 from server.api.routes import api
 from server.auth import LoginPolicy
@@ -116,6 +117,7 @@ def create_app(
         "Errors: {code, message, message_zh, message_en}.",
     )
     errors.install(app)
+    app.add_middleware(ReadFastPath)  # innermost: inside the metrics and the access log (issue 14)
     app.include_router(api)
     app.include_router(dashboard.router)  # GET /dashboard: the managers' web dashboard
     app.include_router(web.router)  # /m/… and /t/{token}: the citizens' phone pages (issue 8)

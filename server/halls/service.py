@@ -555,6 +555,24 @@ class HallService:
             except Refused:
                 return 0, 0
 
+    def try_estimate(self, hall_id: str, ticket_id: str) -> tuple[int, int] | None:
+        """:meth:`estimate` without waiting and without the database, for the event loop: from the
+        cached Hall if the writer is not using it right now (the Hall then holds only committed state);
+        None otherwise (the caller falls back to :meth:`estimate` on a worker thread)."""
+        lock = self._locks[hall_id]
+        if not lock.acquire(blocking=False):
+            return None
+        try:
+            cached = self._cache.get(hall_id)
+            if cached is None or cached.day != self.local_day(self.clock()):
+                return None
+            try:
+                return cached.hall.estimate_for(ticket_id)
+            except Refused:
+                return None
+        finally:
+            lock.release()
+
     def drop_cache(self) -> None:
         self._cache.clear()
 

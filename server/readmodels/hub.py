@@ -414,6 +414,9 @@ class ReadModels:
             known = model.estimates.get(tk["id"])
             if known is not None and known[0] == seq:
                 ahead, wait_s = known[1], known[2]
+            elif (quick := self.service.try_estimate(hall, tk["id"])) is not None:
+                ahead, wait_s = quick
+                model.estimates[tk["id"]] = (seq, ahead, wait_s)
             else:
                 async with self._estimating:
                     ahead, wait_s = await asyncio.to_thread(self.service.estimate, hall, tk["id"])

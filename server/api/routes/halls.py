@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
@@ -11,11 +10,10 @@ from sqlalchemy import select
 
 from server.auth import Action, authorize
 from server.halls.errors import Problem
-from server.readmodels import HallState
 from server.storage import schema as t
 from server.storage.db import read_transaction
 
-from .. import views
+from .. import fastpath, views
 from ..deps import Ctx, IdemFast, WhoFast
 from ..schemas import ERRORS, StaffNo, TideOpenRequest
 from .common import not_modified, respond, send_encoded
@@ -45,12 +43,7 @@ async def get_snapshot(hall: str, request: Request, ctx: Ctx, who: WhoFast) -> R
     if early := not_modified(request, rm.etag(model, "snapshot")):
         return early
 
-    async def build(current: Callable[[], HallState]) -> dict:
-        clerks = await rm.clerks({w["clerk"] for w in current().windows.values() if w["clerk"]})
-        state = current()
-        return views.snapshot_of(cfg, state.seq, state.windows, state.current_tickets(), clerks, state.counts())
-
-    return send_encoded(request, await rm.cached(model, "snapshot", build))
+    return send_encoded(request, await fastpath.snapshot(rm, cfg, model))
 
 
 @router.post("/halls/{hall}/windows/{window}/tide/open", responses=ERRORS)

@@ -10,19 +10,17 @@ ticket the model does not hold (an earlier day's) is read from the database, on 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
 
-from config import HallConfig
 from server.halls.errors import Problem
-from server.readmodels import Encoded
 from server.readmodels.hub import encode
 from server.storage import schema as t
 from server.storage.db import read_transaction
 
+from .. import fastpath
 from ..context import AppContext
 from ..deps import Ctx
 from ..schemas import ERRORS, TrackBody, TrackToken
@@ -31,30 +29,11 @@ from .common import send_encoded
 router = APIRouter(tags=["track"])
 _CALLED = ("called", "recalled", "serving")
 _MAX_HOPS = 20  # transfer chains are short; this only bounds a corrupted loop
-CACHE = "public, max-age=1"
 
 
 def _unknown() -> Problem:
     return Problem("unknown_ticket", "没有这张票（二维码无效或已过期）",
                    "no such ticket (invalid or expired QR code)", 404)
-
-
-def _view(cfg: HallConfig, tk: Mapping[str, Any], ahead: int, wait_s: int) -> dict[str, Any]:
-    svc = cfg.service(tk["service"]) if cfg.has_service(tk["service"]) else None
-    window = tk["window"] if tk["state"] in _CALLED else None
-    wcfg = cfg.window(window) if window is not None and cfg.has_window(window) else None
-    return {
-        "number": tk["number"],
-        "service": tk["service"],
-        "service_name_zh": svc.name_zh if svc else tk["service"],
-        "service_name_en": svc.name_en if svc else tk["service"],
-        "state": tk["state"],
-        "ahead": ahead,
-        "estimated_wait_s": int(wait_s),
-        "window": window,
-        "window_name_zh": wcfg.name_zh if wcfg else None,
-        "window_name_en": wcfg.name_en if wcfg else None,
-    }
 
 
 def _from_db(ctx: AppContext, token: str) -> dict[str, Any]:
@@ -73,15 +52,13 @@ def _from_db(ctx: AppContext, token: str) -> dict[str, Any]:
     ahead = wait_s = 0
     if row.state == "waiting":
         ahead, wait_s = ctx.service.estimate(row.hall, row.id)
-    return _view(ctx.service.config(row.hall), row._mapping, ahead, wait_s)
+    return fastpath.track_view(ctx.service.config(row.hall), row._mapping, ahead, wait_s)
 
 
 @router.get("/track/{token}", response_model=TrackBody, responses=ERRORS)
 async def track(token: TrackToken, request: Request, ctx: Ctx) -> Response:
-    got = await ctx.readmodels.track(token)
+    got = await fastpath.track(ctx.readmodels, ctx.service.configs, token)
     if got is None:
         body = await asyncio.to_thread(_from_db, ctx, token)  # no ETag: not tied to a seq we follow
         return Response(encode(body), media_type="application/json", headers={"Cache-Control": "no-cache"})
-    tk = got["ticket"]
-    body = _view(ctx.service.config(got["hall"]), tk, got["ahead"], got["estimated_wait_s"])
-    return send_encoded(request, Encoded(encode(body), f'"{got["hall"]}.{got["seq"]}.{tk["id"]}"'), cache=CACHE)
+    return send_encoded(request, got, cache=fastpath.TRACK_CACHE)

@@ -12,9 +12,8 @@ from fastapi import APIRouter, Request, Response
 from server.auth import Action, authorize
 from server.core import Outcome
 from server.halls.errors import Problem
-from server.readmodels import HallState
 
-from .. import views
+from .. import fastpath, views
 from ..deps import Ctx, IdemFast, WhoFast
 from ..schemas import ERRORS, CallBody, FinishRequest, PauseRequest, TransferRequest
 from .common import not_modified, respond, send_encoded
@@ -37,15 +36,7 @@ async def get_window(hall: str, window: int, request: Request, ctx: Ctx, who: Wh
     if early := not_modified(request, rm.etag(model, key)):
         return early
 
-    async def build(current: Callable[[], HallState]) -> dict:
-        w = current().windows.get(window)
-        clerks = await rm.clerks({w["clerk"]} if w and w["clerk"] else set())
-        state = current()
-        w = state.windows.get(window)
-        cur = state.tickets.get(w["current"]) if w and w["current"] else None
-        return views.window_detail_of(cfg, state.seq, window, w, cur, clerks, state.counts())
-
-    return send_encoded(request, await rm.cached(model, key, build))
+    return send_encoded(request, await fastpath.window(rm, cfg, model, window))
 
 
 async def _act(
