@@ -49,6 +49,7 @@ def build_context(settings: Settings, *, clock: Callable[[], float] = time.time)
     # issue 14: screens, counters and phones read from memory, kept current from the committed events
     readmodels = ReadModels(service, poll_interval=settings.poll_interval_s)
     service.listeners.append(readmodels.on_commit)
+    service.token_listeners.append(readmodels.on_tokens)
     fanout.notice_hooks.append(readmodels.notified)
     policy = LoginPolicy(settings.lockout_failures, settings.lockout_minutes, settings.token_hours)
     return AppContext(settings, engine, deployment, service, fanout, policy, settings.device_silent_after_s,

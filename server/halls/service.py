@@ -224,6 +224,10 @@ class HallService:
         self.calendar = WorkCalendar(deployment.calendar)
         self.configs: dict[str, HallConfig] = {h.id: h for h in deployment.halls}
         self.listeners: list[Listener] = []
+        # the tracking tokens of the tickets a batch issued, {token: (hall, ticket id)}, after its commit
+        # (the read models: a phone's first poll then needs no database lookup)
+        self.token_listeners: list[Callable[[dict[str, tuple[str, str]]], None]] = []
+        self._new_tokens: dict[str, tuple[str, str]] = {}
         self.postgres = not is_sqlite(engine)
         self._cache: dict[str, _Cached] = {}
         # SQLite has one write lock per database, so one lock and one writer per process; PostgreSQL
@@ -313,9 +317,14 @@ class HallService:
             return
         for hall_id, rows in published:  # in seq order, before anyone is answered
             self._publish(hall_id, rows)
+        tokens, self._new_tokens = self._new_tokens, {}
+        if tokens:
+            for listener in list(self.token_listeners):
+                listener(tokens)
 
     def _transact(self, jobs: list[_Job]) -> list[tuple[str, list[EventRow]]]:
         published: list[tuple[str, list[EventRow]]] = []
+        self._new_tokens = {}
         with write_transaction(self.engine) as conn:
             now = self.clock()
             keyed = [j.idem for j in jobs if j.idem is not None]
@@ -429,6 +438,7 @@ class HallService:
         if self.postgres and all_rows:
             conn.execute(_NOTIFY, {"channel": PG_CHANNEL, "payload": f"{hall_id}:{seq}"})
         cached.rev = rev  # if the commit fails, _run_batch drops the cache
+        self._new_tokens.update((token, (hall_id, tid)) for tid, token in tokens.items())
         return all_rows
 
     def _lock_hall(self, conn: Connection, hall_id: str, *, lock: bool = True) -> Any:

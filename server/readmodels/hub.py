@@ -56,6 +56,7 @@ _CALLED = ("called", "recalled", "serving")
 _MAX_HOPS = 20
 
 _SEQS = select(t.halls.c.id, t.halls.c.seq).where(t.halls.c.id.in_(bindparam("ids", expanding=True)))
+_TOKENS = select(t.tickets.c.id, t.tickets.c.track_token).where(t.tickets.c.id.in_(bindparam("ids", expanding=True)))
 _BY_TOKEN = select(t.tickets.c.id, t.tickets.c.hall).where(t.tickets.c.track_token == bindparam("token"))
 
 
@@ -225,6 +226,13 @@ class ReadModels:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(self._offer, hall, rows)
 
+    def on_tokens(self, tokens: dict[str, tuple[str, str]]) -> None:
+        """HallService token listener (the writer thread): tickets this process just issued."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._remember_tokens, tokens)
+
     def _offer(self, hall: str, rows: list[EventRow]) -> None:
         model = self._models.get(hall)
         if model is not None:
@@ -257,8 +265,16 @@ class ReadModels:
             return {r.id: r.seq for r in conn.execute(_SEQS, {"ids": halls})}
 
     def _read(self, hall: str, after: int, upto: int) -> list[EventRow]:
+        """Another process's events, and the tracking tokens of the tickets they issued."""
         with read_transaction(self.engine) as conn:
-            return read_events(conn, hall, after, upto, limit=CATCH_UP_LIMIT)
+            rows = read_events(conn, hall, after, upto, limit=CATCH_UP_LIMIT)
+            issued = [tk["id"] for r in rows if r.kind == "ticket.issued"
+                      and isinstance(tk := r.data.get("ticket"), dict)]
+            if issued:
+                found = conn.execute(_TOKENS, {"ids": issued}).all()
+                self._loop.call_soon_threadsafe(  # type: ignore[union-attr]
+                    self._remember_tokens, {r.track_token: (hall, r.id) for r in found if r.track_token})
+        return rows
 
     def _load(self, hall: str) -> tuple[HallState, dict[str, tuple[str, str]]]:
         """The hall at one seq: window states, today's tickets and every unfinished one (one snapshot)."""
