@@ -32,6 +32,8 @@ _WINDOW = re.compile(r"/api/v1/halls/([^/]+)/windows/(\d{1,6})")
 _TRACK = re.compile(r"/api/v1/track/([A-Za-z0-9_-]{1,64})")
 _CALLED = ("called", "recalled", "serving")
 TRACK_CACHE = "public, max-age=1"
+BUSY = Encoded(encode(Problem("rate_limited", "查询人数过多，请稍后再试", "too many requests right now: try again in a "
+                              "few seconds", 429).to_dict()), "")
 PRIVATE_CACHE = "private, no-cache"
 
 
@@ -117,6 +119,8 @@ class ReadFastPath:
             return None
         path = scope["path"]
         if m := _TRACK.fullmatch(path):
+            if rm.overloaded:  # issue 14 item 4: the event loop runs late, the kiosks and counters come first
+                return "/api/v1/track/{token}", BUSY, "no-store"
             enc = await track(rm, ctx.service.configs, m.group(1))
             return ("/api/v1/track/{token}", enc, TRACK_CACHE) if enc is not None else None
         snap = _SNAPSHOT.fullmatch(path)
@@ -141,6 +145,12 @@ class ReadFastPath:
     async def _send(self, scope: dict, send: Any, template: str, enc: Encoded, cache: str) -> None:
         scope["route"] = self._route(template)  # for the metrics' route label
         inm = next((v for k, v in scope["headers"] if k == b"if-none-match"), None)
+        if enc is BUSY:  # shed: the hall's own traffic first
+            await send({"type": "http.response.start", "status": 429, "headers": [
+                (b"retry-after", b"3"), (b"cache-control", b"no-store"), (b"content-type", b"application/json"),
+                (b"content-length", str(len(enc.body)).encode())]})
+            await send({"type": "http.response.body", "body": enc.body})
+            return
         headers = [(b"etag", enc.etag.encode()), (b"cache-control", cache.encode())]
         if inm is not None and matches(inm.decode("latin-1"), enc.etag):
             await send({"type": "http.response.start", "status": 304, "headers": headers})

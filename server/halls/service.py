@@ -155,9 +155,11 @@ class _Writer:
         self._jobs: deque[_Job] = deque()
         self._cond = threading.Condition(threading.Lock())
         self._thread: threading.Thread | None = None
+        self.pending = 0  # jobs queued or being committed (HallService.busy)
 
     def put(self, job: _Job) -> None:
         with self._cond:
+            self.pending += 1
             self._jobs.append(job)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=f"hallq-writer-{self.name}", daemon=True)
@@ -186,6 +188,8 @@ class _Writer:
             with self.lock:
                 self.service._run_batch(batch)
             _settle(batch)
+            with self._cond:
+                self.pending -= len(batch)
 
 
 def _settle(jobs: list[_Job]) -> None:
@@ -564,6 +568,10 @@ class HallService:
                 return hall.estimate_for(ticket_id)
             except Refused:
                 return 0, 0
+
+    def busy(self) -> bool:
+        """Whether mutations are waiting for a writer of this process right now."""
+        return any(w.pending for w in self._writers.values())
 
     def try_estimate(self, hall_id: str, ticket_id: str) -> tuple[int, int] | None:
         """:meth:`estimate` without waiting and without the database, for the event loop: from the

@@ -53,6 +53,9 @@ RELOAD_AFTER = 50_000
 TOKENS_KEPT = 200_000  # token → ticket entries (LRU)
 CLERK_TTL_S = 60.0  # clerks' public names and photos are re-read after this long
 _CALLED = ("called", "recalled", "serving")
+LAG_TICK_S = 0.05  # the loop-lag probe's period
+LAG_SHED_S = 0.03  # a probe this late means the loop is saturated: shed public reads …
+LAG_HOLD_S = 1.0  # … for this long after
 _MAX_HOPS = 20
 
 _SEQS = select(t.halls.c.id, t.halls.c.seq).where(t.halls.c.id.in_(bindparam("ids", expanding=True)))
@@ -193,6 +196,8 @@ class ReadModels:
         self._sqlite: sqlite3.Connection | None = None
         self._probe_next: dict[str, asyncio.Future] = {}
         self._prober: asyncio.Task | None = None
+        self._lag_watch: asyncio.Task | None = None
+        self.overloaded_until = 0.0
         self._models: dict[str, _Model] = {}
         self._tokens: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self._clerks: dict[str, tuple[float, dict[str, str] | None]] = {}
@@ -206,12 +211,30 @@ class ReadModels:
         self._loop = asyncio.get_running_loop()
         if self.poll_interval > 0:
             self._poller = self._loop.create_task(self._poll())
+        self._lag_watch = self._loop.create_task(self._watch_lag())
+
+    async def _watch_lag(self) -> None:
+        """``overloaded`` while the event loop runs late: then the public edge (tracking pages) is shed
+        with 429 + Retry-After, so that phones cannot slow the kiosks and counters (issue 14, item 4)."""
+        tick = LAG_TICK_S
+        while True:
+            t0 = time.perf_counter()
+            await asyncio.sleep(tick)
+            late = time.perf_counter() - t0 - tick
+            if late > LAG_SHED_S:
+                self.overloaded_until = time.monotonic() + LAG_HOLD_S
+
+    @property
+    def overloaded(self) -> bool:
+        """The loop ran late lately *and* kiosks or counters are waiting for a writer right now."""
+        return time.monotonic() < self.overloaded_until and self.service.busy()
 
     async def stop(self) -> None:
-        if self._poller is not None:
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
+        for task in (self._poller, self._lag_watch):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         for model in self._models.values():
             if model._catching is not None:
                 model._catching.cancel()
