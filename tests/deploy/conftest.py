@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from tests.server.conftest import deployment, pg_admin, pg_url, sqlite_url, spawn_server  # noqa: F401
+from tests.server.conftest import deployment, pg_admin, pg_url, spawn_server, sqlite_url  # noqa: F401
 
 
 def need(program: str, package: str) -> str:

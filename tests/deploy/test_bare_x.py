@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.server.conftest import ServerProcess, start_server, stop_server
-
 from tests.deploy.conftest import need
 from tests.deploy.xserver import bare_fraction, bare_x, grab_root, top_windows
+from tests.server.conftest import ServerProcess, start_server, stop_server
 
 SCREEN = (1366, 768)  # the most common lobby/counter panel
 APPEAR_DEADLINE_S = 60
@@ -39,8 +38,9 @@ def _run_app(display: str, args: list[str], title: str, shot: Path) -> tuple[tup
     env.pop("WAYLAND_DISPLAY", None)
     log = shot.with_suffix(".log")
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "hallq.cli", *args], env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hallq.cli", *args], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     try:
         deadline = time.monotonic() + APPEAR_DEADLINE_S
         while True:  # polls the X server for the app's window, then for its paint: not a timing assumption

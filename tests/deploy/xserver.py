@@ -15,8 +15,11 @@ from PIL import Image
 def bare_x(width: int, height: int) -> Iterator[str]:
     """Start ``Xvfb`` on a free display (``-displayfd``) and yield its ``DISPLAY`` (":N")."""
     read, write = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24",
-                             "-nolisten", "tcp"], pass_fds=(write,), stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write)
     try:
         with os.fdopen(read) as f:
@@ -31,8 +34,13 @@ def bare_x(width: int, height: int) -> Iterator[str]:
 
 def top_windows(display: str) -> list[tuple[str, int, int]]:
     """(title, width, height) of the root window's mapped children, from ``xwininfo``."""
-    out = subprocess.run(["xwininfo", "-root", "-children"], env={**os.environ, "DISPLAY": display},
-                         capture_output=True, text=True, timeout=15).stdout
+    out = subprocess.run(
+        ["xwininfo", "-root", "-children"],
+        env={**os.environ, "DISPLAY": display},
+        capture_output=True,
+        text=True,
+        timeout=15,
+    ).stdout
     found = []
     for line in out.splitlines():
         line = line.strip()
@@ -48,8 +56,9 @@ def top_windows(display: str) -> list[tuple[str, int, int]]:
 
 def grab_root(display: str, path: Path) -> Image.Image:
     """The whole screen as the people in front of it see it (``import -window root``, ImageMagick)."""
-    subprocess.run(["import", "-window", "root", str(path)], env={**os.environ, "DISPLAY": display},
-                   check=True, timeout=30)
+    subprocess.run(
+        ["import", "-window", "root", str(path)], env={**os.environ, "DISPLAY": display}, check=True, timeout=30
+    )
     return Image.open(path).convert("RGB")
 
 
