@@ -232,9 +232,18 @@ class HallConfig(_Model):
                       self._services[c].category != category_id]
 
 
+class BackupConfig(_Model):
+    """``hallq backup`` (docs/deploy.md "Backups"): where the copies go and how many are kept."""
+
+    # relative paths are from the server's working directory (/srv/hallq); better another disk
+    destination: Annotated[str, Field(min_length=1)] = "var/backups"
+    keep: Annotated[int, Field(ge=1, le=1000)] = 30  # newest copies kept; older ones are deleted
+
+
 class Deployment(_Model):
     deployment: DeploymentInfo
     calendar: CalendarConfig = CalendarConfig()
+    backup: BackupConfig = BackupConfig()
     halls: Annotated[list[HallConfig], Field(min_length=1)]
 
     def hall(self, hall_id: str) -> HallConfig:
