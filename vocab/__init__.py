@@ -103,6 +103,12 @@ class EventKind(enum.StrEnum):
     FOLLOWUP_CONTACTED = "followup.contacted"
     FOLLOWUP_RECTIFIED = "followup.rectified"
     FOLLOWUP_CLOSED = "followup.closed"
+    # administration (issue 15): a device or clerk was disabled, removed or got a new PIN; every server
+    # process closes that principal's open event streams when it sees this (data: {"actor": "device:7"})
+    ACCESS_REVOKED = "access.revoked"
+    # live configuration: notices, services, windows, hours changed without a restart (data: the hall's
+    # public config sections that changed, see docs/api.md)
+    HALL_CONFIG = "hall.config"
     # stream control (not stored events): the server tells a subscriber to fetch the snapshot again
     RESYNC = "resync"
 

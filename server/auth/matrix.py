@@ -46,6 +46,9 @@ class Action(enum.StrEnum):
     FOLLOWUPS_READ = "followup.read"
     FOLLOWUP_WRITE = "followup.write"
     REPORTS = "report.read"
+    DEVICES_ADMIN = "device.admin"  # rename, disable/enable, remove (server/auth/admin.py)
+    CLERKS_ADMIN = "clerk.admin"  # list, disable/enable, reset PIN, windows and role
+    CONFIG_WRITE = "config.write"  # live configuration (server/halls/live_config.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,11 @@ ROLE_MATRIX: dict[Action, Rule] = {
     Action.FOLLOWUPS_READ: _r("manager"),
     Action.FOLLOWUP_WRITE: _r("manager"),
     Action.REPORTS: _r("manager"),
+    # administration without SQL (issue 15): the hall's IT (maintenance) looks after devices; staff accounts
+    # and the hall's configuration are the manager's
+    Action.DEVICES_ADMIN: _r("maintenance", "manager"),
+    Action.CLERKS_ADMIN: _r("manager"),
+    Action.CONFIG_WRITE: _r("manager"),
 }
 
 
