@@ -190,6 +190,8 @@ class HallConfig(_Model):
     categories: Annotated[list[Category], Field(min_length=1)]
     services: Annotated[list[ServiceConfig], Field(min_length=1)]
     windows: Annotated[list[WindowConfig], Field(min_length=1)]
+    # the lobby displays' notice line (公告), changed live with `hallq config apply` (docs/deploy.md)
+    notices: Annotated[list[Text], Field(max_length=20)] = []
 
     _services: dict[str, ServiceConfig] = PrivateAttr(default_factory=dict)
     _windows: dict[int, WindowConfig] = PrivateAttr(default_factory=dict)

@@ -30,7 +30,7 @@ COMMANDS: dict[str, str] = {
     "audit": "server.commands.audit",
     "backup": "server.commands.backup",
     "restore": "server.commands.restore",
-    "config": "config.cli",
+    "config": "server.commands.config_apply",  # check (config/cli.py) + apply (needs the database)
     "followups": "server.followups.cli",
     "report": "server.reports.cli",
 }
