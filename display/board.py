@@ -242,6 +242,7 @@ class Board(QObject):
             self.server_notices = _notices_of(message.get("data") or {})
             self._limit_waiting()
             self.notices_changed.emit()
+            self.refresh()  # window and service names may have changed too: take the new snapshot
         if kind in ("tide.opened", "tide.closed") and window is not None:
             number = int(window["number"])
             if kind == "tide.opened" and window.get("tide_service"):
