@@ -83,7 +83,7 @@ EXTRA_OF: dict[str, str] = {
 # third-party top-level module → the extra that installs it
 PROVIDED_BY: dict[str, str] = {
     **dict.fromkeys(("fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "psycopg", "argon2",
-                     "prometheus_client", "dateutil", "openpyxl"), "server"),
+                     "prometheus_client", "dateutil", "openpyxl", "tomlkit"), "server"),
     **dict.fromkeys(("PySide6", "shiboken6", "httpx", "websockets", "escpos", "usb", "serial", "pyttsx3",
                      "evdev", "qrcode", "PIL", "pypinyin"), "terminal"),
     **dict.fromkeys(("simpy", "matplotlib"), "sim"),

@@ -84,6 +84,55 @@ function clerkRow(c) {
         { method: "POST", body: { pin: pin.value } }), `已重设 ${c.staff_no} 的密码 / PIN reset`) }, "重设 reset"))));
 }
 
+// ---- hall configuration (managers): the everyday keys, saved with PATCH /halls/{hall}/config
+const HOURS = ["weekdays", "weekday_extended", "saturday", "sunday"];
+const list = (text) => text.split(",").map((v) => v.trim()).filter(Boolean);
+// a profile as text: tiers separated by ";", services by ","; "GEN,SOC; TAX" = two tiers
+const profileText = (tiers) => tiers.map((t) => t.services.join(",")).join("; ");
+const profileOf = (text, old) => text.split(";").map((tier, i) => ({ ...(old[i] && old[i].after_wait_min
+  ? { after_wait_min: old[i].after_wait_min } : {}), services: list(tier) })).filter((t) => t.services.length);
+
+function showConfig(cfg) {
+  A.cfg = cfg;
+  $("cfg-notices").value = cfg.notices.join("\n");
+  for (const k of HOURS) $("cfg-" + k).value = cfg.hours[k].join(", ");
+  $("cfg-tide").checked = cfg.tide_enabled;
+  $("cfg-services").replaceChildren(...cfg.services.map((s) => el("tr", { "data-service": s.code },
+    el("td", {}, s.code), el("td", {}, `${s.name_zh} ${s.name_en}`),
+    el("td", {}, el("input", { class: "cap", inputmode: "numeric", value: s.daily_cap,
+                               "aria-label": `${s.code} 每日限额 daily cap` })))));
+  $("cfg-windows").replaceChildren(...cfg.windows.map((w) => el("tr", { "data-window": w.number },
+    el("td", {}, w.number),
+    el("td", {}, el("input", { class: "zh", value: w.name_zh, "aria-label": `${w.number} 名称` })),
+    el("td", {}, el("input", { class: "en", value: w.name_en, "aria-label": `${w.number} name` })),
+    el("td", {}, el("input", { class: "profile", value: profileText(w.profile), "aria-label": `${w.number} profile` })),
+    el("td", {}, el("input", { type: "checkbox", class: "green", ...(w.green_channel ? { checked: "" } : {}) })),
+    el("td", {}, el("input", { type: "checkbox", class: "tide", ...(w.tide_eligible ? { checked: "" } : {}) })))));
+}
+
+async function saveConfig(e) {
+  e.preventDefault();
+  const body = { notices: $("cfg-notices").value.split("\n"), tide_enabled: $("cfg-tide").checked, hours: {},
+                 services: {}, windows: {} };
+  for (const k of HOURS) body.hours[k] = list($("cfg-" + k).value);
+  for (const row of $("cfg-services").children) {
+    body.services[row.dataset.service] = { daily_cap: Number(row.querySelector("input").value) };
+  }
+  for (const row of $("cfg-windows").children) {
+    const old = A.cfg.windows.find((w) => String(w.number) === row.dataset.window);
+    body.windows[row.dataset.window] = { name_zh: row.querySelector(".zh").value, name_en: row.querySelector(".en").value,
+      green_channel: row.querySelector(".green").checked, tide_eligible: row.querySelector(".tide").checked,
+      profile: profileOf(row.querySelector(".profile").value, old.profile) };
+  }
+  try {
+    const done = await api(`/halls/${encodeURIComponent(A.hall)}/config`, { method: "PATCH", body });
+    $("cfg-changes").replaceChildren(...(done.changes.length ? done.changes.map((c) => el("li", {},
+      `${c.path}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`)) : [el("li", {}, "没有变化 / no change")]));
+    toast(`已生效 / applied: ${done.changes.length}`, true);
+    showConfig(await api(`/halls/${encodeURIComponent(A.hall)}/config`));
+  } catch (err) { if (err.message !== "401") toast(err.message); }
+}
+
 async function load() {
   const q = A.hall ? `?hall=${encodeURIComponent(A.hall)}` : "";
   const devices = await api("/admin/devices" + q);
@@ -93,6 +142,8 @@ async function load() {
   if (r.ok) {  // managers only: maintenance sees the devices alone (403 here)
     $("clerk-rows").replaceChildren(...(await r.json()).clerks.map(clerkRow));
     $("clerks").hidden = false;
+    showConfig(await api(`/halls/${encodeURIComponent(A.hall)}/config`));
+    $("config").hidden = false;
   }
 }
 
@@ -106,6 +157,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   A.hall = mine.length ? mine[0].id : null;
   $("hall-select").addEventListener("change", (e) => { A.hall = e.target.value; act(load()); });
   $("who").textContent = A.me ? `${A.me.name} ${A.me.staff_no}` : "";
+  $("config-form").addEventListener("submit", saveConfig);
   $("device-add").addEventListener("submit", async (e) => {
     e.preventDefault();
     const w = $("add-window").value.trim();
