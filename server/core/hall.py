@@ -20,7 +20,7 @@ from . import events as ev
 from .dispatch import Profile, pick
 from .errors import Refused
 from .hours import WorkCalendar, local_time
-from .lanes import bonus_s
+from .lanes import bonus_s, ordinary_bound_s
 from .lifecycle import next_state
 from .model import (
     AT_WINDOW,
@@ -50,6 +50,10 @@ class Hall:
         self.tz = tz
         self.id = config.id
         self._bonus = {lane: bonus_s(config.lanes, lane) for lane in Lane}
+        bounds = {s.code: ordinary_bound_s(config.lanes, s) for s in config.services}
+        # service → seconds an ordinary ticket may wait (rule "bounded"); None under rule "bonus"
+        self._bounds: dict[str, float] | None = (
+            None if config.lanes.rule != "bounded" else {k: v for k, v in bounds.items() if v is not None})
         self._profiles = {w.number: Profile.of(w) for w in config.windows}
         self._eligible = [w.number for w in config.windows if w.tide_eligible]
         self._capacity = Capacity(self._profiles.values())
@@ -157,12 +161,18 @@ class Hall:
         bonus = self._bonus[t.lane]
         key = t.queued_at - bonus
         k = rules.requeue_behind
+        # behind the K-th waiting ticket in call order; under strict priority, of its own class
+        # (priority, or ordinary): the classes' keys lie a week apart, and a key taken from the other
+        # class would move queued_at a week into the future or the past
+        lanes = None
+        if self._bounds is not None:
+            lanes = (Lane.PRIORITY,) if t.lane is Lane.PRIORITY else (Lane.APPOINTMENT, Lane.NORMAL)
         if k > 0:
-            target = self._queues.nth(svc.code, k) or self._queues.last(svc.code)
+            target = self._queues.nth(svc.code, k, lanes) or self._queues.last(svc.code, lanes)
             if target is not None:
                 key = max(key, target[0] + _REQUEUE_GAP_S)
         else:
-            head = self._queues.nth(svc.code, 1)
+            head = self._queues.nth(svc.code, 1, lanes)
             if head is not None:
                 key = min(key, head[0] - _REQUEUE_GAP_S)
         t.state = new_state
@@ -211,7 +221,7 @@ class Hall:
         self._check_can_serve(ws)
         if ws.current is not None:
             raise _window_busy(window, self._tickets[ws.current])
-        chosen = pick(self._profiles[window], ws, self._queues, self._tickets, self.config, now)
+        chosen = pick(self._profiles[window], ws, self._queues, self._tickets, self.config, now, self._bounds)
         if chosen is None:
             return None
         t = self._tickets[chosen.ticket_id]

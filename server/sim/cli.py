@@ -32,8 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--config", type=Path, metavar="HALL.toml",
                    help="大厅配置 hall configuration (overrides the scenario's)")
     p.add_argument("--no-tide", action="store_true", help="关闭潮汐窗口 / tide windows off")
-    p.add_argument("--policy", choices=("lanes", "fifo"), help="lanes: 分通道加分 lane bonuses (default); "
-                                                               "fifo: 先到先办 plain first come, first served")
+    p.add_argument("--policy", choices=("bounded", "lanes", "fifo"),
+                   help="bounded: 优先通道先办、普通号等候有上限 priority first, ordinary waits bounded (default); "
+                        "lanes: 旧的分通道加分 the older lane bonuses; fifo: 先到先办 first come, first served")
     q = p.add_argument_group("快速模式 quick form (no scenario file)")
     q.add_argument("--windows", type=int, help="窗口数 identical windows")
     q.add_argument("--arrivals-per-hour", type=float, help="每小时到达 Poisson arrivals per hour")
@@ -69,7 +70,7 @@ def main(args: argparse.Namespace) -> int:
             result = run_quick(windows=args.windows, arrivals_per_hour=args.arrivals_per_hour,
                                mean_service_min=args.mean_service_min, hours=args.hours,
                                priority_share=args.priority_share, seed=1 if args.seed is None else args.seed,
-                               policy=args.policy or "lanes")
+                               policy=args.policy or "bounded")
         else:
             return _fail("请给出场景文件或快速模式参数，如 config/scenarios/ordinary-day.toml 或 --windows 4 "
                          "--arrivals-per-hour 21 --mean-service-min 10（give a scenario file or the quick-form "
