@@ -1,7 +1,7 @@
 """The dispatch rule — who window W calls next, and why. The only place this is decided.
 
 Candidates are the waiting tickets of the services in W's work profile; a tide window's tide service
-comes first, as an extra tier 0. Tickets order by ``queued_at − bonus`` (:mod:`.lanes`,
+is an extra tier right after its first tier. Tickets order by ``queued_at − bonus`` (:mod:`.lanes`,
 :mod:`.queues`). Two rules (``[lanes] rule``; docs/dispatch.md explains them for hall managers):
 
 **bounded** (default; DOMAIN 4 / 000 第十六、二十七条, 003 §11: 老弱病残孕 served ahead, ordinary
@@ -87,8 +87,7 @@ def pick(profile: Profile, state: WindowState, queues: Queues, tickets: Mapping[
     services = profile.services
     tide = state.tide_service
     if tide is not None:
-        tiers = (Tier((tide,), None), *tiers)
-        services = (tide, *services)
+        tiers, services = _with_tide(tiers, tide), (tide, *services)
 
     if profile.green_channel:  # 1. 绿色通道
         entry = queues.best(services, _PRIORITY_ONLY)
@@ -132,7 +131,7 @@ def pick(profile: Profile, state: WindowState, queues: Queues, tickets: Mapping[
     for index, tier in enumerate(tiers):  # 3. first tier with anyone waiting
         entry = queues.best(tier.services)
         if entry is not None:
-            return _tier_pick(tickets[entry[1]], index, tide, hall, now)
+            return _tier_pick(tickets[entry[1]], profile, tide, hall, now)
     return None
 
 
@@ -142,8 +141,7 @@ def _pick_bounded(profile: Profile, state: WindowState, queues: Queues, tickets:
     services = profile.services
     tide = state.tide_service
     if tide is not None:
-        tiers = (Tier((tide,), None), *tiers)
-        services = (tide, *services)
+        tiers, services = _with_tide(tiers, tide), (tide, *services)
 
     # 0. the oldest ordinary ticket past its bound (DOMAIN 4: "the wait of ordinary tickets stays
     # bounded"); heads suffice: within a lane, the key order is the queued_at order
@@ -198,8 +196,7 @@ def _bounded_choice(profile: Profile, tiers: tuple[Tier, ...], tide: str | None,
             name = hall.service(t.service)
             return Pick(t.id, f"绿色通道窗口优先叫号：{name.name_zh}（优先通道），已等 {m} 分钟",
                         f"green-channel window serves priority first: {name.name_en}, waited {m} min")
-        index = next(i for i, tier in enumerate(tiers) if t.service in tier.services)
-        return _tier_pick(t, index, tide, hall, now)
+        return _tier_pick(t, profile, tide, hall, now)
 
     jump: tuple[float, int, Tier] | None = None  # 2. a secondary tier whose longest wait is over its limit …
     for index, tier in enumerate(tiers):
@@ -232,25 +229,32 @@ def _bounded_choice(profile: Profile, tiers: tuple[Tier, ...], tide: str | None,
     for index, tier in enumerate(tiers):  # 3. first tier with anyone waiting
         entry = queues.best(tier.services)
         if entry is not None:
-            return _tier_pick(tickets[entry[1]], index, tide, hall, now)
+            return _tier_pick(tickets[entry[1]], profile, tide, hall, now)
     return None
 
 
-def _tier_pick(t: Ticket, index: int, tide: str | None, hall: HallConfig, now: float) -> Pick:
+def _with_tide(tiers: tuple[Tier, ...], tide: str) -> tuple[Tier, ...]:
+    """A tide window's tiers: its own first tier, then the tide service, then the rest. The window
+    lends the tide service the time its first services leave free (DOMAIN 5: cut waiting, do not
+    move it from one service to another); the controller weighs that time."""
+    return (tiers[0], Tier((tide,), None), *tiers[1:])
+
+
+def _tier_pick(t: Ticket, profile: Profile, tide: str | None, hall: HallConfig, now: float) -> Pick:
     m = _minutes(now - t.queued_at)
     name = hall.service(t.service)
     if t.lane is Lane.PRIORITY:
         zh, en = f"优先通道，已等 {m} 分钟", f"priority lane, waited {m} min"
     elif t.lane is Lane.APPOINTMENT:
         zh, en = f"预约到号，已等 {m} 分钟", f"appointment, waited {m} min"
-    elif tide is not None and index == 0:
+    elif t.service == tide:
         zh, en = f"已等 {m} 分钟", f"waited {m} min"
-    elif index == (1 if tide is not None else 0):
+    elif t.service in profile.first_tier:
         zh, en = f"本窗口首选业务，已等 {m} 分钟", f"this window's first service, waited {m} min"
     else:
         zh, en = (f"首选业务无人等候，办理 {name.name_zh}，已等 {m} 分钟",
                   f"nobody waits for the first services: {name.name_en}, waited {m} min")
-    if tide is not None and index == 0:
+    if t.service == tide:
         zh, en = f"潮汐窗口：{name.name_zh}，{zh}", f"tide window for {name.name_en}: {en}"
     return Pick(t.id, zh, en)
 

@@ -35,7 +35,7 @@ from .model import (
 )
 from .numbering import Numbering, continuation_id, format_number, ticket_id
 from .queues import Queues
-from .tide import Load, TideController, rank_candidates
+from .tide import Load, Move, TideController, queue_cost
 from .wait import Capacity, ServiceTimes, estimate_seconds
 
 _REQUEUE_GAP_S = 0.001  # a requeued ticket sorts just behind the K-th waiting ticket
@@ -560,11 +560,57 @@ class _TidePort:
         return Load(service, svc.name_zh, svc.name_en, waiting, wait_s, capacity,
                     len(arrivals), mean, len(tide), tuple(n for _, n in auto))
 
-    def tide_candidates(self, service: str) -> list[int]:
+    def _rate(self, service: str, now: float) -> float:
+        """Tickets issued per second over the last ``rate_window_min``."""
+        arrivals = self.h._arrivals[service]
+        window_s = self.h.config.tide.rate_window_min * 60
+        while arrivals and arrivals[0] < now - window_s:
+            arrivals.popleft()
+        return len(arrivals) / window_s
+
+    def _cost(self, service: str, now: float, *, without: int | None = None, back: int | None = None,
+              plus: float = 0.0) -> float:
+        """Person-seconds of waiting ``service`` accrues over the horizon (:func:`.tide.queue_cost`)."""
         h = self.h
-        def waiting(profile: Profile) -> int:
-            return sum(h._queues.count(s) for s in profile.first_tier)
-        return rank_candidates(service, h._profiles, h._eligible, h._windows, waiting)
+        capacity = h._capacity.staffed(service, h._windows, h._tide_windows(service), h._queues.counts,
+                                       h._times.mean, without=without, back=back) + plus
+        return queue_cost(h._queues.count(service), self._rate(service, now), h._times.mean(service),
+                          capacity, h.config.tide.rate_window_min * 60)
+
+    def tide_candidates(self, service: str, now: float) -> list[Move]:
+        """Windows that may become ``service``'s tide window — staffed and not paused, tide-eligible, not
+        already a tide window, without ``service`` in their first tier — weighed and best first:
+        largest gain − loss, then idle before busy, then the lowest number."""
+        h = self.h
+        horizon = h.config.tide.rate_window_min * 60
+        found = []
+        for number in h._eligible:
+            w = h._windows[number]
+            profile = h._profiles[number]
+            if w.status is not WindowStatus.OPEN or w.tide_service is not None or service in profile.first_tier:
+                continue
+            gain = self._cost(service, now) - self._cost(service, now, without=number, plus=1.0)
+            if w.current is not None:  # it starts on the tide service only once its visit ends
+                residual = h._times.mean(h._tickets[w.current].service) / 2
+                gain *= max(0.0, 1 - residual / horizon)
+            loss = sum(self._cost(s, now, without=number) - self._cost(s, now)
+                       for s in profile.services if s != service)
+            found.append((-(gain - loss), w.current is not None, number, Move(number, gain, loss)))
+        return [move for *_, move in sorted(found)]
+
+    def tide_keep(self, window: int, now: float) -> Move:
+        """What tide window ``window`` is worth where it is: its tide service's loss if it went back
+        (``gain_s``) against what its own services would gain (``loss_s``)."""
+        h = self.h
+        service = h._windows[window].tide_service
+        assert service is not None
+        keep = self._cost(service, now, back=window) - self._cost(service, now)
+        back = sum(self._cost(s, now) - self._cost(s, now, back=window)
+                   for s in h._profiles[window].services if s != service)
+        return Move(window, keep, back)
+
+    def tide_auto_windows(self) -> list[int]:
+        return [n for n, w in sorted(self.h._windows.items()) if w.tide_service is not None and not w.tide_manual]
 
     def tide_open(self, window: int, service: str, now: float, zh: str, en: str) -> None:
         h = self.h

@@ -9,7 +9,7 @@
   service's queue will take (:class:`Capacity`): a window that takes its first tier by effective
   wait spends on service s the fraction (waiting of s × mean of s) / Σ over its tier (waiting ×
   mean), the newcomer counted in; a later tier counts only while every earlier tier of the window
-  is empty; a tide window gives its tide service all its time;
+  is empty; a tide window gives its tide service all its time while its own first tier is empty;
 * idle: open windows serving the service that have no current ticket: they take it at once.
 
 Before anyone signs in, the estimate assumes the configured windows will be staffed.
@@ -60,7 +60,9 @@ class Capacity:
     def __init__(self, profiles: Iterable[Profile]) -> None:
         # service → (window, services of the window's earlier tiers, the other services of its tier)
         self.serving: dict[str, list[tuple[int, tuple[str, ...], tuple[str, ...]]]] = {}
+        self.first_tier: dict[int, tuple[str, ...]] = {}
         for p in profiles:
+            self.first_tier[p.number] = p.first_tier
             before: tuple[str, ...] = ()
             for tier in p.tiers:
                 for code in tier.services:
@@ -75,7 +77,7 @@ class Capacity:
         capacity, idle = self._sum(service, windows, waiting, mean_s, staffed_only=True)
         for number in tide_windows:
             w = windows[number]
-            if w.status is WindowStatus.OPEN:
+            if w.status is WindowStatus.OPEN and not self._first_busy(number, waiting):
                 capacity += 1.0
                 idle += w.current is None
         if capacity == 0.0:  # nobody signed in yet: assume the configured windows will be
@@ -83,15 +85,34 @@ class Capacity:
             idle = 0
         return capacity, idle
 
+    def staffed(self, service: str, windows: Mapping[int, WindowState], tide_windows: Iterable[int],
+                waiting: Mapping[str, int], mean_s: Callable[[str], float], *, without: int | None = None,
+                back: int | None = None) -> float:
+        """Open windows' capacity for ``service`` (no fallback to the configured windows), as if
+        window ``without`` were gone or tide window ``back`` were back at its own profile: what
+        the tide controller weighs."""
+        capacity = self._sum(service, windows, waiting, mean_s, staffed_only=True, without=without, back=back)[0]
+        for number in tide_windows:
+            if number != without and number != back and windows[number].status is WindowStatus.OPEN:
+                capacity += 0.0 if self._first_busy(number, waiting) else 1.0
+        return capacity
+
+    def _first_busy(self, number: int, waiting: Mapping[str, int]) -> bool:
+        """Whether tide window ``number``'s own first tier has anyone waiting: it comes first."""
+        return any(waiting.get(code) for code in self.first_tier.get(number, ()))
+
     def _sum(self, service: str, windows: Mapping[int, WindowState], waiting: Mapping[str, int],
-             mean_s: Callable[[str], float], *, staffed_only: bool) -> tuple[float, int]:
+             mean_s: Callable[[str], float], *, staffed_only: bool, without: int | None = None,
+             back: int | None = None) -> tuple[float, int]:
         # plain loops: this runs for every issued ticket and every tide tick
         capacity = 0.0
         idle = 0
         own = (waiting.get(service, 0) + 1) * mean_s(service)  # the newcomer counts in
         for number, before, others in self.serving.get(service, ()):
+            if number == without:
+                continue
             w = windows[number]
-            if w.tide_service is not None:
+            if w.tide_service is not None and number != back:
                 continue  # a tide window serves its tide service only (counted by the caller)
             if staffed_only and w.status is not WindowStatus.OPEN:
                 continue
