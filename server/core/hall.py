@@ -25,6 +25,7 @@ from .lifecycle import next_state
 from .model import (
     AT_WINDOW,
     Call,
+    Estimate,
     Issued,
     Lane,
     Outcome,
@@ -36,7 +37,7 @@ from .model import (
 from .numbering import Numbering, continuation_id, format_number, ticket_id
 from .queues import Queues
 from .tide import Load, Move, TideController, queue_cost
-from .wait import Capacity, ServiceTimes, estimate_seconds
+from .wait import Capacity, ServiceTimes, estimate_range, estimate_seconds
 
 _REQUEUE_GAP_S = 0.001  # a requeued ticket sorts just behind the K-th waiting ticket
 
@@ -128,11 +129,11 @@ class Hall:
         key = self._enqueue(t)
         self._arrivals[svc.code].append(now)
         ahead = self._queues.rank(svc.code, (key, t.id))
-        wait_s = self._estimate(svc.code, ahead)
+        estimate = self._estimate_full(svc.code, ahead, now)
         snap = t.copy()
         self._emit(ev.TicketIssued(at=now, hall=self.id, ticket=snap, ahead=ahead,
-                                   estimated_wait_s=wait_s))
-        return Issued(snap, ahead, wait_s)
+                                   estimated_wait_s=estimate.wait_s))
+        return Issued(snap, ahead, estimate.wait_s, estimate)
 
     def cancel(self, ticket_id: str, *, now: float) -> Ticket:
         """The visitor gives up a waiting ticket (web, phone or kiosk)."""
@@ -432,6 +433,20 @@ class Hall:
         ahead = self.ahead_of(t.id)
         return ahead, self._estimate(t.service, ahead)
 
+    def estimate(self, ticket_id: str, *, now: float) -> Estimate:
+        """The full estimate (point, printed range, beyond closing) for a waiting ticket, for the
+        phone page; all zero once it is no longer waiting."""
+        t = self._ticket(ticket_id)
+        if t.id not in self._queues:
+            return Estimate(0, 0, 0, 0)
+        return self._estimate_full(t.service, self.ahead_of(t.id), now)
+
+    def estimate_new(self, service: str, lane: Lane = Lane.NORMAL, *, now: float) -> Estimate:
+        """The full estimate for a ticket issued now (what the kiosk shows before printing)."""
+        svc = self._service(service)
+        ahead = self._queues.rank(svc.code, (now - self._bonus[_lane(lane)], "\U0010ffff"))
+        return self._estimate_full(svc.code, ahead, now)
+
     def estimate_wait(self, service: str, lane: Lane = Lane.NORMAL, *, now: float) -> tuple[int, int]:
         """(people ahead, seconds) for a ticket issued now."""
         svc = self._service(service)
@@ -475,6 +490,32 @@ class Hall:
         capacity, idle = self._capacity.of(service, self._windows, self._tide_windows(service),
                                            self._queues.counts, self._times.mean)
         return estimate_seconds(ahead, self._times.mean(service), capacity, idle)
+
+    def _estimate_full(self, service: str, ahead: int, now: float) -> Estimate:
+        capacity, idle = self._capacity.of(service, self._windows, self._tide_windows(service),
+                                           self._queues.counts, self._times.mean)
+        point, low, high = estimate_range(ahead, self._times.mean(service), capacity, idle)
+        closes = self._closes_at(service, now)
+        return Estimate(ahead, point, low, high, closes is not None and now + high > closes, closes)
+
+    def _closes_at(self, service: str, now: float) -> float | None:
+        """When the service's current opening hours end today (None: open around the clock, or not
+        open now). Intervals that touch are one: 午间不打烊 runs the morning into the afternoon."""
+        local = local_time(now, self.tz)
+        minute = local.hour * 60 + local.minute + local.second / 60
+        merged: list[list[int]] = []
+        for iv in sorted(self.calendar.intervals(self.config.hours, self.config.service(service), local.date())):
+            if merged and iv.start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], iv.end)
+            else:
+                merged.append([iv.start, iv.end])
+        for start, end in merged:
+            if start <= minute < end:
+                if end >= 24 * 60:
+                    return None
+                midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+                return midnight.timestamp() + end * 60
+        return None
 
     def _tide_windows(self, service: str) -> list[int]:
         return self._tide_by_service.get(service, [])
