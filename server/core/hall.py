@@ -496,11 +496,12 @@ class Hall:
                                            self._queues.counts, self._times.mean)
         point, low, high = estimate_range(ahead, self._times.mean(service), capacity, idle)
         closes = self._closes_at(service, now)
-        return Estimate(ahead, point, low, high, closes is not None and now + high > closes, closes)
+        return Estimate(ahead, point, low, high, closes is not None and now + high >= closes, closes)
 
     def _closes_at(self, service: str, now: float) -> float | None:
-        """When the service's current opening hours end today (None: open around the clock, or not
-        open now). Intervals that touch are one: 午间不打烊 runs the morning into the afternoon."""
+        """When the service's current opening hours end today: None when open around the clock, and
+        ``now`` when it is not open now (a ticket issued or transferred after hours may well wait
+        past closing). Intervals that touch are one: 午间不打烊 runs the morning into the afternoon."""
         local = local_time(now, self.tz)
         minute = local.hour * 60 + local.minute + local.second / 60
         merged: list[list[int]] = []
@@ -515,7 +516,7 @@ class Hall:
                     return None
                 midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
                 return midnight.timestamp() + end * 60
-        return None
+        return now
 
     def _tide_windows(self, service: str) -> list[int]:
         return self._tide_by_service.get(service, [])

@@ -2,6 +2,7 @@
 
     hallq simulate config/scenarios/monday-peak.toml --seed 2 --plot peak.png
     hallq simulate --windows 4 --arrivals-per-hour 21 --mean-service-min 10 --hours 2000 --json
+    hallq simulate config/scenarios/*.toml --compare --seeds 20 [--json]
 
 Exit codes: 0 done; 2 bad arguments, scenario or hall configuration (one line per problem: file,
 key path, reason in Chinese and English).
@@ -25,7 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="在虚拟时钟上用真实的调度核心模拟大厅的一天 / run a hall day through the real dispatcher "
                     "core on a virtual clock. 给出场景文件，或用 --windows 等参数的快速模式 (M/M/c) / give a "
                     "scenario file, or use the quick form (M/M/c) with --windows etc.")
-    p.add_argument("scenario", nargs="?", type=Path, help="场景文件 scenario TOML (config/scenarios/*.toml)")
+    p.add_argument("scenario", nargs="*", type=Path, help="场景文件 scenario TOML (config/scenarios/*.toml); "
+                                                          "several only with --compare")
+    p.add_argument("--compare", action="store_true",
+                   help="对比：场景 × 策略 (fifo, lanes, bounded) × 潮汐开/关 × 种子 / scenarios × policies × "
+                        "tide on/off × seeds, one table")
+    p.add_argument("--seeds", type=int, default=20, help="--compare: 种子数 seeds 1..N (default 20)")
     p.add_argument("--seed", type=int, help="随机种子 random seed (default: the scenario's, or 1)")
     p.add_argument("--json", action="store_true", help="输出 JSON / machine-readable output")
     p.add_argument("--plot", type=Path, metavar="FILE.png", help="画出等待时间与排队人数 / plot waits and queues")
@@ -49,11 +55,32 @@ def _fail(lines: str) -> int:
     return 2
 
 
+def _compare(args: argparse.Namespace, quick: list[str]) -> int:
+    from .compare import compare, render
+
+    if quick or not args.scenario:
+        return _fail("--compare 需要场景文件，不用快速模式参数（--compare takes scenario files, not the quick form）")
+    if args.seeds < 1:
+        return _fail("--seeds 应 ≥ 1（--seeds must be at least 1）")
+    policies = (args.policy,) if args.policy else None
+    try:
+        result = compare(args.scenario, seeds=args.seeds, **({"policies": policies} if policies else {}))
+    except ConfigError as exc:
+        return _fail(str(exc))
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else render(result), end="\n" if args.json else "")
+    return 0
+
+
 def main(args: argparse.Namespace) -> int:
     from .run import run_quick, run_scenario  # keep `hallq --help` light
     from .text import render
 
     quick = [name for name in QUICK if getattr(args, name) is not None]
+    if args.compare:
+        return _compare(args, quick)
+    if len(args.scenario) > 1:
+        return _fail("多个场景文件请用 --compare（several scenario files go with --compare）")
+    args.scenario = args.scenario[0] if args.scenario else None
     try:
         if args.scenario is not None:
             if quick:

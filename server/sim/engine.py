@@ -317,7 +317,10 @@ class HallDay:
             self.log.refused[f"transfer_{refused.code}"] += 1
             return False
         self._destiny[ticket.id] = _Destiny(service_s=destiny.transfer_service_s)
-        self._enqueue(Visit(ticket.id, ticket.service, ticket.lane.value, now, kind="transferred"))
+        # the counter tells the visitor the next queue's estimate, "beyond closing" included
+        told = self.hall.estimate(ticket.id, now=now).beyond_closing
+        self._enqueue(Visit(ticket.id, ticket.service, ticket.lane.value, now, kind="transferred",
+                            told_beyond_closing=told))
         return True
 
     # -- waking idle clerks ------------------------------------------------------------------

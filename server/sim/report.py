@@ -84,8 +84,9 @@ def ewt_error(visits: Iterable[Visit]) -> dict[str, Any]:
 
 
 def unserved(visits: Iterable[Visit]) -> dict[str, Any]:
-    """Visits never called: how many, and how many of them the kiosk had told at issue that the
-    wait might run past closing (transfers and requeues are told nothing at a kiosk)."""
+    """Visits never called: how many, and how many of them had been told when they joined the queue
+    (at the kiosk; a transfer at the counter) that the wait might run past closing. A requeued
+    no-show is told nothing."""
     left = [v for v in visits if v.called_at is None]
     told = sum(v.told_beyond_closing for v in left)
     return {"count": len(left), "told": told, "untold": len(left) - told,
