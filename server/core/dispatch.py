@@ -128,7 +128,7 @@ def pick(profile: Profile, state: WindowState, queues: Queues, tickets: Mapping[
                     f"secondary service {name.name_en} ({lane_en}) waited {waited} min, "
                     f"{eff} min with its lane bonus (over {limit} min)")
 
-    for index, tier in enumerate(tiers):  # 3. first tier with anyone waiting
+    for tier in tiers:  # 3. first tier with anyone waiting
         entry = queues.best(tier.services)
         if entry is not None:
             return _tier_pick(tickets[entry[1]], profile, tide, hall, now)
@@ -226,7 +226,7 @@ def _bounded_choice(profile: Profile, tiers: tuple[Tier, ...], tide: str | None,
         return Pick(t.id, f"次要业务 {name.name_zh} 已等 {waited} 分钟（超过 {limit} 分钟）",
                     f"secondary service {name.name_en} waited {waited} min (over {limit} min)")
 
-    for index, tier in enumerate(tiers):  # 3. first tier with anyone waiting
+    for tier in tiers:  # 3. first tier with anyone waiting
         entry = queues.best(tier.services)
         if entry is not None:
             return _tier_pick(tickets[entry[1]], profile, tide, hall, now)

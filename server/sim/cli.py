@@ -67,7 +67,10 @@ def _compare(args: argparse.Namespace, quick: list[str]) -> int:
         result = compare(args.scenario, seeds=args.seeds, **({"policies": policies} if policies else {}))
     except ConfigError as exc:
         return _fail(str(exc))
-    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else render(result), end="\n" if args.json else "")
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(render(result), end="")
     return 0
 
 

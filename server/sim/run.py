@@ -17,7 +17,6 @@ from .scenario import load_scenario
 from .variants import Policy
 
 
-
 @dataclass(slots=True)
 class SimResult:
     setup: SimSetup

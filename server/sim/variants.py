@@ -7,7 +7,6 @@ from typing import Literal
 
 from config import HallConfig
 
-
 Policy = Literal["bounded", "lanes", "fifo"]
 POLICIES: tuple[Policy, ...] = ("fifo", "lanes", "bounded")
 

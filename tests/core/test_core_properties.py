@@ -7,8 +7,8 @@ changed nothing, and every call keeps DOMAIN rule 4: it takes the smallest ``que
 its service (priority first) unless an ordinary ticket has reached its bound, and once an ordinary
 ticket has reached its bound no ticket queued after it is called at a window that could call it.
 The same days run under the older bonus rule too, where an ordinary ticket is overtaken only by
-tickets queued less than a bonus after it. At the end everything drains to exactly one final state, and a hall rebuilt from
-the stored state, or from the events alone, makes the same decisions as the original.
+tickets queued less than a bonus after it. At the end everything drains to exactly one final
+state, and a hall rebuilt from the stored state, or from the events alone, makes the same decisions as the original.
 """
 
 from __future__ import annotations

@@ -75,9 +75,14 @@ SEEDS = range(1, 7)
 @pytest.fixture(scope="module")
 def days() -> dict:
     """The shipped days, seeds 1–6, under the old rule (lanes), the new one and FIFO, tide on and off."""
-    return {(path.stem, policy, tide, seed): run_scenario(path, seed=seed, policy=policy, tide=tide).report
-            for path in (ORDINARY, PEAK) for policy in ("fifo", "lanes", "bounded") for tide in (True, False)
-            for seed in SEEDS if tide or policy == "bounded"}
+    return {
+        (path.stem, policy, tide, seed): run_scenario(path, seed=seed, policy=policy, tide=tide).report
+        for path in (ORDINARY, PEAK)
+        for policy in ("fifo", "lanes", "bounded")
+        for tide in (True, False)
+        for seed in SEEDS
+        if tide or policy == "bounded"
+    }
 
 
 def lane_mean(reports: list[dict], lane: str) -> float:
@@ -98,7 +103,8 @@ def test_the_new_rule_serves_priority_sooner_than_the_old_everywhere(days) -> No
     for day in ("ordinary-day", "monday-peak"):
         new = [days[(day, "bounded", True, s)] for s in SEEDS]
         old = [days[(day, "lanes", True, s)] for s in SEEDS]
-        assert lane_mean(new, "priority") / lane_mean(new, "normal") < lane_mean(old, "priority") / lane_mean(old, "normal")
+        ratio_new = lane_mean(new, "priority") / lane_mean(new, "normal")
+        assert ratio_new < lane_mean(old, "priority") / lane_mean(old, "normal")
 
 
 def test_ordinary_max_wait_stays_within_a_quarter_of_fifo(days) -> None:
@@ -111,8 +117,10 @@ def test_ordinary_max_wait_stays_within_a_quarter_of_fifo(days) -> None:
 
 
 def test_nobody_is_left_unserved_without_being_told(days) -> None:
-    extra = [run_scenario(SCENARIOS / "ordinary-day-no-tide.toml").report,  # the issue's unserved visitor
-             run_scenario(ORDINARY, seed=10).report]  # a transfer after the tax windows closed
+    extra = [
+        run_scenario(SCENARIOS / "ordinary-day-no-tide.toml").report,  # the issue's unserved visitor
+        run_scenario(ORDINARY, seed=10).report,
+    ]  # a transfer after the tax windows closed
     for r in [*days.values(), *extra]:
         assert r["unserved_detail"]["untold"] == 0
     assert extra[0]["unserved_detail"] == {**extra[0]["unserved_detail"], "count": 1, "told": 1}
@@ -126,8 +134,11 @@ def test_printed_range_covers_at_least_80_percent_per_lane_and_service(days) -> 
                 n = sum(r[part][key]["ewt"]["n"] for r in reports if key in r[part])
                 if n < 40:
                     continue  # too few visitors for a share to mean anything
-                hit = sum(r[part][key]["ewt"]["n"] * r[part][key]["ewt"]["coverage"] for r in reports
-                          if key in r[part] and r[part][key]["ewt"]["n"])
+                hit = sum(
+                    r[part][key]["ewt"]["n"] * r[part][key]["ewt"]["coverage"]
+                    for r in reports
+                    if key in r[part] and r[part][key]["ewt"]["n"]
+                )
                 assert hit / n >= 0.80, (day, part, key, hit / n)
 
 
@@ -135,4 +146,5 @@ def test_tide_lowers_the_monday_peak_hours_and_the_hall(days) -> None:
     with_tide = [days[("monday-peak", "bounded", True, s)] for s in SEEDS]
     without = [days[("monday-peak", "bounded", False, s)] for s in SEEDS]
     assert statistics.fmean(r["p90_wait_min"] for r in with_tide) < 0.85 * statistics.fmean(
-        r["p90_wait_min"] for r in without)
+        r["p90_wait_min"] for r in without
+    )
