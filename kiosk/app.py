@@ -32,6 +32,9 @@ HTTP_RETRIES = 1
 WORKERS = 4
 
 
+STREAM_STOP_S = 1.0  # close(): how long the hall.config event stream may take to stop
+
+
 @dataclass
 class Kiosk:
     client: HallClient
@@ -81,5 +84,8 @@ class Kiosk:
         """Stop timers, wait for running jobs (bounded), close the client and the devices."""
         self.window.close_kiosk()
         self.controller.close()
+        # the hall.config event stream first, briefly: a connection attempt in flight must not hold up a
+        # SIGTERM (systemd stop); tear_down then waits for the kiosk's own jobs as before
+        self.link.stop(timeout=STREAM_STOP_S)
         tear_down(self.controller, links=[self.link], clients=[self.client], devices=self.devices,
                   window=self.window)
