@@ -124,6 +124,10 @@ class Issued(Ticket):
 
     ahead: int
     estimated_wait_s: int
+    wait_low_min: int | None = None  # the range to show and print, "约 a–b 分钟" (None: an older server)
+    wait_high_min: int | None = None
+    beyond_closing: bool = False  # the range passes closing time: tell the visitor, offer a booking
+    closes_at: float | None = None
     track_url: str | None = None
     seq: int
 
@@ -182,6 +186,10 @@ class Track(Model):
     state: TicketState
     ahead: int
     estimated_wait_s: int
+    wait_low_min: int | None = None
+    wait_high_min: int | None = None
+    beyond_closing: bool = False
+    closes_at: float | None = None
     window: int | None = None
     window_name_zh: str | None = None
     window_name_en: str | None = None

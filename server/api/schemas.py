@@ -114,6 +114,10 @@ class TicketBody(BaseModel):
 class IssuedBody(TicketBody):
     ahead: int
     estimated_wait_s: int
+    wait_low_min: int | None = None  # the printed range "约 a–b 分钟"
+    wait_high_min: int | None = None
+    beyond_closing: bool = False  # the range passes closing time: say so, offer a booking
+    closes_at: float | None = None
     track_url: str
 
 
@@ -130,6 +134,10 @@ class TrackBody(BaseModel):
     state: str
     ahead: int
     estimated_wait_s: int
+    wait_low_min: int | None = None
+    wait_high_min: int | None = None
+    beyond_closing: bool = False
+    closes_at: float | None = None
     window: int | None
     window_name_zh: str | None
     window_name_en: str | None

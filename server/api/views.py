@@ -256,3 +256,14 @@ def device_view(row: Any, now: float, silent_after_s: float) -> dict[str, Any]:
         "silent": silent,
         "health": health,
     }
+
+
+def estimate_fields(estimate: Any) -> dict[str, Any]:
+    """What every answer that shows a wait carries besides ``ahead`` and ``estimated_wait_s``: the printed
+    range in whole minutes ("约 5–10 分钟", ``wait_low_min``–``wait_high_min``) and ``beyond_closing`` with the
+    closing time, so the kiosk, the paper and the phone page say the same (docs/dispatch.md, estimates)."""
+    if estimate is None:
+        return {"wait_low_min": None, "wait_high_min": None, "beyond_closing": False, "closes_at": None}
+    low, high = estimate.range_min()
+    return {"wait_low_min": low, "wait_high_min": high, "beyond_closing": bool(estimate.beyond_closing),
+            "closes_at": estimate.closes_at}

@@ -35,6 +35,7 @@ def issue(hall: str, body: IssueRequest, ctx: Ctx, who: Who, idem: Idem) -> Resp
         view.update(
             ahead=issued.ahead,
             estimated_wait_s=issued.estimated_wait_s,
+            **views.estimate_fields(issued.estimate),
             track_url=ctx.service.track_url(token) if token else None,
             seq=done.seq,
         )
