@@ -126,7 +126,9 @@ AGE_BANDS = ((0, "0-17"), (18, "18-59"), (60, "60-64"), (65, "65-69"), (70, "70-
 
 
 def age_band(age: int) -> str:
-    """>>> age_band(17), age_band(65), age_band(93)
+    """The band of an age.
+
+    >>> age_band(17), age_band(65), age_band(93)
     ('0-17', '65-69', '80+')
     """
     band = AGE_BANDS[0][1]
