@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 
 from .codec import Command, Status, encode_reply
-from .testcards import CARDS, TestCard, fake_photo
+from .testcards import CARDS, SampleCard, fake_photo
 
 __all__ = ["GARBAGE", "Fault", "ReaderModel"]
 
@@ -39,9 +39,9 @@ class ReaderModel:
 
     model = "HQ-SAM-SIM"
 
-    def __init__(self, card: TestCard | str | None = None) -> None:
+    def __init__(self, card: SampleCard | str | None = None) -> None:
         self._lock = threading.Lock()
-        self._card: TestCard | None = None
+        self._card: SampleCard | None = None
         self._selected = False
         self._rule: _Rule | None = None
         self.commands: list[Command | tuple[int, int]] = []
@@ -49,8 +49,8 @@ class ReaderModel:
             self.lay(card)
 
     # -- the test's side -----------------------------------------------------------------------------
-    def lay(self, card: TestCard | str) -> None:
-        """Lay a card on the reader (a :class:`TestCard` or its key in ``CARDS``)."""
+    def lay(self, card: SampleCard | str) -> None:
+        """Lay a card on the reader (a :class:`SampleCard` or its key in ``CARDS``)."""
         with self._lock:
             self._card = CARDS[card] if isinstance(card, str) else card
             self._selected = False
@@ -61,7 +61,7 @@ class ReaderModel:
             self._selected = False
 
     @property
-    def card(self) -> TestCard | None:
+    def card(self) -> SampleCard | None:
         with self._lock:
             return self._card
 

@@ -27,7 +27,7 @@ from typing import Self
 
 from .codec import ReplyDecoder
 from .model import Fault, ReaderModel
-from .testcards import TestCard
+from .testcards import SampleCard
 
 __all__ = ["Fault", "IdCardSimulator"]
 
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 
 class IdCardSimulator:
-    def __init__(self, card: TestCard | str | None = None, *, baud: int = 115200) -> None:
+    def __init__(self, card: SampleCard | str | None = None, *, baud: int = 115200) -> None:
         self.baud = baud
         self.model = ReaderModel(card)
         self._master, self._slave = os.openpty()
@@ -57,7 +57,7 @@ class IdCardSimulator:
         return f"serial://{self.port}?{query}"
 
     # -- the card and the faults ---------------------------------------------------------------------
-    def lay(self, card: TestCard | str) -> None:
+    def lay(self, card: SampleCard | str) -> None:
         self.model.lay(card)
 
     def lift(self) -> None:

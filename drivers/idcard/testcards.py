@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .card import build_text_block, id_check_char
 
-__all__ = ["ADULT", "CARDS", "ELDER", "FOREIGN", "FOREIGN_2023", "HKMOTW", "TestCard", "fake_photo"]
+__all__ = ["ADULT", "CARDS", "ELDER", "FOREIGN", "FOREIGN_2023", "HKMOTW", "SampleCard", "fake_photo"]
 
 
 def _number(first17: str) -> str:
@@ -20,7 +20,7 @@ def _number(first17: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class TestCard:
+class SampleCard:
     key: str
     name: str = field(repr=False)
     number: str = field(repr=False)
@@ -42,10 +42,10 @@ def fake_photo(seed: str) -> bytes:
     return out[:1024]
 
 
-ELDER = TestCard("elder", "张建明", _number("11010519560101123"), "19560101")
-ADULT = TestCard("adult", "李小红", _number("11010519900315246"), "19900315")
-SECOND_ADULT = TestCard("adult2", "王国庆", _number("44030419851001357"), "19851001")
-HKMOTW = TestCard("hkmotw", "陈大文", _number("81000019500607468"), "19500607", kind="J")
-FOREIGN = TestCard("foreign", "史密斯", "GBR110048081201", "19480812", kind="I", name_en="SMITH JOHN")
-FOREIGN_2023 = TestCard("foreign2023", "史密斯", "9" + "11" * 8 + "1", "19480812", kind="Y")
-CARDS: dict[str, TestCard] = {c.key: c for c in (ELDER, ADULT, SECOND_ADULT, HKMOTW, FOREIGN, FOREIGN_2023)}
+ELDER = SampleCard("elder", "张建明", _number("11010519560101123"), "19560101")
+ADULT = SampleCard("adult", "李小红", _number("11010519900315246"), "19900315")
+SECOND_ADULT = SampleCard("adult2", "王国庆", _number("44030419851001357"), "19851001")
+HKMOTW = SampleCard("hkmotw", "陈大文", _number("81000019500607468"), "19500607", kind="J")
+FOREIGN = SampleCard("foreign", "史密斯", "GBR110048081201", "19480812", kind="I", name_en="SMITH JOHN")
+FOREIGN_2023 = SampleCard("foreign2023", "史密斯", "9" + "11" * 8 + "1", "19480812", kind="Y")
+CARDS: dict[str, SampleCard] = {c.key: c for c in (ELDER, ADULT, SECOND_ADULT, HKMOTW, FOREIGN, FOREIGN_2023)}

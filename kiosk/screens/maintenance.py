@@ -14,14 +14,15 @@ from client.i18n import Lang
 from drivers.health import Health, Level
 
 from .. import texts
+from ..cardtexts import CARD_CHECK
 from ..style import repolish
 from ..widgets import KeyPad, button, label
 from .base import Screen, header
 
 DIGITS = ["123", "456", "789", "0"]
-CHECKS = ("test_print", "paper", "speaker", "touch", "server")
+CHECKS = ("test_print", "paper", "speaker", "touch", "idcard", "server")
 _CHECK_TEXT = {"test_print": texts.TEST_PRINT, "paper": texts.PAPER, "speaker": texts.SPEAKER,
-               "touch": texts.TOUCH, "server": texts.SERVER}
+               "touch": texts.TOUCH, "idcard": CARD_CHECK, "server": texts.SERVER}
 TOUCH_GRID = (4, 3)  # columns × rows: every region of the panel gets a square
 
 
