@@ -123,7 +123,15 @@ def book_with_id(server, number: str, service: str = "CS01") -> str | None:
 
 
 def shot(widget, path: Path) -> None:
+    """Paint the window; with HALLQ_KIOSK_SCREENSHOTS (docs/img), saved reduced to 64 colours like the
+    other kiosk screenshots."""
     save_screenshot(widget, path)
+    if SHOTS:
+        from PIL import Image
+
+        with Image.open(path) as image:
+            small = image.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+        small.save(path, optimize=True)
 
 
 # -- the flows ---------------------------------------------------------------------------------------------
@@ -155,7 +163,7 @@ def test_a_card_with_a_booking_is_checked_in_with_one_tap(qtbot, servers, make_c
     visitor = person("19900315", "孙丽华")
     if book_with_id(a, visitor.number) is None:
         pytest.skip("from 23:30 to midnight the soonest booking slot is tomorrow's: nothing to check in today")
-    kiosk, reader, devices, _ = make_card_kiosk(a)
+    kiosk, reader, _, _ = make_card_kiosk(a)
     w, s = kiosk.window, kiosk.cards.screen
     lay(qtbot, kiosk, reader, visitor)
     assert s.booking_panel.isVisible() and "综合咨询" in s.booked.text() and not w.priority
@@ -223,8 +231,8 @@ def test_two_kiosks_on_two_server_processes_racing_one_card_get_one_ticket(qtbot
     def take(i: int) -> int:
         srv = (a, b)[i % 2]
         with srv.client(a.tokens["kiosk"]) as cl:
-            return cl.post(f"/api/v1/halls/{HALL}/tickets", json={
-                "service": "RE01", "person_hash": hashed, "card": {"kind": "resident", "age_band": "18-59"}}).status_code
+            body = {"service": "RE01", "person_hash": hashed, "card": {"kind": "resident", "age_band": "18-59"}}
+            return cl.post(f"/api/v1/halls/{HALL}/tickets", json=body).status_code
 
     with ThreadPoolExecutor(16) as pool:
         codes = list(pool.map(take, range(16)))
