@@ -76,6 +76,7 @@ class CardFlow(QObject):
         self.screen.category_chosen.connect(window.on_category)
         self.screen.check_in_clicked.connect(self.check_in)
         self.screen.leave.connect(window.go_home)
+        window.maintenance.show_check("idcard", True)
         self.laid.connect(self.on_laid)
         self.polled.connect(self.on_polled)
         controller.catalog_ready.connect(self._catalog)

@@ -275,6 +275,7 @@ def test_nothing_of_the_number_in_the_database_logs_slips_or_answers(qtbot, serv
                staff.get("/api/v1/halls").text, staff.get(f"/api/v1/halls/{HALL}/snapshot").text]
     with a.client(a.tokens["kiosk"]) as device:
         api.append(device.get(f"/api/v1/halls/{HALL}/snapshot").text)
+    assert '"device":"idcard","level":"OK"' in api[1].replace(" ", "")  # the reader in the kiosk's heartbeat
     workdir = a.workdir
     files = {p.name: p.read_bytes() for p in workdir.iterdir() if p.is_file() and p.name.startswith("hallq.db")}
     logs = a.log() + b.log() + "\n".join(r.getMessage() for r in caplog.records)
@@ -298,6 +299,20 @@ def test_nothing_of_the_number_in_the_database_logs_slips_or_answers(qtbot, serv
         details = [r.detail for r in conn.execute(select(t.audit_log.c.detail).where(t.audit_log.c.action
                                                                                       == "ticket.issue"))]
     assert any('"card":{"age_band":"70-79","kind":"resident","used":true}' in d.replace(" ", "") for d in details)
+
+
+def test_the_reader_in_the_maintenance_screen(qtbot, servers, make_card_kiosk):
+    a, _ = servers
+    kiosk, reader, _, _ = make_card_kiosk(a)
+    m = kiosk.window.maintenance
+    assert not m.check_buttons["idcard"].isHidden() and m.check_buttons["idcard"].text() == "身份证读卡器"
+    with qtbot.waitSignal(kiosk.controller.check_done, timeout=WAIT_MS):
+        m.check_buttons["idcard"].click()
+    assert m.result_labels["idcard"].text().startswith("OK") and "读卡器正常" in m.result_labels["idcard"].text()
+    reader.fault("sam_fault")
+    with qtbot.waitSignal(kiosk.controller.check_done, timeout=WAIT_MS):
+        m.check_buttons["idcard"].click()
+    assert m.result_labels["idcard"].text().startswith("FAIL") and "安全模块" in m.result_labels["idcard"].text()
 
 
 # -- screenshots ------------------------------------------------------------------------------------------
