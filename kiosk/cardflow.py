@@ -109,7 +109,8 @@ class CardFlow(QObject):
         if card is None:
             return
         if key is None:
-            log.info("a card was laid before the card key arrived: ignored")
+            log.info("a card was laid before the card key arrived: read again later")
+            self.watcher.forget()
             return
         today = dt.datetime.now(self.controller.tz).date()
         priority_age = getattr(self.window.catalog, "priority_age", None)

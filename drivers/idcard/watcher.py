@@ -60,6 +60,10 @@ class CardWatcher:
         else:
             self._paused.clear()
 
+    def forget(self) -> None:
+        """Report the card on the reader again at the next poll (its last report could not be used)."""
+        self._present = None
+
     def step(self) -> Poll:
         """One poll and its reports, on the caller's thread (the loop's body; tests call it too)."""
         poll = self.reader.poll()
