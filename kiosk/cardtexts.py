@@ -10,7 +10,7 @@ SENIOR = T("您已年满 {age} 周岁，已为您开启优先通道（绿色通�
            "You are {age} or over: the priority lane is open for you")
 PROMPT = T("请选择您要办理的业务", "Please choose what you have come for")
 PRIORITY_PROMPT = T("请选择业务，取优先号", "Choose your service for a priority ticket")
-BOOKED = T("您今天 {start} 预约了“{service}”", "You booked “{service}” today at {start}")
+BOOKED = T("您今天 {start} 预约了“{service}”", 'You booked "{service}" today at {start}')
 CHECK_IN = T("一键签到取号", "Check in now")
 LEAVE = T("退出", "Leave")
 VOICE = T("已读取身份证。请选择您要办理的业务。", "ID card read. Please choose your service.")

@@ -37,7 +37,7 @@ def require_card(cfg: HallConfig, service: str, person_hash: str | None) -> None
         svc = cfg.service(service)
         raise Problem("card_required",
                       f"“{svc.name_zh}”需凭身份证取号：请将身份证放在读卡区，再选择业务",
-                      f"“{svc.name_en}” is issued with an ID card: lay your card on the reader, then choose "
+                      f'"{svc.name_en}" is issued with an ID card: lay your card on the reader, then choose '
                       "the service", 409)
 
 
@@ -72,7 +72,8 @@ def per_person_write(cfg: HallConfig, service: str, person_hash: str | None,
 def _refused(name_zh: str, name_en: str, limit: int) -> Problem:
     return Problem("per_person_limit",
                    f"按规定，“{name_zh}”每人每天限取 {limit} 个号，您今天已取过，请勿重复取号",
-                   f"“{name_en}” is limited to {limit} ticket(s) per person a day, and you have taken yours today",
+                   f'"{name_en}" is limited to {limit} ticket{"s" if limit > 1 else ""} per person a day, and you '
+                   "have taken yours today",
                    409)
 
 

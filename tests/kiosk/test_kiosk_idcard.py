@@ -202,7 +202,7 @@ def test_a_limited_service_needs_the_card_and_refuses_a_second_ticket_with_the_r
     assert refused.args[0] == "per_person_limit"
     assert w.current is w.notice and "每人每天限取 1 个号" in w.notice.message.text()
     w.set_lang("en")
-    assert "1 ticket(s) per person a day" in w.notice.message.text()
+    assert '"Property transfer registration" is limited to 1 ticket per person a day' in w.notice.message.text()
 
 
 def test_two_kiosks_on_two_server_processes_racing_one_card_get_one_ticket(qtbot, servers, make_card_kiosk):
