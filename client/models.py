@@ -307,6 +307,7 @@ class ServiceInfo(Model):
     materials: list[str] = []
     description_zh: str = ""
     description_en: str = ""
+    per_person_daily: int | None = None  # issue 18: 凭身份证取号, at most N a day per person
 
 
 class WindowListing(Model):
@@ -324,6 +325,7 @@ class HallInfo(Model):
     id: str
     name_zh: str
     name_en: str
+    priority_age: int | None = None  # issue 18: a laid ID card this old is offered the green channel
     categories: list[Category] = []
     services: list[ServiceInfo] = []
     windows: list[WindowListing] = []

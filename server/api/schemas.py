@@ -39,10 +39,22 @@ class LoginRequest(_Body):
     pin: Annotated[str, StringConstraints(pattern=r"^[0-9]{1,32}$")]
 
 
+#: issue 18: a laid ID card, as the kiosk sends it — a keyed hash of the number (vocab.cardhash), never the
+#: number, and derived facts
+PersonHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class CardFacts(_Body):
+    kind: Literal["resident", "hkmotw", "foreign"]
+    age_band: Literal["0-17", "18-59", "60-64", "65-69", "70-79", "80+"]
+
+
 class IssueRequest(_Body):
     service: ServiceCode
     lane: Literal["normal", "priority"] = "normal"
     channel: Channel = "kiosk"
+    person_hash: PersonHash | None = None  # a laid ID card: per-person daily limits (issue 18)
+    card: CardFacts | None = None
 
 
 class FinishRequest(_Body):

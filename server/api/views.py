@@ -210,6 +210,7 @@ def hall_listing(cfg: HallConfig) -> dict[str, Any]:
         "id": cfg.id,
         "name_zh": cfg.name_zh,
         "name_en": cfg.name_en,
+        "priority_age": cfg.lanes.priority_age,  # issue 18: green channel offered by ID card from this age
         "categories": [c.model_dump(mode="json") for c in cfg.categories],
         "services": [
             {
@@ -224,6 +225,7 @@ def hall_listing(cfg: HallConfig) -> dict[str, Any]:
                 "materials": list(s.materials),
                 "description_zh": s.description_zh,
                 "description_en": s.description_en,
+                "per_person_daily": s.per_person_daily,
             }
             for s in cfg.services
         ],
