@@ -25,6 +25,7 @@ from server.api.fastpath import ReadFastPath
 from server.api.logs import AccessLog
 from server.api.routes import api
 from server.auth import LoginPolicy
+from server.halls import live_config
 from server.halls.reference import sync_config
 from server.halls.service import HallService
 from server.readmodels import ReadModels
@@ -50,10 +51,23 @@ def build_context(settings: Settings, *, clock: Callable[[], float] = time.time)
     readmodels = ReadModels(service, poll_interval=settings.poll_interval_s)
     service.listeners.append(readmodels.on_commit)
     service.token_listeners.append(readmodels.on_tokens)
+    service.reload_listeners.append(readmodels.on_reload)
     fanout.notice_hooks.append(readmodels.notified)
     policy = LoginPolicy(settings.lockout_failures, settings.lockout_minutes, settings.token_hours)
-    return AppContext(settings, engine, deployment, service, fanout, policy, settings.device_silent_after_s,
-                      readmodels=readmodels)
+    ctx = AppContext(settings, engine, deployment, service, fanout, policy, settings.device_silent_after_s,
+                     readmodels=readmodels)
+    service.listeners.append(lambda _hall, rows: _forget_revoked(ctx, rows))
+    return ctx
+
+
+def _forget_revoked(ctx: AppContext, rows: list) -> None:
+    """A revocation committed here takes effect here at once, not after the 1 s principal cache
+    (deps.principal_cached); other processes drop the token within that second."""
+    actors = {(r.data or {}).get("actor") for r in rows if r.kind == "access.revoked"}
+    if actors:
+        for token, (_until, who) in list(ctx.who_cache.items()):
+            if who.actor in actors:
+                ctx.who_cache.pop(token, None)
 
 
 async def _ticker(ctx: AppContext) -> None:
@@ -88,6 +102,8 @@ def create_app(
                                                 ctx.device_silent_after_s))
             if ctx.settings.supervision_interval_s > 0 else None
         )
+        # live configuration: `hallq config apply` changes take effect here (server/halls/live_config.py)
+        reloader = asyncio.create_task(live_config.watch(ctx, ctx.settings.config_poll_interval_s))
         log.info(
             "ready",
             extra={
@@ -100,7 +116,7 @@ def create_app(
         try:
             yield
         finally:
-            for task in (ticker, watcher):
+            for task in (ticker, watcher, reloader):
                 if task:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):

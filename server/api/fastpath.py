@@ -59,8 +59,9 @@ async def window(rm: ReadModels, cfg: HallConfig, model: Any, number: int) -> En
     return await rm.cached(model, f"w{number}", build)
 
 
-def track_view(cfg: HallConfig, tk: Mapping[str, Any], ahead: int, wait_s: int) -> dict[str, Any]:
-    """The tracking page's data: never personal data (000 第二十八条)."""
+def track_view(cfg: HallConfig, tk: Mapping[str, Any], estimate: Any) -> dict[str, Any]:
+    """The tracking page's data: never personal data (000 第二十八条). ``estimate``: the core's
+    ``Estimate`` of a waiting ticket (None otherwise)."""
     svc = cfg.service(tk["service"]) if cfg.has_service(tk["service"]) else None
     number = tk["window"] if tk["state"] in _CALLED else None
     wcfg = cfg.window(number) if number is not None and cfg.has_window(number) else None
@@ -70,8 +71,9 @@ def track_view(cfg: HallConfig, tk: Mapping[str, Any], ahead: int, wait_s: int) 
         "service_name_zh": svc.name_zh if svc else tk["service"],
         "service_name_en": svc.name_en if svc else tk["service"],
         "state": tk["state"],
-        "ahead": ahead,
-        "estimated_wait_s": int(wait_s),
+        "ahead": estimate.ahead if estimate is not None else 0,
+        "estimated_wait_s": int(estimate.wait_s) if estimate is not None else 0,
+        **views.estimate_fields(estimate),
         "window": number,
         "window_name_zh": wcfg.name_zh if wcfg else None,
         "window_name_en": wcfg.name_en if wcfg else None,
@@ -84,8 +86,8 @@ async def track(rm: ReadModels, cfgs: Mapping[str, HallConfig], token: str) -> E
     if got is None or got["hall"] not in cfgs:
         return None
     tk = got["ticket"]
-    etag = f'"{got["hall"]}.{got["seq"]}.{tk["id"]}.{got["ahead"]}.{got["estimated_wait_s"]}"'
-    return Encoded(encode(track_view(cfgs[got["hall"]], tk, got["ahead"], got["estimated_wait_s"])), etag)
+    etag = f'"{got["hall"]}.{got["seq"]}.{tk["id"]}"'
+    return Encoded(encode(track_view(cfgs[got["hall"]], tk, got["estimate"])), etag)
 
 
 def matches(header: str | None, etag: str) -> bool:

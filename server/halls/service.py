@@ -54,6 +54,7 @@ from config import Deployment, HallConfig
 from server.audit import AuditRecord, append
 from server.auth import Principal
 from server.core import Hall, Lane, Refused, Ticket, WindowState, WorkCalendar
+from server.core.model import Estimate
 from server.storage import schema as t
 from server.storage.db import is_sqlite, read_transaction, write_transaction
 
@@ -232,6 +233,7 @@ class HallService:
         # (the read models: a phone's first poll then needs no database lookup)
         self.token_listeners: list[Callable[[dict[str, tuple[str, str]]], None]] = []
         self._new_tokens: dict[str, tuple[str, str]] = {}
+        self.reload_listeners: list[Callable[[], None]] = []  # after reload(): names and windows changed
         self.postgres = not is_sqlite(engine)
         self._cache: dict[str, _Cached] = {}
         # SQLite has one write lock per database, so one lock and one writer per process; PostgreSQL
@@ -242,6 +244,19 @@ class HallService:
         self._writers = {h: one or _Writer(self, h, self._locks[h]) for h in self.configs}
 
     # -- helpers -------------------------------------------------------------------------------------
+    def reload(self, deployment: Deployment) -> None:
+        """Take a changed configuration without a restart (server/halls/live_config.py checked that it
+        names the same halls and time zone): each hall's cached state is dropped under its lock, so the
+        next command rebuilds it from the database with the new services, windows and hours."""
+        for hall_id in self.configs:
+            with self._locks[hall_id]:
+                self.configs[hall_id] = deployment.hall(hall_id)
+                self._cache.pop(hall_id, None)
+        self.deployment = deployment
+        self.calendar = WorkCalendar(deployment.calendar)
+        for listener in list(self.reload_listeners):  # e.g. the read models' encoded answers
+            listener()
+
     def config(self, hall_id: str) -> HallConfig:
         try:
             return self.configs[hall_id]
@@ -561,19 +576,20 @@ class HallService:
                 raise
             yield cached.hall, head.seq, now
 
-    def estimate(self, hall_id: str, ticket_id: str) -> tuple[int, int]:
-        """(people ahead, seconds) of a waiting ticket, from this process's Hall (the tracking page)."""
-        with self.view(hall_id) as (hall, _seq, _now):
+    def estimate(self, hall_id: str, ticket_id: str) -> Estimate | None:
+        """The core's ``Estimate`` of a waiting ticket, from this process's Hall (the tracking page);
+        None when the Hall does not know the ticket."""
+        with self.view(hall_id) as (hall, _seq, now):
             try:
-                return hall.estimate_for(ticket_id)
+                return hall.estimate(ticket_id, now=now)
             except Refused:
-                return 0, 0
+                return None
 
     def busy(self) -> bool:
         """Whether mutations are waiting for a writer of this process right now."""
         return any(w.pending for w in self._writers.values())
 
-    def try_estimate(self, hall_id: str, ticket_id: str) -> tuple[int, int] | None:
+    def try_estimate(self, hall_id: str, ticket_id: str) -> Estimate | None:
         """:meth:`estimate` without waiting and without the database, for the event loop: from the
         cached Hall if the writer is not using it right now (the Hall then holds only committed state);
         None otherwise (the caller falls back to :meth:`estimate` on a worker thread)."""
@@ -582,10 +598,11 @@ class HallService:
             return None
         try:
             cached = self._cache.get(hall_id)
-            if cached is None or cached.day != self.local_day(self.clock()):
+            now = self.clock()
+            if cached is None or cached.day != self.local_day(now):
                 return None
             try:
-                return cached.hall.estimate_for(ticket_id)
+                return cached.hall.estimate(ticket_id, now=now)
             except Refused:
                 return None
         finally:

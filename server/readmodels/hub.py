@@ -88,7 +88,7 @@ class _Model:
         self._target = 0
         self._catching: asyncio.Task | None = None
         self.encoded: dict[Any, Encoded] = {}  # per seq: cleared when the seq moves
-        self.estimates: dict[str, tuple[int, int, int]] = {}  # ticket → (seq, ahead, wait)
+        self.estimates: dict[str, tuple[int, Any]] = {}  # ticket → (seq, the core's Estimate or None)
         self._waiters: list[tuple[int, asyncio.Future]] = []
 
     async def reach(self, seq: int, timeout: float = 5.0) -> None:
@@ -198,6 +198,7 @@ class ReadModels:
         self._prober: asyncio.Task | None = None
         self._lag_watch: asyncio.Task | None = None
         self.overloaded_until = 0.0
+        self.epoch = 0  # bumped when the configuration is reloaded (ETags change with it)
         self._models: dict[str, _Model] = {}
         self._tokens: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self._clerks: dict[str, tuple[float, dict[str, str] | None]] = {}
@@ -248,6 +249,19 @@ class ReadModels:
         if loop is not None and not loop.is_closed() and hall in self._models:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(self._offer, hall, rows)
+
+    def on_reload(self) -> None:
+        """HallService reload listener: the configuration changed (names, windows); answers encoded with
+        the old one are dropped and the ETags change with ``epoch``."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._new_epoch)
+
+    def _new_epoch(self) -> None:
+        self.epoch += 1
+        for model in self._models.values():
+            model.encoded.clear()
 
     def on_tokens(self, tokens: dict[str, tuple[str, str]]) -> None:
         """HallService token listener (the writer thread): tickets this process just issued."""
@@ -399,10 +413,9 @@ class ReadModels:
             self._tokens.popitem(last=False)
 
     # -- encoded answers -----------------------------------------------------------------------------
-    @staticmethod
-    def etag(model: _Model, key: str) -> str:
+    def etag(self, model: _Model, key: str) -> str:
         """The ETag the answer ``key`` of the model has now (check ``If-None-Match`` before building)."""
-        return f'"{model.hall}.{model.seq}.{key}"'
+        return f'"{model.hall}.{model.seq}.{self.epoch}.{key}"'
 
     async def cached(self, model: _Model, key: str,
                      build: Callable[[Callable[[], HallState]], Awaitable[Any]]) -> Encoded:
@@ -417,8 +430,9 @@ class ReadModels:
             assert model.state is not None
             return model.state
 
+        epoch = self.epoch
         value = await build(current)
-        got = Encoded(encode(value), f'"{hall}.{current().seq}.{key}"')
+        got = Encoded(encode(value), f'"{hall}.{current().seq}.{epoch}.{key}"')
         model.encoded[key] = got
         return got
 
@@ -447,19 +461,18 @@ class ReadModels:
             if nxt is None:
                 break
             tk, hops = nxt, hops + 1
-        ahead = wait_s = 0
+        estimate = None
         if tk["state"] == "waiting":
             seq = state.seq
             known = model.estimates.get(tk["id"])
             if known is not None and known[0] == seq:
-                ahead, wait_s = known[1], known[2]
-            elif (quick := self.service.try_estimate(hall, tk["id"])) is not None:
-                ahead, wait_s = quick
-                model.estimates[tk["id"]] = (seq, ahead, wait_s)
+                estimate = known[1]
             else:
-                async with self._estimating:
-                    ahead, wait_s = await asyncio.to_thread(self.service.estimate, hall, tk["id"])
-                model.estimates[tk["id"]] = (seq, ahead, wait_s)
+                estimate = self.service.try_estimate(hall, tk["id"])
+                if estimate is None:
+                    async with self._estimating:
+                        estimate = await asyncio.to_thread(self.service.estimate, hall, tk["id"])
+                model.estimates[tk["id"]] = (seq, estimate)
                 if len(model.estimates) > 4 * len(state.tickets) + 100:
                     model.estimates = {k: v for k, v in model.estimates.items() if v[0] == seq}
-        return {"hall": hall, "seq": state.seq, "ticket": tk, "ahead": ahead, "estimated_wait_s": int(wait_s)}
+        return {"hall": hall, "seq": state.seq, "ticket": tk, "estimate": estimate}

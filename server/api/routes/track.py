@@ -49,10 +49,8 @@ def _from_db(ctx: AppContext, token: str) -> dict[str, Any]:
             if nxt is None:
                 break
             row, hops = nxt, hops + 1
-    ahead = wait_s = 0
-    if row.state == "waiting":
-        ahead, wait_s = ctx.service.estimate(row.hall, row.id)
-    return fastpath.track_view(ctx.service.config(row.hall), row._mapping, ahead, wait_s)
+    estimate = ctx.service.estimate(row.hall, row.id) if row.state == "waiting" else None
+    return fastpath.track_view(ctx.service.config(row.hall), row._mapping, estimate)
 
 
 @router.get("/track/{token}", response_model=TrackBody, responses=ERRORS)
