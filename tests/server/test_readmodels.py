@@ -141,8 +141,8 @@ async def _from_memory(rm: ReadModels, cfg: config.HallConfig, seq: int) -> tupl
     return snap, wins, tickets
 
 
-@settings(max_examples=25, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(ops=OPS)
 def test_read_model_equals_the_state_rebuilt_from_the_database(sqlite_url: str, deployment, ops) -> None:
     from server.storage.db import make_engine, upgrade
