@@ -12,11 +12,12 @@ that does not fit raises :class:`~client.errors.BadResponse`, never a bare ``Val
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
 
-from vocab import Lane, Outcome, TicketState, WindowStatus
+from vocab import LANE_COUNT_KEYS, Lane, Outcome, TicketState, WindowStatus
 
 from .errors import BadResponse
 
@@ -216,6 +217,9 @@ class ClerkPublic(Model):
 
 
 class ServiceWaiting(Model):
+    """Visitors waiting for one service, per lane (snapshot, counter window; the lobby display's
+    counts, kept current from the counts each ticket event carries)."""
+
     service: str
     name_zh: str
     name_en: str
@@ -224,6 +228,18 @@ class ServiceWaiting(Model):
     priority: int = 0
     appointment: int = 0
     total: int = 0
+
+    def with_counts(self, lanes: Mapping[str, int]) -> ServiceWaiting:
+        """The same service with new per-lane counts (an event's ``data.waiting[service]``); lanes
+        not given keep their count, and the total is summed again.
+
+        >>> w = ServiceWaiting.of({"service": "GEN", "name_zh": "综合", "name_en": "General",
+        ...                        "prefix": "A", "normal": 2, "priority": 1, "total": 3})
+        >>> w.with_counts({"normal": 5}).total
+        6
+        """
+        counts = {lane: lanes.get(lane, getattr(self, lane)) for lane in LANE_COUNT_KEYS}
+        return self.model_copy(update={**counts, "total": sum(counts.values())})
 
 
 class WindowPublic(Model):

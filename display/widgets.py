@@ -18,10 +18,11 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPaint
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from client.i18n import Lang, T
+from client.models import ServiceWaiting
 
 from . import style, texts
 from .models import CallsModel, ItemRole, LookRole, WaitingModel, WindowsModel
-from .state import Call, ServiceCount, WindowRow
+from .state import Call, WindowRow
 from .timings import Timings
 
 Align = Qt.AlignmentFlag
@@ -396,7 +397,7 @@ class WaitingStrip(Painted):
     def _chips(self) -> list[tuple[str, str]]:
         out = []
         for i in range(self.model.rowCount()):
-            c: ServiceCount = self.model.index(i, 0).data(ItemRole)
+            c: ServiceWaiting = self.model.index(i, 0).data(ItemRole)
             name = c.name_en if self.lang == "en" else c.name_zh
             out.append((name, texts.PEOPLE.format(n=c.total).text(self.lang)))
         return out
