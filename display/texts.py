@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from client.i18n import T
 
-BOARD_TITLE = T("叫号信息", "Calls")
 LATEST_CALLS = T("最新叫号", "Latest calls")
 RECENT_CALLS = T("最近叫号", "Recent calls")
 WINDOWS = T("窗口信息", "Windows")
@@ -20,7 +19,6 @@ CALL = T("请 {number} 号到 {window} 号窗口", "Number {number}, please go t
 CALL_ARROW = T("{window}号窗口", "Window {window}")
 RECALL_TAG = T("重呼", "Again")
 PEOPLE = T("{n}人", "{n}")
-PRIORITY_WAITING = T("含优先{n}", "{n} priority")
 
 # window states on the grid (DOMAIN rule 6 and 7: paused windows say why and until when)
 WINDOW_NO = T("{n}号窗口", "Window {n}")

@@ -33,7 +33,6 @@ SEARCH_NONE = T("没有找到“{q}”，请换个关键词，或咨询工作人
 KEY_DELETE = T("删除", "Delete")
 KEY_CLEAR = T("清空", "Clear")
 BACK = T("返回", "Back")
-HOME = T("返回首页", "Start")
 
 # -- the ticket ------------------------------------------------------------------------------------
 YOUR_NUMBER = T("您的号码", "Your number")
@@ -102,4 +101,3 @@ LEAVE = T("退出维护", "Leave maintenance")
 TOUCH_PASSED = T("触摸测试通过：全部 {n} 个方格都有反应", "Touch test passed: all {n} squares responded")
 TOUCH_LEFT = T("还剩 {n} 个方格", "{n} squares left")
 TOUCH_PROGRESS = T("请逐一点击每个方格（{left}）", "Tap every square ({left})")
-SPEAKER_TEXT = T("请 A012 号到 3 号窗口办理", "Number A012, please go to window 3")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -346,10 +346,3 @@ class QrView(QWidget):
                 if on:
                     p.fillRect(QRectF(origin_x + x * module, origin_y + y * module, module, module), dark)
         p.end()
-
-    def module_px(self) -> int:
-        return min(self.width(), self.height()) // len(self._matrix) if self._matrix else 0
-
-
-def index_id(index: QModelIndex) -> str:
-    return index.data(ID_ROLE)

@@ -23,7 +23,6 @@ class BookingScreen(Screen):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.value = ""
-        self.error_shown = False
         self.header, row, self.title = header()
         self.back_button = button("", "quiet", "main")
         self.back_button.clicked.connect(self.back)
