@@ -52,7 +52,7 @@ def test_heartbeat_reaches_the_fleet_and_a_failure_shows(hall_server: Any, staff
     device_id, token = register_device(hall_server)
     assert fleet_entry(hall_server, staff_token, device_id)["silent"]  # never reported yet
     cfg = load_terminal(terminal_file(role="kiosk", window=None, printer="sim://", touch="sim://"))
-    with open_devices(cfg) as devices, HallClient(hall_server.base_url, token, retries=0) as client:
+    with open_devices(cfg) as devices, HallClient(hall_server.base_url, token, timeout=30, retries=0) as client:
         with Heartbeat(client, devices, interval_s=0.05) as beat:
             assert beat.wait_rounds(2, timeout=60)
         assert beat.sent >= 2 and beat.failed == 0
@@ -75,7 +75,7 @@ def test_a_device_that_stops_reporting_shows_silent(hall_server: Any, staff_toke
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     device_id, token = register_device(hall_server, "counter", window=1)
     cfg = load_terminal(terminal_file(pad="sim://", led="sim://"))
-    with open_devices(cfg) as devices, HallClient(hall_server.base_url, token, retries=0) as client:
+    with open_devices(cfg) as devices, HallClient(hall_server.base_url, token, timeout=30, retries=0) as client:
         assert Heartbeat(client, devices, interval_s=30).beat()
     assert not fleet_entry(hall_server, staff_token, device_id)["silent"]  # this server: silent after 180 s
     # The silence threshold is a server setting (--device-silent-after): a second server process on the
