@@ -88,6 +88,9 @@ class LaneRules(_Model):
     appointment_bonus_min: Minutes = 30
     appointment_early_min: Minutes = 30  # check-in accepted from this long before the slot …
     appointment_late_grace_min: Minutes = 15  # … to this long after; later → normal lane
+    # 000 第二十七条 适老化: a visitor this old (by the ID card laid on the kiosk's reader) is offered the
+    # green-channel ticket in one tap; None: the kiosk offers nothing by age (issue 18)
+    priority_age: Annotated[int, Field(ge=50, le=100)] | None = None
 
 
 class RecallRules(_Model):
@@ -155,6 +158,9 @@ class ServiceConfig(_Model):
     target_wait_min: Annotated[float, Field(gt=0)] = 20  # supervision
     max_service_min: Annotated[float, Field(gt=0)] = 40  # supervision
     after_hours_booking: bool = False  # 003 §5
+    # “凭身份证取号，每人每天限取 N 个” (issue 18): at most N tickets a day per person (by ID card) for
+    # this service; the kiosk then issues it only with a card laid. None: no per-person limit
+    per_person_daily: Annotated[int, Field(ge=1, le=20)] | None = None
     materials: list[Text] = []  # 一次性告知 (003 §14, 004 第二十五条)
     description_zh: str = ""
     description_en: str = ""
