@@ -1,11 +1,13 @@
-"""The life cycle every line simulator shares: one thread, a wake-up pipe, start once, close once.
+"""The life cycle every line simulator shares: its threads, a wake-up pipe, start once, close once.
 
-The serial-bus simulator (:mod:`drivers.serialsim`: window LEDs and rating pads on a pty) and the
-printer simulators (:mod:`drivers.printer.simulator`: pty and TCP) each run one thread that
-waits in ``select()`` on its line and on the read end of a pipe. :meth:`LineSimulator.close`
-writes to the pipe, so the thread wakes at once and stops instead of sitting in ``select()``
-until the host happens to send something; then the subclass releases its line
-(:meth:`LineSimulator._release`) and the pipe is closed. Nothing keeps running after a test::
+The serial-bus simulator (:mod:`drivers.serialsim`: window LEDs and rating pads on a pty), the
+printer simulators (:mod:`drivers.printer.simulator`: pty and TCP) and the ID card reader's
+(:mod:`drivers.idcard.simulator`) each run a thread that waits in ``select()`` on its line and on
+the read end of a pipe; the card reader adds a writer thread, which :meth:`LineSimulator._stopping`
+ends. :meth:`LineSimulator.close` writes to the pipe, so the threads wake at once and stop instead
+of sitting in ``select()`` until the host happens to send something; then the subclass releases
+its line (:meth:`LineSimulator._release`) and the pipe is closed. Nothing keeps running after a
+test::
 
     with LedSimulator() as sim:     # start() on enter, close() on exit
         ...
@@ -16,6 +18,7 @@ from __future__ import annotations
 import abc
 import os
 import threading
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -34,12 +37,17 @@ class LineSimulator(abc.ABC):
         self._wake_r, self._wake_w = os.pipe()
         self._closing = False
         self._started = False
-        self._thread = threading.Thread(target=self._run, name=thread_name, daemon=True)
+        self._threads = [threading.Thread(target=self._run, name=thread_name, daemon=True)]
+
+    def _add_thread(self, target: Callable[[], None], name: str) -> None:
+        """Another thread of this simulator (before :meth:`start`); it must end once :meth:`_stopping` ran."""
+        self._threads.append(threading.Thread(target=target, name=name, daemon=True))
 
     def start(self) -> Self:
         if not self._started:
             self._started = True
-            self._thread.start()
+            for thread in self._threads:
+                thread.start()
         return self
 
     def close(self) -> None:
@@ -48,8 +56,10 @@ class LineSimulator(abc.ABC):
             return
         self._closing = True
         self._wake()
+        self._stopping()
         if self._started:
-            self._thread.join(timeout=JOIN_TIMEOUT_S)
+            for thread in self._threads:
+                thread.join(timeout=JOIN_TIMEOUT_S)
         self._release()
         os.close(self._wake_r)
         os.close(self._wake_w)
@@ -57,6 +67,9 @@ class LineSimulator(abc.ABC):
     def _wake(self) -> None:
         """Make the thread's ``select()`` return (to stop, or to look at its timers again)."""
         os.write(self._wake_w, b"x")
+
+    def _stopping(self) -> None:  # noqa: B027 - optional hook: most simulators have no such thread
+        """Tell threads that do not watch the wake-up pipe to end (default: there are none)."""
 
     def __enter__(self) -> Self:
         return self.start()
