@@ -2,7 +2,7 @@
 
 >>> from drivers.health import Health, Level
 >>> print(format_line(Health("printer", Level.FAIL, "打印机缺纸", "paper out")))
-FAIL 打印机    打印机缺纸 (paper out)
+FAIL 打印机        打印机缺纸 (paper out)
 """
 
 from __future__ import annotations

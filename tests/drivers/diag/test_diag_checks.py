@@ -84,9 +84,10 @@ def test_overall_is_the_worst_and_unknown_counts_as_fail() -> None:
 
 
 def test_line_format_is_verdict_device_chinese_english() -> None:
+    # device names padded to the widest label, 身份证读卡器 (12 terminal columns), then two spaces
     line = format_line(Health("printer", Level.FAIL, "打印机缺纸", "paper out"))
-    assert line == "FAIL 打印机    打印机缺纸 (paper out)"
-    assert format_line(Health("announcer", Level.OK, "正常", "fine")).startswith("OK   语音播报  正常")
+    assert line == "FAIL 打印机" + " " * 6 + "  打印机缺纸 (paper out)"
+    assert format_line(Health("announcer", Level.OK, "正常", "fine")).startswith("OK   语音播报" + " " * 4 + "  正常")
 
 
 def test_watch_pad_reports_each_key_of_a_serial_pad() -> None:
