@@ -25,7 +25,7 @@ from server.audit import AuditRecord, append
 from server.auth import Principal
 from server.cards.links import link_booking_person
 from server.core import FINAL, Hall, Issued, Lane, Ticket, TicketState
-from server.halls.service import SYSTEM, HallService, Outcome, Render
+from server.halls.service import SYSTEM, Answer, HallService, Render
 from server.storage.db import read_transaction, write_transaction
 
 from . import rules, store
@@ -165,7 +165,7 @@ class BookingService:
 
     # -- check-in at the kiosk or counter -------------------------------------------------------------------
     def check_in(self, hall_id: str, *, who: Principal, code: str | None = None, phone: Person | None = None,
-                 render: Render, idem: Any = None) -> Outcome:
+                 render: Render, idem: Any = None) -> Answer:
         """Issue the booked visitor's ticket: appointment lane on time, walk-in lane when late."""
         cfg = self.config(hall_id)
         booking = self._find_for_checkin(hall_id, code, phone)
@@ -211,7 +211,7 @@ class BookingService:
 
     # -- remote walk-in tickets (云叫号) ---------------------------------------------------------------------
     def remote_ticket(self, hall_id: str, *, service: str, person: Person, address: str,
-                      render: Render) -> Outcome:
+                      render: Render) -> Answer:
         """A walk-in ticket taken from a phone (channel "phone"), within opening hours (the core checks
         them), rate-limited per person and per client address."""
         cfg = self.config(hall_id)

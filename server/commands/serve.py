@@ -22,8 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--sqlite-synchronous",
         choices=["normal", "full"],
-        help="SQLite synchronous (HALLQ_SQLITE_SYNCHRONOUS; default normal: survives kill -9, "
-        "not power loss; full: fsync every commit)",
+        help="SQLite synchronous (HALLQ_SQLITE_SYNCHRONOUS; default full: fsync each group commit, "
+        "survives power loss; normal: survives kill -9 only)",
     )
     p.add_argument(
         "--tick-interval", type=float, help="潮汐控制周期 / tide tick seconds (default 30; 0 = off)"
