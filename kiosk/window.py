@@ -12,7 +12,7 @@ import logging
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QMouseEvent, QResizeEvent
-from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from client.i18n import Lang, T
 from drivers.health import Health
@@ -120,6 +120,7 @@ class KioskWindow(QWidget):
             app.installEventFilter(self)
 
         self._wire()
+        self.show_screen(self.home, speak=False)
         self.setStyleSheet(stylesheet(False))
         self.set_lang(lang)
         self._apply_mode()
@@ -166,7 +167,13 @@ class KioskWindow(QWidget):
         return self.stack.currentWidget()  # type: ignore[return-value]
 
     def show_screen(self, screen: Screen, *, speak: bool = True) -> None:
+        # A QStackedWidget is as large as its largest page's minimum: the screens not shown must not
+        # push the one shown past the panel (issue 16: elder type at 1366 × 768)
+        for other in self.screens:
+            policy = QSizePolicy.Policy.Preferred if other is screen else QSizePolicy.Policy.Ignored
+            other.setSizePolicy(policy, policy)
         self.stack.setCurrentWidget(screen)
+        self.stack.updateGeometry()
         if screen is self.home:
             self.screen_timer.stop()
             self.countdown_timer.stop()

@@ -6,8 +6,8 @@ DOMAIN rule 4 / 003 §11 and 000 第二十七条 (one tap to the priority lane),
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from client.i18n import Lang
 
@@ -50,12 +50,6 @@ class HomeScreen(Screen):
         self.grid = TileGrid(model)
         self.grid.activated.connect(self.category_chosen)
         self.grid.set_count_text(lambda n: texts.SERVICES_COUNT.format(n=n).text(self.lang))
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.grid)
-        self.scroll = scroll
 
         self.priority_tile = Tile("priority", "priority")
         self.priority_tile.clicked.connect(self.priority_clicked)
@@ -70,7 +64,7 @@ class HomeScreen(Screen):
         body.setContentsMargins(32, 20, 32, 28)
         body.setSpacing(18)
         body.addLayout(prompt_row)
-        body.addWidget(scroll, 1)
+        body.addWidget(self.grid, 1)  # pages of tiles, with 上一页/下一页 when they do not all fit
         body.addLayout(self.bottom)
         page = QVBoxLayout(self)
         page.setContentsMargins(0, 0, 0, 0)
@@ -106,6 +100,7 @@ class HomeScreen(Screen):
     def retranslate(self, lang: Lang) -> None:
         super().retranslate(lang)
         self.grid.retitle()
+        self.grid.retranslate(lang)
         self._texts()
 
     def _texts(self) -> None:
