@@ -27,6 +27,7 @@ __all__ = [
     "ClerkPublic",
     "Device",
     "HallInfo",
+    "HallRules",
     "HallsListing",
     "Issued",
     "Lane",
@@ -36,6 +37,7 @@ __all__ = [
     "ProfileTier",
     "Rating",
     "Reason",
+    "Requeued",
     "ServiceInfo",
     "ServiceWaiting",
     "Snapshot",
@@ -155,6 +157,19 @@ class TicketChange(Model):
 
     ticket: Ticket
     seq: int
+
+
+class Requeued(Model):
+    """过号重排 by what is printed on the ticket (POST …/tickets/requeue): the ticket back in its queue,
+    where it now is, and the rule that put it there."""
+
+    ticket: Ticket
+    ahead: int = 0
+    estimated_wait_s: int | None = None
+    track_url: str | None = None
+    requeue_behind: int = 3
+    requeue_within_min: float = 60
+    seq: int = 0
 
 
 class Rating(Model):
@@ -312,10 +327,20 @@ class WindowListing(Model):
     profile: list[ProfileTier] = []
 
 
+class HallRules(Model):
+    """The hall's public rules (``rules`` in GET /halls): the defaults of config.RecallRules when a
+    server does not send them."""
+
+    max_recalls: int = 2
+    requeue_behind: int = 3
+    requeue_within_min: float = 60
+
+
 class HallInfo(Model):
     id: str
     name_zh: str
     name_en: str
+    rules: HallRules = HallRules()
     categories: list[Category] = []
     services: list[ServiceInfo] = []
     windows: list[WindowListing] = []

@@ -158,6 +158,7 @@ class ErrorCode(enum.StrEnum):
     DAILY_CAP = "daily_cap"
     PER_PERSON_LIMIT = "per_person_limit"
     ILLEGAL_TRANSITION = "illegal_transition"
+    NOT_MISSED = "not_missed"  # 过号重排 asked for a ticket that is not a no-show (still waiting, served …)
     WINDOW_CLOSED = "window_closed"
     WINDOW_BUSY = "window_busy"
     WINDOW_PAUSED = "window_paused"
