@@ -40,7 +40,6 @@ YOUR_NUMBER = T("您的号码", "Your number")
 LANE_PRIORITY = T("优先", "Priority")  # LANE_APPOINTMENT: with the booking texts
 AHEAD = T("前面还有 {n} 人", "{n} ahead of you")
 AHEAD_NONE = T("前面没有人在等候", "No one is ahead of you")
-WAIT = T("预计等候约 {m} 分钟", "Estimated wait about {m} min")
 SCAN = T("手机扫码查看排队进度", "Scan to follow the queue on your phone")
 PRINTING = T("正在打印，请取票", "Printing, please take your ticket")
 PRINTED = T("请取走票据，留意叫号", "Please take your ticket and listen for your number")
