@@ -25,9 +25,9 @@ True
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from client.models import Category, HallInfo, ServiceInfo
+from client.models import Category, HallInfo, HallRules, ServiceInfo
 
 #: a list of this many services or more gets the keyword search box (the 无差别 list has 13)
 SEARCH_FROM = 8
@@ -94,6 +94,8 @@ class Catalog:
     hall_name_zh: str
     hall_name_en: str
     categories: tuple[CategoryItem, ...]
+    prefixes: tuple[str, ...] = ()  # the ticket number letters in use (the 过号重排 keys)
+    rules: HallRules = field(default_factory=HallRules)  # the public recall / requeue rules, said plainly on refusals
 
     @classmethod
     def from_hall(cls, hall: HallInfo) -> Catalog:
@@ -106,7 +108,8 @@ class Catalog:
             if listed:  # a category without services would be a button that leads nowhere
                 items.append(CategoryItem(cat.id, cat.name_zh, cat.name_en, cat.icon, cat.description_zh,
                                           cat.description_en, tuple(ServiceItem.of(s) for s in listed)))
-        return cls(hall.id, hall.name_zh, hall.name_en, tuple(items))
+        prefixes = tuple(sorted({s.prefix for s in hall.services if s.prefix}))
+        return cls(hall.id, hall.name_zh, hall.name_en, tuple(items), prefixes, hall.rules)
 
     def category(self, category_id: str) -> CategoryItem:
         for cat in self.categories:

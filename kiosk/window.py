@@ -22,11 +22,13 @@ from .catalog import Catalog
 from .controller import KioskController
 from .gesture import CornerTaps
 from .models import CategoryModel
+from .requeue import rule_text as requeue_rule
 from .screens import (
     BookingScreen,
     HomeScreen,
     MaintenanceScreen,
     NoticeScreen,
+    RequeueScreen,
     Screen,
     ServicesScreen,
     TicketScreen,
@@ -82,11 +84,12 @@ class KioskWindow(QWidget):
         self.notice = NoticeScreen()
         self.booking = BookingScreen()
         self.maintenance = MaintenanceScreen()
+        self.requeue = RequeueScreen()
         self.screens: list[Screen] = [self.home, self.services, self.ticket, self.notice, self.booking,
-                                      self.maintenance]
+                                      self.maintenance, self.requeue]
         self.stack = QStackedWidget()
-        for screen, name in zip(self.screens, ("home", "services", "ticket", "notice", "booking", "maintenance"),
-                                strict=True):
+        names = ("home", "services", "ticket", "notice", "booking", "maintenance", "requeue")
+        for screen, name in zip(self.screens, names, strict=True):
             screen.setObjectName(name)
             self.stack.addWidget(screen)
         self.server_banner = Banner()
@@ -137,6 +140,8 @@ class KioskWindow(QWidget):
         c.checked_in.connect(self.on_checked_in)
         c.check_in_refused.connect(self.on_check_in_refused)
         c.booking_unavailable.connect(self.on_booking_unavailable)
+        c.requeued.connect(self.on_requeued)
+        c.requeue_refused.connect(self.on_requeue_refused)
         c.printed.connect(self.on_printed)
         c.print_failed.connect(self.on_print_failed)
         c.printer_state.connect(self.on_printer_state)
@@ -149,6 +154,7 @@ class KioskWindow(QWidget):
         h.priority_clicked.connect(lambda: self.set_priority(True))
         h.leave_priority.connect(lambda: self.set_priority(False))
         h.booking_clicked.connect(self.open_booking)
+        h.requeue_clicked.connect(self.open_requeue)
         h.language_clicked.connect(lambda: self.set_lang("en" if self.lang == "zh" else "zh"))
         h.elder_toggled.connect(self.set_elder)
         self.services.service_chosen.connect(self.issue)
@@ -157,6 +163,8 @@ class KioskWindow(QWidget):
         self.notice.ok.connect(self.go_home)
         self.booking.back.connect(lambda: self.show_screen(self.home))
         self.booking.submitted.connect(self.on_booking_code)
+        self.requeue.back.connect(lambda: self.show_screen(self.home))
+        self.requeue.submitted.connect(self.on_requeue_asked)
         self.maintenance.login.connect(c.maintenance_login)
         self.maintenance.check.connect(c.run_check)
         self.maintenance.leave.connect(self.go_home)
@@ -267,7 +275,7 @@ class KioskWindow(QWidget):
     def on_issued(self, view: TicketView) -> None:
         self.ticket.show_ticket(view)
         self.show_screen(self.ticket, speak=False)  # spoken once the print result is known
-        self._start_screen_timer(self.timings.ticket_ms)
+        self._start_screen_timer(self._ticket_ms())
 
     def on_printed(self, ticket_id: str) -> None:
         if self.ticket.ticket is None or self.ticket.ticket.id != ticket_id:
@@ -281,7 +289,7 @@ class KioskWindow(QWidget):
             return
         self.ticket.set_print_state(PrintState.FAILED)
         if self.current is self.ticket:
-            self._start_screen_timer(self.timings.ticket_photo_ms)
+            self._start_screen_timer(self._photo_ms())
             if self.elder:
                 self.controller.say(self.ticket.voice(self.lang))
 
@@ -289,7 +297,7 @@ class KioskWindow(QWidget):
         title, hint = _REFUSAL_TEXT.get(code, (texts.REFUSED_TITLE, texts.REFUSED_HINT))
         self.notice.show_notice(title, T(zh, en), hint)
         self.show_screen(self.notice)
-        self._start_screen_timer(self.timings.notice_ms)
+        self._start_screen_timer(self._notice_ms())
 
     def open_booking(self) -> None:
         self.booking.reset()
@@ -304,19 +312,56 @@ class KioskWindow(QWidget):
         """A booking checked in: its ticket, with what the server said (on time, or late → walk-in lane)."""
         self.ticket.show_ticket(view, note)
         self.show_screen(self.ticket, speak=False)
-        self._start_screen_timer(self.timings.ticket_ms)
+        self._start_screen_timer(self._ticket_ms())
 
     def on_check_in_refused(self, code: str, zh: str, en: str) -> None:
         # Rule 1: a visitor whose booking cannot be checked in is never stuck: a regular ticket is one
         # tap away (the button goes back to the walk-in buttons).
         self.notice.show_notice(texts.CHECKIN_REFUSED_TITLE, T(zh, en), texts.CHECKIN_HINT, texts.TAKE_REGULAR)
         self.show_screen(self.notice)
-        self._start_screen_timer(self.timings.notice_ms)
+        self._start_screen_timer(self._notice_ms())
 
     def on_booking_unavailable(self) -> None:
         self.notice.show_notice(texts.BOOKING_CLOSED_TITLE, texts.BOOKING_CLOSED, T("", ""), texts.TAKE_REGULAR)
         self.show_screen(self.notice)
-        self._start_screen_timer(self.timings.notice_ms)
+        self._start_screen_timer(self._notice_ms())
+
+    # -- 过号重排 (issue 16) -------------------------------------------------------------------------
+    def open_requeue(self) -> None:
+        self.requeue.reset()
+        self.show_screen(self.requeue)
+        self.requeue.setFocus()  # the QR scanner types into the focused screen
+
+    def on_requeue_asked(self, kind: str, value: str) -> None:
+        if self.server_ok:
+            self.controller.requeue(kind, value, self.lang)
+
+    def on_requeued(self, view: TicketView, note: T) -> None:
+        """Back in the queue: the ticket screen with its new place and wait, and the hall's rule."""
+        rules = self.catalog.rules if self.catalog else None
+        said = T(f"{note.zh}：{requeue_rule(rules).zh}", f"{note.en}: {requeue_rule(rules).en}") if rules else note
+        self.ticket.show_ticket(view, said)
+        self.show_screen(self.ticket, speak=False)
+        self._start_screen_timer(self._ticket_ms())
+
+    def on_requeue_refused(self, code: str, zh: str, en: str) -> None:
+        """Said plainly: the server's words (too late by how much, still waiting…), the hall's rule, and a
+        new ticket one tap away (rule 1: never a dead end)."""
+        rule = requeue_rule(self.catalog.rules) if self.catalog else T("", "")
+        self.notice.show_notice(texts.REQUEUE_REFUSED_TITLE, T(zh, en), rule, texts.REQUEUE_TAKE_NEW)
+        self.show_screen(self.notice)
+        self._start_screen_timer(self._notice_ms())
+
+    # Elder mode keeps each screen up longer (issue 16; MIIT 2021 适老化: no time limits an older
+    # person cannot meet): time to read the number, find glasses, take the slip
+    def _ticket_ms(self) -> int:
+        return self.timings.ticket_elder_ms if self.elder else self.timings.ticket_ms
+
+    def _notice_ms(self) -> int:
+        return self.timings.notice_elder_ms if self.elder else self.timings.notice_ms
+
+    def _photo_ms(self) -> int:
+        return self.timings.ticket_photo_elder_ms if self.elder else self.timings.ticket_photo_ms
 
     def _start_screen_timer(self, ms: int) -> None:
         self.screen_timer.start(ms)
@@ -336,6 +381,7 @@ class KioskWindow(QWidget):
         self.categories.replace(catalog.categories)
         self.home.set_hall_name(catalog.hall_name_zh, catalog.hall_name_en)
         self.notice.hall_name = (catalog.hall_name_zh, catalog.hall_name_en)
+        self.requeue.set_hall(catalog.prefixes, requeue_rule(catalog.rules))
         self.home.apply_mode(self.elder, self.portrait)
         self.home.set_issuing(self.server_ok)
         self._banners()
@@ -343,7 +389,7 @@ class KioskWindow(QWidget):
     def on_server_state(self, ok: bool) -> None:
         self.server_ok = ok
         self.home.set_issuing(ok and self.catalog is not None)
-        if not ok and self.current in (self.services, self.booking):
+        if not ok and self.current in (self.services, self.booking, self.requeue):
             self.show_screen(self.home, speak=False)
         self._banners()
         if not ok and self.elder:

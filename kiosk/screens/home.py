@@ -23,6 +23,7 @@ class HomeScreen(Screen):
     priority_clicked = Signal()
     leave_priority = Signal()
     booking_clicked = Signal()
+    requeue_clicked = Signal()
     language_clicked = Signal()
     elder_toggled = Signal(bool)
 
@@ -55,10 +56,15 @@ class HomeScreen(Screen):
         self.priority_tile.clicked.connect(self.priority_clicked)
         self.booking_tile = Tile("booking", "booking")
         self.booking_tile.clicked.connect(self.booking_clicked)
+        self.requeue_tile = Tile("booking", "requeue")  # 过号重排 (issue 16): the same quiet look as booking
+        self.requeue_tile.clicked.connect(self.requeue_clicked)
+        # the row of ways in besides the categories; another (an ID-card reader…) goes in with add_way
         self.bottom = QHBoxLayout()
         self.bottom.setSpacing(16)
-        self.bottom.addWidget(self.priority_tile, 3)
-        self.bottom.addWidget(self.booking_tile, 2)
+        self.ways: list[Tile] = []
+        self.add_way(self.priority_tile, 3)
+        self.add_way(self.booking_tile, 2)
+        self.add_way(self.requeue_tile, 2)
 
         body = QVBoxLayout()
         body.setContentsMargins(32, 20, 32, 28)
@@ -72,6 +78,11 @@ class HomeScreen(Screen):
         page.addWidget(self.header)
         page.addLayout(body, 1)
 
+    def add_way(self, tile: Tile, stretch: int = 2) -> None:
+        """A big button in the bottom row (hidden in the priority lane, which is for the categories)."""
+        self.bottom.addWidget(tile, stretch)
+        self.ways.append(tile)
+
     # -- state from the window -------------------------------------------------------------------
     def set_hall_name(self, zh: str, en: str) -> None:
         self.hall_name = (zh, en)
@@ -82,8 +93,8 @@ class HomeScreen(Screen):
         self.header.setProperty("kind", "header-priority" if on else "header")
         repolish(self.header)
         self.leave.setVisible(on)
-        self.priority_tile.setVisible(not on)
-        self.booking_tile.setVisible(not on)
+        for tile in self.ways:
+            tile.setVisible(not on)
         self._texts()
 
     def set_elder(self, on: bool) -> None:
@@ -94,7 +105,7 @@ class HomeScreen(Screen):
 
     def set_issuing(self, enabled: bool) -> None:
         """Server unreachable: the buttons stay visible but cannot be pressed (no ticket)."""
-        for tile in [*self.grid.tiles, self.priority_tile, self.booking_tile]:
+        for tile in [*self.grid.tiles, *self.ways]:
             tile.setEnabled(enabled)
 
     def retranslate(self, lang: Lang) -> None:
@@ -113,14 +124,15 @@ class HomeScreen(Screen):
         self.leave.setText(texts.PRIORITY_LEAVE.text(lang))
         self.priority_tile.set_texts(texts.PRIORITY.text(lang))
         self.booking_tile.set_texts(texts.BOOKING.text(lang), texts.BOOKING_SUB.text(lang))
+        self.requeue_tile.set_texts(texts.REQUEUE.text(lang), texts.REQUEUE_SUB.text(lang))
 
     def apply_mode(self, elder: bool, portrait: bool) -> None:
         super().apply_mode(elder, portrait)
         self.grid.set_columns(2 if portrait else (3 if elder else 4))
         icon = 84 if elder else 64
         self.grid.set_icon_size(icon)
-        self.priority_tile.set_icon_size(icon)
-        self.booking_tile.set_icon_size(icon)
+        for tile in self.ways:
+            tile.set_icon_size(icon)
         # portrait: one above the other, so the priority button's long label stays on one line
         self.bottom.setDirection(QHBoxLayout.Direction.TopToBottom if portrait else QHBoxLayout.Direction.LeftToRight)
 
