@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -38,6 +38,9 @@ from .models import COUNT_ROLE, DESCRIPTION_ROLE, ICON_ROLE, ID_ROLE
 from .tile import MAX_TILE_HEIGHT, Tile, button, label
 
 SPACING = 16
+DRAG_START_PX = 24  # a finger moved this far sideways is swiping, not tapping
+SWIPE_TURNS = 0.2  # … and this share of the width turns the page
+SWIPE_SETTLE_MS = 250
 PAGER_MIN_PX = 72  # the paging buttons: above the 60-px elder target in every mode
 
 PREVIOUS = T("上一页", "Previous")
@@ -154,10 +157,16 @@ class TileGrid(QWidget):
         layout.addWidget(self.area, 1)
         layout.addWidget(self.pager)
 
-        # a swipe: the whole strip follows the finger and snaps to a page (a short tap still reaches
-        # the tile: QScroller delivers the press when the finger lifts without moving)
+        # a swipe: the whole strip follows the finger and snaps to a page. QScroller does the motion;
+        # its input comes from eventFilter below, not from QScroller.grabGesture: a tap reaches its tile
+        # at once (no press delay, no hit-testing by screen position), and only a sideways drag of
+        # DRAG_START_PX becomes a swipe — and then the tile under the finger is not pressed
         self.scroller = QScroller.scroller(self.area.viewport())
-        QScroller.grabGesture(self.area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        self._press: QPointF | None = None
+        self._drag_from = QPointF()
+        self._dragging = False
+        self.area.viewport().installEventFilter(self)
+        self.strip.installEventFilter(self)
         props = self.scroller.scrollerProperties()
         off = QScrollerProperties.OvershootPolicy.OvershootAlwaysOff
         props.setScrollMetric(QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy, off)
@@ -265,19 +274,27 @@ class TileGrid(QWidget):
             return
         if width < 100 or height < 60:
             return  # not laid out yet: a resize comes
-        cols = min(self._columns, len(self.tiles))
-        col_w = (width - (cols - 1) * SPACING) // cols
         for tile in self.tiles:
             tile.ensurePolished()
-        needs = [max(tile.heightForWidth(col_w) if tile.hasHeightForWidth() else tile.sizeHint().height(),
-                     tile.minimumSizeHint().height()) for tile in self.tiles]
-        row_needs = [max(needs[i:i + cols]) for i in range(0, len(needs), cols)]
-        pages = _fill(row_needs, height)
-        avail = height
-        if len(pages) > 1:  # more than one page: the pager takes its row
-            self.pager.set_narrow(self.pager.wide_width() > width)
-            avail = height - self.pager.sizeHint().height() - SPACING
-            pages = _fill(row_needs, avail)
+        # the mode's columns (4, elder 3, portrait 2…); fewer when a tile would be taller than a page
+        # (long English names in narrow columns): a name is never cut
+        for cols in range(min(self._columns, len(self.tiles)), 0, -1):
+            col_w = (width - (cols - 1) * SPACING) // cols
+            needs = [max(tile.heightForWidth(col_w) if tile.hasHeightForWidth() else tile.sizeHint().height(),
+                         tile.minimumSizeHint().height()) for tile in self.tiles]
+            row_needs = [max(needs[i:i + cols]) for i in range(0, len(needs), cols)]
+            pages = _fill(row_needs, height)
+            avail = height
+            if len(pages) > 1:  # more than one page: the pager takes its row
+                self.pager.set_narrow(self.pager.wide_width() > width)
+                if self.pager.isVisible() and self.area.viewport().height() > 0:
+                    avail = self.area.viewport().height()  # what the layout actually left (settled)
+                else:
+                    avail = height - max(self.pager.sizeHint().height(),
+                                         self.pager.minimumSizeHint().height()) - SPACING
+                pages = _fill(row_needs, avail)
+            if max(row_needs) <= avail:
+                break
         shape = (width, avail, cols, *row_needs, id(self.tiles[0]), len(self.tiles))
         if shape == self._shape:
             return
@@ -340,15 +357,33 @@ class TileGrid(QWidget):
         self._show_page()
 
     def swipe(self, dx: float) -> None:
-        """A finger dragged ``dx`` px across the strip (negative: to the left, i.e. the next page), fed
-        to the same QScroller a touch screen drives; the tests use it with explicit timestamps."""
+        """A finger dragged ``dx`` px across the strip (negative: to the left, i.e. the next page) —
+        the same path as the mouse/touch events, with explicit timestamps (tests, demos)."""
         y = self.area.viewport().height() / 2
         x0 = self.area.viewport().width() / 2
-        s = self.scroller
-        s.handleInput(QScroller.Input.InputPress, QPointF(x0, y), 0)
+        self._drag_start(QPointF(x0, y), 0)
         for i in range(1, 6):
-            s.handleInput(QScroller.Input.InputMove, QPointF(x0 + dx * i / 5, y), i * 40)
-        s.handleInput(QScroller.Input.InputRelease, QPointF(x0 + dx, y), 6 * 40)
+            self._drag_move(QPointF(x0 + dx * i / 5, y), i * 40)
+        self._drag_end(QPointF(x0 + dx, y), 6 * 40)
+
+    # One page per swipe, like turning a page: QScroller moves the strip with the finger, and on
+    # release the strip goes to the next or previous page when the finger travelled a fifth of the
+    # width, else back — never flung over several pages an elderly visitor did not look at.
+    def _drag_start(self, at: QPointF, ms: int) -> None:
+        self._drag_from = at
+        self.scroller.handleInput(QScroller.Input.InputPress, at, ms)
+
+    def _drag_move(self, at: QPointF, ms: int) -> None:
+        self.scroller.handleInput(QScroller.Input.InputMove, at, ms)
+
+    def _drag_end(self, at: QPointF, ms: int) -> None:
+        self.scroller.handleInput(QScroller.Input.InputRelease, at, ms)
+        width = max(1, self.area.viewport().width())
+        travelled = at.x() - self._drag_from.x()
+        target = self.page
+        if abs(travelled) >= width * SWIPE_TURNS:
+            target = max(0, min(self.page + (1 if travelled < 0 else -1), self.page_count - 1))
+        self.scroller.scrollTo(QPointF(target * width, 0), SWIPE_SETTLE_MS)
 
     # -- events ----------------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -361,9 +396,39 @@ class TileGrid(QWidget):
             self.schedule()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange, QEvent.Type.LayoutRequest):
+        kind = event.type()
+        if kind in (QEvent.Type.StyleChange, QEvent.Type.FontChange, QEvent.Type.LayoutRequest):
             self.schedule()
+        elif kind == QEvent.Type.Resize and watched is self.area.viewport():
+            self.schedule()  # the pager came or went, or its type size changed
+        elif kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease):
+            return self._finger(event)  # type: ignore[arg-type]
         return False
+
+    def _finger(self, event: QMouseEvent) -> bool:
+        """Press / move / release on a tile or between them: a tap passes through, a swipe is eaten."""
+        kind = event.type()
+        at = self.area.viewport().mapFromGlobal(event.globalPosition())
+        if kind == QEvent.Type.MouseButtonPress:
+            if event.button() == Qt.MouseButton.LeftButton and self.page_count > 1:
+                self._press, self._dragging = event.globalPosition(), False
+            return False
+        if self._press is None:
+            return False
+        if kind == QEvent.Type.MouseMove:
+            moved = event.globalPosition() - self._press
+            if not self._dragging and abs(moved.x()) >= DRAG_START_PX and abs(moved.x()) > abs(moved.y()):
+                self._dragging = True
+                for tile in self.tiles:
+                    tile.cancel_press()  # the finger is paging, not choosing this tile
+                self._drag_start(self.area.viewport().mapFromGlobal(self._press), event.timestamp())
+            if self._dragging:
+                self._drag_move(at, event.timestamp())
+            return self._dragging
+        dragging, self._press, self._dragging = self._dragging, None, False
+        if dragging:
+            self._drag_end(at, event.timestamp())
+        return dragging
 
 
 def _fill(row_needs: list[int], avail: int) -> list[list[int]]:

@@ -92,6 +92,10 @@ class Tile(QFrame):
         if self.isEnabled():
             self.clicked.emit()
 
+    def cancel_press(self) -> None:
+        """The finger turned out to be swiping the page: this press is no tap."""
+        self._set_pressed(False)
+
     def _set_pressed(self, pressed: bool) -> None:
         if self.property("pressed") != pressed:
             self.setProperty("pressed", pressed)
