@@ -34,7 +34,7 @@ from .screens import (
     TicketScreen,
 )
 from .screens.ticket import PrintState
-from .style import stylesheet
+from .style import repolish, stylesheet
 from .ticketview import TicketView
 from .timings import Timings
 from .widgets import Banner
@@ -211,6 +211,8 @@ class KioskWindow(QWidget):
     def on_corner_tap(self) -> None:
         if self.taps.tap():
             self.set_elder(False, speak=False)  # staff work in normal type: the screen holds more
+            for widget in (self.maintenance, *self.maintenance.findChildren(QWidget)):
+                repolish(widget)  # never shown yet: still sized by the elder type it was polished with
             self.maintenance.retranslate(self.lang)
             self.maintenance.reset()
             self.show_screen(self.maintenance)
