@@ -17,18 +17,12 @@ from typing import Literal
 
 from client.i18n import T
 from client.models import HallRules
+from client.rules import requeue_rule
 
 _NUMBER = re.compile(r"^[A-Z]{1,4}[0-9]{3,5}$")
 _TRACK = re.compile(r"/t/[A-Za-z0-9_-]{1,64}/?$")
 MAX_TYPED = 8  # a number is a few letters and 3–5 digits
 MAX_SCANNED = 300  # a tracking URL
-
-RULE = T("过号后 {within} 分钟内可重新排队，排在 {behind} 位等候的人之后；超过时间请重新取号",
-         "Within {within} min of missing your call you can rejoin the queue, behind {behind} waiting "
-         "people; later, please take a new ticket")
-RULE_FRONT = T("过号后 {within} 分钟内可重新排队；超过时间请重新取号",
-               "Within {within} min of missing your call you can rejoin the queue; later, please take a new ticket")
-
 
 def normalise(text: str) -> str:
     """A typed number: upper case, no spaces or dashes."""
@@ -48,7 +42,4 @@ def parse(text: str) -> tuple[Literal["number", "track"], str] | None:
 
 def rule_text(rules: HallRules) -> T:
     """The hall's rule in plain words (config ``[halls.recall]``, sent in GET /halls)."""
-    within = f"{rules.requeue_within_min:g}"
-    if rules.requeue_behind <= 0:
-        return RULE_FRONT.format(within=within)
-    return RULE.format(within=within, behind=rules.requeue_behind)
+    return requeue_rule(rules)
