@@ -207,9 +207,9 @@ def _when(t: datetime) -> str:
 
 _TICKET_WORDS = {
     "zh": {"issued": "取号时间：", "scan": "扫码查看排队进度",
-           "notice": "过号请重新取号，请妥善保管此票"},
+           "notice": "过号可到取号机重排，请保管好此票"},
     "en": {"issued": "Issued: ", "scan": "Scan to follow the queue",
-           "notice": "Missed your call? Take a new ticket. Please keep this ticket."},
+           "notice": "Missed your call? Scan this ticket at a kiosk to rejoin. Keep this ticket."},
 }
 
 _NOTICE_WORDS = {

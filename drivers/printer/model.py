@@ -85,7 +85,7 @@ class TicketPrint:
     ``estimated_wait_s`` is seconds (``None``: no estimate, the line is left out); it is printed as the
     range the kiosk screen shows (``client.estimate``), from ``wait_low_s``/``wait_high_s`` when the
     server sent a range.
-    ``notice`` replaces the default closing line (过号请重新取号…) when given.
+    ``notice`` replaces the default closing line (过号可到取号机重排…) when given.
     """
 
     hall_name: str

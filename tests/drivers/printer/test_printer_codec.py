@@ -34,7 +34,7 @@ def test_ticket_decodes_back_to_its_text_and_qr(ticket, paper):
     assert "您前面还有 3 人" in slip.texts
     assert "预计等候约 5～15 分钟" in slip.texts  # 610 s as the kiosk screen says it (client.estimate)
     assert "取号时间：2025-03-01 09:30" in slip.texts
-    assert "过号请重新取号，请妥善保管此票" in slip.texts
+    assert "过号可到取号机重排，请保管好此票" in slip.texts
     assert slip.qr_payloads == ["https://q.example.gov.cn/t/7f3a9c"]
     qr = slip.qr_codes[0]
     assert (qr.model, qr.error_level) == (cmd.QR_MODEL_2, cmd.QR_EC_M)
@@ -78,7 +78,7 @@ def test_no_estimate_leaves_the_wait_line_out(ticket):
 
 def test_custom_notice_replaces_the_default_closing_line(ticket):
     texts = decode(encode_ticket(ticket(notice="请到二楼等候区等候"), Paper.MM80)).texts
-    assert "请到二楼等候区等候" in texts and "过号请重新取号，请妥善保管此票" not in texts
+    assert "请到二楼等候区等候" in texts and "过号可到取号机重排，请保管好此票" not in texts
 
 
 def test_full_width_punctuation_yen_and_four_byte_characters_survive(ticket):
