@@ -126,6 +126,10 @@ class Issued(Ticket):
 
     ahead: int
     estimated_wait_s: int
+    wait_low_min: int | None = None  # the range to show and print, "约 a–b 分钟" (None: an older server)
+    wait_high_min: int | None = None
+    beyond_closing: bool = False  # the range passes closing time: tell the visitor, offer a booking
+    closes_at: float | None = None
     track_url: str | None = None
     seq: int
 
@@ -166,6 +170,8 @@ class Requeued(Model):
     ticket: Ticket
     ahead: int = 0
     estimated_wait_s: int | None = None
+    wait_low_min: int | None = None  # the printed range, as for a new ticket
+    wait_high_min: int | None = None
     track_url: str | None = None
     requeue_behind: int = 3
     requeue_within_min: float = 60
@@ -197,6 +203,10 @@ class Track(Model):
     state: TicketState
     ahead: int
     estimated_wait_s: int
+    wait_low_min: int | None = None
+    wait_high_min: int | None = None
+    beyond_closing: bool = False
+    closes_at: float | None = None
     window: int | None = None
     window_name_zh: str | None = None
     window_name_en: str | None = None
@@ -314,6 +324,7 @@ class ServiceInfo(Model):
     materials: list[str] = []
     description_zh: str = ""
     description_en: str = ""
+    per_person_daily: int | None = None  # issue 18: 凭身份证取号, at most N a day per person
 
 
 class WindowListing(Model):
@@ -341,6 +352,7 @@ class HallInfo(Model):
     name_zh: str
     name_en: str
     rules: HallRules = HallRules()
+    priority_age: int | None = None  # issue 18: a laid ID card this old is offered the green channel
     categories: list[Category] = []
     services: list[ServiceInfo] = []
     windows: list[WindowListing] = []

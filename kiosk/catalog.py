@@ -94,8 +94,9 @@ class Catalog:
     hall_name_zh: str
     hall_name_en: str
     categories: tuple[CategoryItem, ...]
+    priority_age: int | None = None  # issue 18: a laid ID card this old is offered the green channel
     prefixes: tuple[str, ...] = ()  # the ticket number letters in use (the 过号重排 keys)
-    rules: HallRules = field(default_factory=HallRules)  # the public recall / requeue rules, said plainly on refusals
+    rules: HallRules = field(default_factory=HallRules)  # the public recall / requeue rules, said plainly
 
     @classmethod
     def from_hall(cls, hall: HallInfo) -> Catalog:
@@ -109,7 +110,7 @@ class Catalog:
                 items.append(CategoryItem(cat.id, cat.name_zh, cat.name_en, cat.icon, cat.description_zh,
                                           cat.description_en, tuple(ServiceItem.of(s) for s in listed)))
         prefixes = tuple(sorted({s.prefix for s in hall.services if s.prefix}))
-        return cls(hall.id, hall.name_zh, hall.name_en, tuple(items), prefixes, hall.rules)
+        return cls(hall.id, hall.name_zh, hall.name_en, tuple(items), hall.priority_age, prefixes, hall.rules)
 
     def category(self, category_id: str) -> CategoryItem:
         for cat in self.categories:

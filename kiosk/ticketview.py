@@ -41,16 +41,15 @@ class TicketView:
     issued_at: float
     hall_name_zh: str
     hall_name_en: str
-    wait_low_s: int | None = None  # the server's own range, when it sends one (else client.estimate's)
-    wait_high_s: int | None = None
+    wait_low_min: int | None = None  # the server's printed range, when it sends one (else client.estimate's)
+    wait_high_min: int | None = None
 
     @classmethod
     def of(cls, issued: Issued, *, hall_name_zh: str, hall_name_en: str) -> TicketView:
-        extra = issued.model_extra or {}
         return cls(issued.id, issued.number, issued.service, issued.service_name_zh or issued.service,
                    issued.service_name_en or issued.service, str(issued.lane.value), issued.ahead,
                    issued.estimated_wait_s, issued.track_url or "", issued.issued_at, hall_name_zh, hall_name_en,
-                   extra.get("estimated_wait_low_s"), extra.get("estimated_wait_high_s"))
+                   getattr(issued, "wait_low_min", None), getattr(issued, "wait_high_min", None))
 
     @property
     def priority(self) -> bool:
@@ -73,7 +72,7 @@ class TicketView:
     def wait_text(self) -> T | None:
         """The same line the ticket prints, from the same answer (issue 16: even with nobody ahead —
         every window may be busy)."""
-        return wait_text(self.estimated_wait_s, low_s=self.wait_low_s, high_s=self.wait_high_s)
+        return wait_text(self.estimated_wait_s, low_min=self.wait_low_min, high_min=self.wait_high_min)
 
     def voice(self, lang: Lang, *, printed: bool) -> str:
         """What the announcer says in elder mode when the ticket is shown."""
@@ -88,4 +87,5 @@ class TicketView:
         hall = self.hall_name_en if lang == "en" else self.hall_name_zh
         return TicketPrint(hall, self.number, self.service_name.text(lang), self.lane, self.ahead,  # type: ignore[arg-type]
                            self.estimated_wait_s, datetime.fromtimestamp(self.issued_at, zone),
-                           self.track_url or "-", lang=lang, wait_low_s=self.wait_low_s, wait_high_s=self.wait_high_s)
+                           self.track_url or "-", lang=lang, wait_low_min=self.wait_low_min,
+                           wait_high_min=self.wait_high_min)

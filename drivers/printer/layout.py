@@ -197,7 +197,7 @@ def _ahead(n: int, lang: str) -> str:
 
 def _wait(ticket: TicketPrint) -> str:
     """The same words as the kiosk screen, from the same answer (issue 16: ``client.estimate``)."""
-    text = wait_text(ticket.estimated_wait_s, low_s=ticket.wait_low_s, high_s=ticket.wait_high_s)
+    text = wait_text(ticket.estimated_wait_s, low_min=ticket.wait_low_min, high_min=ticket.wait_high_min)
     return text.text(ticket.lang) if text is not None else ""
 
 

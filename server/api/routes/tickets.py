@@ -10,6 +10,7 @@ from pydantic import StringConstraints
 from sqlalchemy import select
 
 from server.auth import Action, authorize
+from server.cards import card_detail, per_person_write, require_card
 from server.core import Lane
 from server.halls.errors import Problem
 from server.halls.repo import TICKET_FIELDS
@@ -31,6 +32,7 @@ def issue(hall: str, body: IssueRequest, ctx: Ctx, who: Who, idem: Idem) -> Resp
     """Take a ticket. 409 ``closed`` outside opening hours (the message says them), ``daily_cap`` when full."""
     cfg = ctx.service.config(hall)
     authorize(who, Action.ISSUE, hall)
+    require_card(cfg, body.service, body.person_hash)  # issue 18: 凭身份证取号 services
 
     def render(done):
         issued = done.result
@@ -39,6 +41,7 @@ def issue(hall: str, body: IssueRequest, ctx: Ctx, who: Who, idem: Idem) -> Resp
         view.update(
             ahead=issued.ahead,
             estimated_wait_s=issued.estimated_wait_s,
+            **views.estimate_fields(issued.estimate),
             track_url=ctx.service.track_url(token) if token else None,
             seq=done.seq,
         )
@@ -52,7 +55,9 @@ def issue(hall: str, body: IssueRequest, ctx: Ctx, who: Who, idem: Idem) -> Resp
             action=Action.ISSUE,
             idem=idem,
             render=render,
-            detail={"service": body.service, "lane": body.lane, "channel": body.channel},
+            detail={"service": body.service, "lane": body.lane, "channel": body.channel,
+                    **card_detail(body.card, body.person_hash)},
+            write=per_person_write(cfg, body.service, body.person_hash, ctx.service.tz),
         )
     )
 
@@ -151,7 +156,8 @@ _NOT_MISSED = {  # what a visitor is told when the ticket is not a missed one (p
 @router.post("/halls/{hall}/tickets/requeue", responses=ERRORS)
 def requeue_by_ticket(hall: str, body: RequeueRequest, ctx: Ctx, who: Who, idem: Idem) -> Response:
     """过号重排 by what is printed on the ticket. 200 ``{"ticket", "ahead", "estimated_wait_s",
-    "track_url", "requeue_behind", "requeue_within_min", "seq"}``; 404 ``unknown_ticket``; 409
+    "wait_low_min", "wait_high_min", "beyond_closing", "closes_at", "track_url", "requeue_behind",
+    "requeue_within_min", "seq"}``; 404 ``unknown_ticket``; 409
     ``requeue_expired`` (too late: the message says the limit), ``not_missed`` (the ticket is waiting,
     called, served, cancelled: the message says which)."""
     cfg = ctx.service.config(hall)
@@ -191,15 +197,16 @@ def requeue_by_ticket(hall: str, body: RequeueRequest, ctx: Ctx, who: Who, idem:
             zh, en = _NOT_MISSED.get(str(chosen.state), ("{n} 号不能重排", "{n} cannot rejoin the queue"))
             raise Problem("not_missed", zh.format(n=chosen.number), en.format(n=chosen.number), 409)
         ticket = h.requeue(chosen.id, now=now)
-        return ticket, h.estimate_for(ticket.id)
+        return ticket, h.estimate(ticket.id, now=now)
 
     def render(done):
-        ticket, (ahead, wait_s) = done.result
+        ticket, estimate = done.result
         root = _CONTINUATION.sub("", ticket.id)
         with read_transaction(ctx.engine) as conn:
             token = conn.execute(select(t.tickets.c.track_token).where(t.tickets.c.id == root)).scalar()
-        return 200, {"ticket": views.ticket_view(ticket.to_dict(), cfg), "ahead": ahead,
-                     "estimated_wait_s": int(wait_s), "track_url": ctx.service.track_url(token) if token else None,
+        return 200, {"ticket": views.ticket_view(ticket.to_dict(), cfg), "ahead": estimate.ahead,
+                     "estimated_wait_s": int(estimate.wait_s), **views.estimate_fields(estimate),
+                     "track_url": ctx.service.track_url(token) if token else None,
                      "requeue_behind": cfg.recall.requeue_behind,
                      "requeue_within_min": cfg.recall.requeue_within_min, "seq": done.seq}
 
