@@ -341,7 +341,7 @@ class KioskWindow(QWidget):
     def on_requeued(self, view: TicketView, note: T) -> None:
         """Back in the queue: the ticket screen with its new place and wait, and the hall's rule."""
         rules = self.catalog.rules if self.catalog else None
-        said = T(f"{note.zh}：{requeue_rule(rules).zh}", f"{note.en}: {requeue_rule(rules).en}") if rules else note
+        said = T(f"{note.zh}：{requeue_rule(rules).zh}", f"{note.en}. {requeue_rule(rules).en}.") if rules else note
         self.ticket.show_ticket(view, said)
         self.show_screen(self.ticket, speak=False)
         self._start_screen_timer(self._ticket_ms())
