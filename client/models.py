@@ -28,6 +28,7 @@ __all__ = [
     "ClerkPublic",
     "Device",
     "HallInfo",
+    "HallRules",
     "HallsListing",
     "Issued",
     "Lane",
@@ -37,6 +38,7 @@ __all__ = [
     "ProfileTier",
     "Rating",
     "Reason",
+    "Requeued",
     "ServiceInfo",
     "ServiceWaiting",
     "Snapshot",
@@ -160,6 +162,21 @@ class TicketChange(Model):
 
     ticket: Ticket
     seq: int
+
+
+class Requeued(Model):
+    """过号重排 by what is printed on the ticket (POST …/tickets/requeue): the ticket back in its queue,
+    where it now is, and the rule that put it there."""
+
+    ticket: Ticket
+    ahead: int = 0
+    estimated_wait_s: int | None = None
+    wait_low_min: int | None = None  # the printed range, as for a new ticket
+    wait_high_min: int | None = None
+    track_url: str | None = None
+    requeue_behind: int = 3
+    requeue_within_min: float = 60
+    seq: int = 0
 
 
 class Rating(Model):
@@ -337,10 +354,20 @@ class WindowListing(Model):
     profile: list[ProfileTier] = []
 
 
+class HallRules(Model):
+    """The hall's public rules (``rules`` in GET /halls): the defaults of config.RecallRules when a
+    server does not send them."""
+
+    max_recalls: int = 2
+    requeue_behind: int = 3
+    requeue_within_min: float = 60
+
+
 class HallInfo(Model):
     id: str
     name_zh: str
     name_en: str
+    rules: HallRules = HallRules()
     priority_age: int | None = None  # issue 18: a laid ID card this old is offered the green channel
     categories: list[Category] = []
     services: list[ServiceInfo] = []

@@ -71,6 +71,30 @@ def book(server, service: str = "CS01", hall: str = "kiosk") -> tuple[str, str]:
     return made.json()["booking"]["code"], phone
 
 
+def miss(server, number: str, hall: str = "kiosk", window: int = 1) -> None:
+    """The clerk at ``window`` calls until ``number`` comes up, and nobody comes: 过号 (no-show).
+    Tickets called before it (other tests') are marked no-show too."""
+    with server.client(server.login(CLERK_STAFF, PIN)) as clerk:
+        base = f"/api/v1/halls/{hall}/windows/{window}"
+        assert clerk.post(f"{base}/sign-in").status_code == 200
+        for _ in range(500):
+            called = clerk.post(f"{base}/call")
+            assert called.status_code == 200, called.text
+            ticket = called.json().get("ticket")
+            assert ticket is not None, f"{number} never called"
+            assert clerk.post(f"{base}/no-show").status_code == 200
+            if ticket["number"] == number:
+                break
+        assert clerk.post(f"{base}/sign-out").status_code == 200
+
+
+def type_number(qtbot, screen, number: str) -> None:
+    """Type a ticket number on the 过号重排 screen's keys, as a visitor would."""
+    for ch in number:
+        pad = screen.letters if ch.isalpha() else screen.digits
+        tap(qtbot, pad.keys[ch])
+
+
 def tap(qtbot, widget) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
@@ -170,6 +194,7 @@ def tour(qtbot, kiosk, devices: Devices, server):
     yield "search"
     take(qtbot, kiosk, w.services.grid.tile_for("RE01"))
     yield "ticket"
+    missed = w.ticket.ticket.number  # its visitor will not be there when it is called: 过号重排 below
     tap(qtbot, w.ticket.done_button)
     devices.printer.set_paper("out")
     with qtbot.waitSignal(c.print_failed, timeout=WAIT_MS):
@@ -204,6 +229,21 @@ def tour(qtbot, kiosk, devices: Devices, server):
     with qtbot.waitSignal(c.check_in_refused, timeout=WAIT_MS):
         tap(qtbot, w.booking.check_in)
     yield "booking-refused"
+    tap(qtbot, w.notice.ok_button)
+    miss(server, missed)
+    tap(qtbot, w.home.requeue_tile)
+    type_number(qtbot, w.requeue, missed)
+    yield "requeue"
+    with qtbot.waitSignal(c.printed, timeout=WAIT_MS):
+        tap(qtbot, w.requeue.go)
+    assert w.current is w.ticket and w.ticket.ticket.number == missed
+    yield "ticket-requeued"
+    tap(qtbot, w.ticket.done_button)
+    tap(qtbot, w.home.requeue_tile)
+    type_number(qtbot, w.requeue, missed)  # again: it is waiting now, nothing to rejoin
+    with qtbot.waitSignal(c.requeue_refused, timeout=WAIT_MS):
+        tap(qtbot, w.requeue.go)
+    yield "requeue-refused"
     tap(qtbot, w.notice.ok_button)
     w.on_server_state(False)  # what the controller signals when the server is unreachable
     yield "server-down"
