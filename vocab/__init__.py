@@ -125,6 +125,20 @@ class ErrorCode(enum.StrEnum):
     RATE_LIMITED = "rate_limited"
     TOO_LARGE = "too_large"
     CONFLICT = "conflict"
+    HTTP_ERROR = "http_error"
+    INTERNAL_ERROR = "internal_error"  # a bug, logged: never the client's fault
+    BAD_IDEMPOTENCY_KEY = "bad_idempotency_key"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    HALL_NOT_INITIALISED = "hall_not_initialised"
+    # staff and device accounts
+    ACCOUNT_LOCKED = "account_locked"
+    BAD_STAFF_NO = "bad_staff_no"
+    BAD_PIN = "bad_pin"
+    BAD_ROLE = "bad_role"
+    BAD_NAME = "bad_name"
+    BAD_KIND = "bad_kind"
+    DUPLICATE_STAFF_NO = "duplicate_staff_no"
+    WINDOW_REQUIRED = "window_required"
     # things that do not exist
     UNKNOWN_HALL = "unknown_hall"
     UNKNOWN_SERVICE = "unknown_service"
@@ -174,6 +188,10 @@ class ErrorCode(enum.StrEnum):
     NOT_TODAY = "not_today"
     SLOT_PAST = "slot_past"
     SLOT_FULL = "slot_full"
+    TOO_FAR = "too_far"
+    AFTER_HOURS_NOT_LISTED = "after_hours_not_listed"
+    AFTER_HOURS_TOO_SOON = "after_hours_too_soon"
+    AFTER_HOURS_TOO_FAR = "after_hours_too_far"
     # supervision
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
     FOLLOWUP_CLOSED = "followup_closed"
