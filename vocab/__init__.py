@@ -157,6 +157,7 @@ class ErrorCode(enum.StrEnum):
     CLOSED = "closed"
     DAILY_CAP = "daily_cap"
     PER_PERSON_LIMIT = "per_person_limit"
+    CARD_REQUIRED = "card_required"  # a service limited per person is taken with the ID card (issue 18)
     ILLEGAL_TRANSITION = "illegal_transition"
     WINDOW_CLOSED = "window_closed"
     WINDOW_BUSY = "window_busy"

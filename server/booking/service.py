@@ -23,6 +23,7 @@ from sqlalchemy import Connection
 from config import HallConfig, ServiceConfig
 from server.audit import AuditRecord, append
 from server.auth import Principal
+from server.cards.links import link_booking_person
 from server.core import FINAL, Hall, Issued, Lane, Ticket, TicketState
 from server.halls.service import SYSTEM, HallService, Outcome, Render
 from server.storage.db import read_transaction, write_transaction
@@ -131,6 +132,7 @@ class BookingService:
             booking = rules.new_booking(cfg, self.calendar, self.tz, slot, code=code, person=person,
                                         secret=self.secret, channel=channel, now=now)
             store.insert_booking(conn, booking)
+            link_booking_person(conn, self.secret, person, key, now)  # issue 18: check-in by ID card
             append(conn, _audit("booking.book", person, booking), at=now)
         return booking
 

@@ -12,6 +12,8 @@
 * appointments     bookings (issue 8): keyed hash of the person, masked form only, booking code, slot
 * phone_requests   public phone-page requests (issue 8): hashed person and address, for rate limits
 * notices          到号提醒 sent (issue 8): one per ticket, masked recipient only
+* card_daily       per-person daily limit (issue 18): one row per ticket taken with an ID card, keyed hash only
+* card_links       booking person ↔ card hash (issue 18): two keyed hashes of the same ID number, no number
 * ratings          好差评 (issue 6, 9): one per ticket, five levels or NULL = 未评价 (offered, not given)
 * warnings         电子监察 supervision warnings (issue 9): one row per raised warning, open until cleared
 * followups        好差评 follow-ups of bad ratings (issue 9): deadlines, contact, rectification, reply
@@ -248,6 +250,27 @@ phone_requests = Table(  # 0004: public phone-page requests, for per-person and 
     Column("at", Float, nullable=False),
     Index("ix_phone_requests_address_hash_at", "address_hash", "at"),
     Index("ix_phone_requests_person_hash_at", "person_hash", "at"),
+)
+
+card_daily = Table(  # 0005: “每人每天限取 N 个” — the N rows of a person, service and day; a unique key, so that
+    # two kiosks (or server processes) racing the same card cannot both take the last place
+    "card_daily",
+    metadata,
+    Column("hall", String(64), primary_key=True),
+    Column("service", String(32), primary_key=True),
+    Column("day", String(10), primary_key=True),  # local date
+    Column("person_hash", String(64), primary_key=True),  # vocab.cardhash: HMAC(card key, ID number)
+    Column("n", Integer, primary_key=True),  # 1 … per_person_daily
+    Column("ticket_id", String(96), nullable=False),
+    Column("at", Float, nullable=False),
+)
+
+card_links = Table(  # 0005: a booking made with an ID number → the card hash the kiosk will send for it
+    "card_links",
+    metadata,
+    Column("card_hash", String(64), primary_key=True),
+    Column("person_hash", String(64), nullable=False, unique=True),  # the booking's (server.booking.person)
+    Column("at", Float, nullable=False),
 )
 
 notices = Table(  # 0004: 到号提醒 sent, one per ticket (the number itself is never stored)

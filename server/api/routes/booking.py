@@ -224,6 +224,7 @@ def check_in(hall: str, body: CheckInRequest, ctx: Ctx, who: Who, idem: Idem, rt
         ticket = views.ticket_view(result.issued.ticket.to_dict(), cfg)
         token = done.track_tokens.get(result.issued.ticket.id)
         ticket.update(ahead=result.issued.ahead, estimated_wait_s=result.issued.estimated_wait_s,
+                      **views.estimate_fields(result.issued.estimate),
                       track_url=ctx.service.track_url(token) if token else None, seq=done.seq)
         if who.in_public:  # a kiosk shows and prints it: no appointment id
             ticket = views.strip_private(ticket)
