@@ -44,8 +44,9 @@ def main(args: argparse.Namespace) -> int:
     from server.live.stopping import install
 
     signals = install()
-    print("hallq run：正在启动…（starting…）Ctrl-C 随时退出 / to stop at any time", flush=True)
-    try:
+    try:  # from the first line on: a Ctrl-C during the print itself lands here too
+        signals.arm()  # a Ctrl-C while the arguments were parsed stops here
+        print("hallq run：正在启动…（starting…）Ctrl-C 随时退出 / to stop at any time", flush=True)
         from server.live import LiveOptions, run_live
 
         if args.speed is not None and not args.speed > 0:

@@ -63,6 +63,7 @@ def run_live(opts: LiveOptions, out: TextIO = sys.stdout) -> int:
     started: list = []  # what to stop, in start order: (name, stop function)
     people: LiveHall | None = None
     try:
+        signals.arm()
         try:
             site = prepare(opts.root)
             scenario = load_scenario(opts.scenario)

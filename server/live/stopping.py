@@ -16,14 +16,25 @@ __all__ = ["StopSignals", "install"]
 
 
 class StopSignals:
+    """Until :meth:`arm` (argument parsing, before ``hallq run`` has a place to catch it) a signal is only
+    noted, and :meth:`arm` raises it; after, the first raises KeyboardInterrupt where the program is."""
+
     def __init__(self) -> None:
         self.received: int | None = None  # the first stop signal (signal.SIGINT or SIGTERM), if any
         self.stopping = False  # set when the stop begins: from then on signals are ignored
+        self.armed = False
 
     def __call__(self, signum: int, frame: FrameType | None) -> None:
         if self.received is None:
             self.received = signum
-        if not self.stopping:
+        if self.armed and not self.stopping:
+            self.stopping = True
+            raise KeyboardInterrupt
+
+    def arm(self) -> None:
+        """From here on a stop signal interrupts; one that came before interrupts now."""
+        self.armed = True
+        if self.received is not None and not self.stopping:
             self.stopping = True
             raise KeyboardInterrupt
 

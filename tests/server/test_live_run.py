@@ -192,3 +192,21 @@ def test_a_second_run_in_open_hours_does_not_say_the_hall_is_closed() -> None:
     open_now = shift_reason(hall, calendar, tz, wednesday_9, MIN_OPEN_S)
     assert "接着上次演示继续" in open_now and "不开放" not in open_now
     assert "大厅此刻不开放" in shift_reason(hall, calendar, tz, wednesday_22, MIN_OPEN_S)
+
+
+def test_stop_signals_the_first_interrupts_the_rest_are_ignored() -> None:
+    """Before hallq run can catch it (argument parsing) a signal is noted and raised when armed; after, the
+    first raises at once and every later one is ignored, so the stop is never cut short."""
+    from server.live.stopping import StopSignals
+
+    early = StopSignals()
+    early(signal.SIGINT, None)  # not armed yet: noted only
+    with pytest.raises(KeyboardInterrupt):
+        early.arm()
+    early(signal.SIGINT, None)  # while stopping: ignored
+    late = StopSignals()
+    late.arm()
+    with pytest.raises(KeyboardInterrupt):
+        late(signal.SIGTERM, None)
+    late(signal.SIGINT, None)
+    assert late.name == "已终止 terminated (SIGTERM)" and early.name == "已中断 interrupted"
