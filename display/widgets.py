@@ -430,7 +430,7 @@ class WindowGrid(Paged):
         y = area.top()
         for row, look in shown:
             h = self.px(ROW_H)
-            self._line(p, QRectF(area.left(), y, area.width(), h), row, look, no_w, min(clerk_w, area.width() * 0.3))
+            self._line(p, QRectF(area.left(), y, area.width(), h), row, look, no_w, min(clerk_w, area.width() * 0.36))
             y += h + self.px(ROW_GAP)
 
     def _line(self, p: QPainter, box: QRectF, row: WindowRow, look: Look, no_w: float, clerk_w: float) -> None:

@@ -6,6 +6,7 @@ shows "null"; report chart labels neither overlap nor leave the chart. Screensho
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -41,7 +42,8 @@ def shot(page: Page, name: str, tmp_path: Path) -> None:
 def serious_violations(page: Page) -> list[str]:
     """axe-core's serious and critical findings on the page as it is now (WCAG 2.x A/AA and best practice)."""
     if not page.evaluate("typeof axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated through DevTools: the page's CSP allows no inline script
+        # evaluated through DevTools: the page's CSP allows no inline <script>
+        page.evaluate(AXE.read_text(encoding="utf-8"))
     found = page.evaluate("""async () => {
         const r = await axe.run(document, { resultTypes: ["violations"] });
         return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
@@ -106,7 +108,7 @@ def test_every_page_is_accessible_and_fits_the_screen(sized, hall, tmp_path) -> 
         shot(page, f"{size}-{tab}", tmp_path)
 
 
-def test_followups_never_show_null(page, hall) -> None:
+def test_followups_never_show_null(page, hall) -> None:  # noqa: F811
     login(page, hall)
     page.click("#tab-followups")
     expect(page.locator("#followups tbody tr").first).to_be_visible()
@@ -126,7 +128,7 @@ def page(browser, hall) -> Page:  # noqa: F811
 
 
 @pytest.mark.parametrize(("by", "period"), [("service", "day"), ("clerk", "all"), ("window", "day")])
-def test_report_chart_labels_do_not_overlap_or_leave_the_chart(page, hall, by, period) -> None:
+def test_report_chart_labels_do_not_overlap_or_leave_the_chart(page, hall, by, period) -> None:  # noqa: F811
     login(page, hall)
     page.click("#tab-reports")
     page.select_option("#r-by", by)
@@ -143,6 +145,6 @@ def test_report_chart_labels_do_not_overlap_or_leave_the_chart(page, hall, by, p
         for x0, y0, x1, y1 in chart["x"] + chart["y"]:  # inside the chart: nothing clipped
             assert x0 >= 0 and y0 >= 0 and x1 <= chart["w"] and y1 <= chart["h"], chart["id"]
         xs = sorted(chart["x"])
-        for a, b in zip(xs, xs[1:], strict=False):  # x labels side by side, apart
+        for a, b in itertools.pairwise(xs):  # x labels side by side, apart
             assert a[2] <= b[0], (chart["id"], a, b)
     assert any(chart["x"] for chart in boxes) and any(chart["y"] for chart in boxes)
