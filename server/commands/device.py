@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 
 from server.auth import DEVICE_KINDS, add_device
+from server.auth.admin import check_new_device_name
 from server.halls.errors import Problem
 
+from .admin import register_device_actions
 from .common import check_hall, guarded, now, open_db, parser, print_json
 
 
@@ -24,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--window", type=int, help="所在窗口 / the window (counter and pad devices)")
     add.add_argument("--json", action="store_true", help='print {"token": …, …}')
     add.set_defaults(func=run_device_add)
+    register_device_actions(actions)  # list, rename, disable, enable, remove (server/commands/admin.py)
 
 
 @guarded
@@ -37,6 +40,7 @@ def run_device_add(args: argparse.Namespace) -> int:
             f"hall {hall} has no window {args.window}",
             404,
         )
+    check_new_device_name(engine, hall, args.name)  # a second "kiosk-1" would stay silent for ever
     device = add_device(
         engine, kind=args.kind, name=args.name, hall=hall, window=args.window, now=now(), by="cli"
     )

@@ -16,6 +16,7 @@ from server.auth import Action, authorize
 from server.halls.errors import Problem
 
 from ..deps import bearer, who_is
+from ..revocation import revoked_actor
 
 router = APIRouter(tags=["events"])
 _CLOSE_CODES = {401: 4401, 403: 4403, 404: 4404}
@@ -42,6 +43,9 @@ async def events(
             ctx.fanout.subscribe(hall, since, public=who.in_public)
         ) as stream:
             async for text in stream:
+                if revoked_actor(text) == who.actor:  # disabled or removed meanwhile (server/api/revocation.py)
+                    await ws.close(4401)
+                    return
                 await ws.send_text(text)
 
     async def watch() -> None:  # a client message or disconnect; clients send nothing meaningful
