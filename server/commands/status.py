@@ -34,9 +34,10 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return table(headers, rows, align="l" * len(headers), rule=True)
 
 
-def render(snap: dict[str, Any], tz: Any) -> str:
-    now = datetime.now(tz).strftime("%Y-%m-%d %H:%M:%S")
-    out = [f"{snap['name_zh']} / {snap['name_en']}    {now}    seq={snap['seq']}", ""]
+def render(snap: dict[str, Any], tz: Any, *, now: float | None = None) -> str:
+    """``now``: the time to show (``hallq run`` passes its demo clock); default the real time."""
+    shown = (datetime.fromtimestamp(now, tz) if now is not None else datetime.now(tz)).strftime("%Y-%m-%d %H:%M:%S")
+    out = [f"{snap['name_zh']} / {snap['name_en']}    {shown}    seq={snap['seq']}", ""]
     rows = []
     for w in snap["windows"]:
         clerk = w["clerk"]

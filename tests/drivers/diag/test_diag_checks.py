@@ -65,13 +65,16 @@ def test_touch_untested_is_ok_right_after_opening_but_warns_on_a_running_termina
     assert check_device("touch", panel, fresh=True).level is Level.FAIL
 
 
-def test_silent_printer_fails_but_a_one_way_file_printer_only_warns(tmp_path: Path) -> None:
+def test_silent_printer_fails_but_a_one_way_file_printer_is_ok(tmp_path: Path) -> None:
+    """A file:// printer cannot answer by design: OK, saying so (a WARN became a permanent yellow
+    device-fault warning on the dashboard)."""
     silent = open_printer("sim://?answer=0")
     spool = open_printer(f"file://{tmp_path}/spool.bin")
     try:
         assert check_device("printer", silent).level is Level.FAIL
         health = check_device("printer", spool)
-        assert health.level is Level.WARN and health.facts["reported"] == "UNKNOWN"
+        assert health.level is Level.OK and health.facts["reported"] == "UNKNOWN"
+        assert health.facts["status_readable"] is False and "打印到文件" in health.detail_zh
     finally:
         silent.close()
         spool.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -133,7 +134,7 @@ def test_test_print_to_a_file_decodes_to_the_test_ticket(capsys: pytest.CaptureF
     code, out, _ = hallq_diag(capsys, "printer", "--test-print", "--device", f"file://{target}")
     status, printed = out.splitlines()
     assert code == 0
-    assert status.startswith("WARN") and "one-way link" in status  # a file never reports status
+    assert status.startswith("OK") and "printing to a file" in status  # a file never reports status: no fault
     assert printed.startswith("OK") and f"{target.stat().st_size} 字节" in printed
     slip = decode(target.read_bytes())
     assert "A012" in slip.texts and "此为打印机测试票，不能办理业务" in slip.texts
@@ -219,3 +220,24 @@ def test_pad_shows_each_key_as_it_comes() -> None:
                 proc.wait(timeout=10)
             proc.stdout.close()
             proc.stderr.close()
+
+
+def test_without_a_config_it_says_on_stdout_which_file_it_checked(capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  tmp_path: Path) -> None:
+    monkeypatch.delenv("HALLQ_TERMINAL_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)  # no var/terminal.toml here: the shipped simulated kiosk is taken
+    code, out, _ = hallq_diag(capsys)
+    first = out.splitlines()[0]
+    assert "随附的模拟自助机配置" in first and "terminal-kiosk.toml" in first and "shipped simulated kiosk" in first
+    assert code == 0
+
+
+def test_a_missing_usb_printer_is_said_in_chinese_in_the_chinese_half(capsys: pytest.CaptureFixture[str]) -> None:
+    """The library's English ("Device not found …") is in the English half only, once."""
+    code, out, _ = hallq_diag(capsys, "printer", "--device", "usb://04b8:0202")
+    line = out.strip()
+    zh = line.split(" (printer cannot be opened", 1)[0]
+    assert code == 1 and line.startswith("FAIL") and "找不到设备" in zh
+    assert re.search(r"[A-Za-z]", zh.replace("FAIL", "").replace("usb://04b8:0202", "")) is None  # no English
+    assert "not found" in line.split(" (printer cannot be opened", 1)[1]  # the library's words, in English
