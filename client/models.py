@@ -378,6 +378,7 @@ class HallsListing(Model):
     """GET /halls: public reference data."""
 
     deployment: str
+    timezone: str = "Asia/Shanghai"  # the hall's zone (older servers: the default)
     halls: list[HallInfo]
 
     def hall(self, hall_id: str) -> HallInfo:

@@ -39,6 +39,11 @@ YOUR_NUMBER = T("您的号码", "Your number")
 LANE_PRIORITY = T("优先", "Priority")  # LANE_APPOINTMENT: with the booking texts
 AHEAD = T("前面还有 {n} 人", "{n} ahead of you")
 AHEAD_NONE = T("前面没有人在等候", "No one is ahead of you")
+BEYOND_CLOSING = T("今日 {closes} 停止办理，您的号可能轮不到。可继续等候，或用手机预约其他时间：{booking}",
+                   "Service ends at {closes} today and your number may not be reached. You may wait, or book "
+                   "another time on your phone: {booking}")
+BEYOND_CLOSING_VOICE = T("今天可能轮不到您，可以用手机预约其他时间。",
+                         "Your number may not be reached today; you can book another time on your phone.")
 SCAN = T("手机扫码查看排队进度", "Scan to follow the queue on your phone")
 PRINTING = T("正在打印，请取票", "Printing, please take your ticket")
 PRINTED = T("请取走票据，留意叫号", "Please take your ticket and listen for your number")

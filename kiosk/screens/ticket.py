@@ -122,8 +122,9 @@ class TicketScreen(Screen):
         lane = t.lane_text
         self.lane.setText(lane.text(lang) if lane else "")
         self.lane.setVisible(lane is not None)
-        self.note.setText(self._note.text(lang) if self._note else "")
-        self.note.setVisible(self._note is not None)
+        notes = [n.text(lang) for n in (self._note, t.closing_text) if n is not None]
+        self.note.setText("\n".join(notes))
+        self.note.setVisible(bool(notes))
         self.service.setText(t.service_name.text(lang))
         self.ahead.setText(t.ahead_text.text(lang))
         wait = t.wait_text
