@@ -64,25 +64,25 @@ class TicketScreen(Screen):
         for w in (self.caption, self.number, self.lane, self.service, self.ahead, self.wait, self.note):
             info.addWidget(w)
         info.addStretch(1)
+        # the QR, then what to do now (print state or "photograph this", the way home) in one column
+        # beside the number: a 768-px panel in elder type has no height for a row below both
         qr_col = QVBoxLayout()
+        qr_col.setSpacing(10)
         qr_col.addWidget(self.qr, 1)
         qr_col.addWidget(self.scan)
+        qr_col.addWidget(self.status)
+        qr_col.addWidget(self.photo)
+        qr_col.addWidget(self.countdown)
+        qr_col.addWidget(self.done_button)
         self.split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.split.setSpacing(32)
         self.split.addLayout(info, 3)
         self.split.addLayout(qr_col, 2)
 
-        foot = QHBoxLayout()
-        foot.addWidget(self.countdown, 1)
-        foot.addWidget(self.done_button)
-
         body = QVBoxLayout()
         body.setContentsMargins(32, 20, 32, 28)
         body.setSpacing(16)
         body.addLayout(self.split, 1)
-        body.addWidget(self.status)
-        body.addWidget(self.photo)
-        body.addLayout(foot)
         page = QVBoxLayout(self)
         page.setContentsMargins(0, 0, 0, 0)
         page.setSpacing(0)
@@ -122,8 +122,9 @@ class TicketScreen(Screen):
         lane = t.lane_text
         self.lane.setText(lane.text(lang) if lane else "")
         self.lane.setVisible(lane is not None)
-        self.note.setText(self._note.text(lang) if self._note else "")
-        self.note.setVisible(self._note is not None)
+        notes = [n.text(lang) for n in (self._note, t.closing_text) if n is not None]
+        self.note.setText("\n".join(notes))
+        self.note.setVisible(bool(notes))
         self.service.setText(t.service_name.text(lang))
         self.ahead.setText(t.ahead_text.text(lang))
         wait = t.wait_text

@@ -230,6 +230,10 @@ def hall_listing(cfg: HallConfig) -> dict[str, Any]:
         "name_en": cfg.name_en,
         "priority_age": cfg.lanes.priority_age,  # issue 18: green channel offered by ID card from this age
         "categories": [c.model_dump(mode="json") for c in cfg.categories],
+        # public rules the terminals say plainly: F2 重呼 greys out after max_recalls; a refused
+        # 过号重排 names its limits (issue 16)
+        "rules": {"max_recalls": cfg.recall.max_recalls, "requeue_behind": cfg.recall.requeue_behind,
+                  "requeue_within_min": cfg.recall.requeue_within_min},
         "services": [
             {
                 "code": s.code,

@@ -93,3 +93,30 @@ def test_keyword_filter(qtmodeltester, query, codes):
 def test_booking_input(typed, kind, shown):
     assert kiosk.booking.classify(typed) == kind
     assert kiosk.booking.mask(typed) == shown
+
+
+def test_a_ticket_that_may_not_be_reached_today_says_so_with_the_time_and_the_booking_page(qtbot):
+    """Issue 17: a visitor who may not be served before closing is told when the ticket is issued — on
+    screen, in the hall's zone, with where to book another time, and aloud in elder mode."""
+    from client.models import Issued
+    from kiosk.screens.ticket import TicketScreen
+    from kiosk.ticketview import TicketView
+
+    answer = {"id": "h-20260921-A031", "hall": "h", "day": "2026-09-21", "number": "A031", "service": "MA01",
+              "lane": "normal", "channel": "kiosk", "state": "waiting", "issued_at": 1789980000.0,
+              "queued_at": 1789980000.0, "ahead": 14, "estimated_wait_s": 2400,
+              "wait_low_min": 25, "wait_high_min": 55, "beyond_closing": True, "closes_at": 1789983000.0,
+              "track_url": "https://hall.example/t/abc", "seq": 9}
+    view = TicketView.of(Issued.of(answer), hall_name_zh="中心", hall_name_en="Centre", tz="Asia/Shanghai")
+    said = view.closing_text
+    assert said is not None
+    assert "17:30" in said.zh and "https://hall.example/m" in said.zh  # 1789983000 = 17:30 in Shanghai
+    assert "17:30" in said.en and "book another time" in said.en
+    assert "可以用手机预约其他时间" in view.voice("zh", printed=True)
+    screen = TicketScreen()
+    qtbot.addWidget(screen)
+    screen.show_ticket(view)
+    assert "17:30" in screen.note.text() and screen.note.isVisibleTo(screen)
+    ordinary = TicketView.of(Issued.of({**answer, "beyond_closing": False}), hall_name_zh="中心",
+                             hall_name_en="Centre")
+    assert ordinary.closing_text is None and "预约" not in ordinary.voice("zh", printed=True)

@@ -26,6 +26,7 @@ def list_halls(ctx: Ctx) -> dict:
     """Public reference data: halls with their categories, services and windows."""
     return {
         "deployment": ctx.deployment.deployment.name,
+        "timezone": ctx.deployment.deployment.timezone,  # terminals show the hall's times, not the box's
         "halls": [views.hall_listing(h) for h in ctx.deployment.halls],
     }
 
