@@ -174,6 +174,13 @@ class ErrorCode(enum.StrEnum):
     NOT_TODAY = "not_today"
     SLOT_PAST = "slot_past"
     SLOT_FULL = "slot_full"
+    # security of the public edge and of staff accounts (issue 13)
+    LOGIN_THROTTLED = "login_throttled"
+    ACCOUNT_LOCKED = "account_locked"
+    BODY_TOO_LARGE = "body_too_large"
+    PHONE_UNVERIFIED = "phone_unverified"
+    BAD_CODE = "bad_code"
+    CARD_REQUIRED = "card_required"
     # supervision
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
     FOLLOWUP_CLOSED = "followup_closed"

@@ -276,6 +276,8 @@ phone_codes = Table(  # 0005: one-time codes proving a phone number (keyed hashe
     Column("expires_at", Float, nullable=False),
     Column("attempts", Integer, nullable=False, server_default="0"),  # wrong codes tried against it
     Column("used", Boolean, nullable=False, server_default=text("false")),
+    Column("session_hash", String(64), unique=True),  # SHA-256 of the p_… token the right code earned
+    Column("session_expires_at", Float),
     Index("ix_phone_codes_phone_hash_created_at", "phone_hash", "created_at"),
     Index("ix_phone_codes_address_hash_created_at", "address_hash", "created_at"),
 )

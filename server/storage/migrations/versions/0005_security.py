@@ -39,7 +39,10 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.Float(), nullable=False),
         sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
         sa.Column("used", sa.Boolean(), server_default=sa.text("false"), nullable=False),
+        sa.Column("session_hash", sa.String(length=64), nullable=True),
+        sa.Column("session_expires_at", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_phone_codes")),
+        sa.UniqueConstraint("session_hash", name=op.f("uq_phone_codes_session_hash")),
     )
     with op.batch_alter_table("phone_codes", schema=None) as batch_op:
         batch_op.create_index("ix_phone_codes_phone_hash_created_at", ["phone_hash", "created_at"])
