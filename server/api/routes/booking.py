@@ -210,7 +210,8 @@ def book(hall: str, body: BookRequest, request: Request, ctx: Ctx, rt: Runtime) 
     if person.kind == "phone":  # the code reaches the phone too, in case the page is lost
         svc, start = cfg.service(booking.service), _local(booking.slot_start, rt.service.tz)
         send_text(rt, hall, person, "booked",
-                  f"【{cfg.name_zh}】预约成功：{booking.day} {start} {svc.name_zh}，预约码 {booking.code}。请按时到大厅签到。",
+                  f"【{cfg.name_zh}】预约成功：{booking.day} {start} {svc.name_zh}，"
+                  f"预约码 {booking.code}。请按时到大厅签到。",
                   f"Booked: {svc.name_en} on {booking.day} at {start}, booking code {booking.code}.")
     return {"booking": booking_view(booking, cfg, rt.service.tz)}
 
