@@ -70,30 +70,29 @@ def issue_code(conn: Connection, secret: bytes, phone: Person, address_hash: str
     return code
 
 
-def _bad_code() -> BookingRefused:
+def bad_code() -> BookingRefused:
     return BookingRefused("bad_code", "验证码不对或已过期，请重新获取",
                           "wrong or expired code: ask for a new one")
 
 
-def verify(conn: Connection, secret: bytes, phone: Person, code: str, *, now: float) -> tuple[str, float]:
-    """Exchange the right code for a phone token (``p_…``, expiry). A wrong code counts a try; the
-    ``MAX_TRIES``-th wrong one kills the code. Atomic: a code earns at most one token."""
+def verify(conn: Connection, secret: bytes, phone: Person, code: str, *, now: float) -> tuple[str, float] | None:
+    """Exchange the right code for a phone token (``p_…``, expiry); None for a wrong, used or expired code.
+    A wrong code counts a try and the ``MAX_TRIES``-th kills the code — so the caller must *commit* before
+    refusing (raise after the transaction, not inside it). Atomic: a code earns at most one token."""
     key = phone.key(secret)
     row = conn.execute(select(_C).where(_C.c.phone_hash == key, _C.c.used.is_(False), _C.c.expires_at > now)
                        .order_by(_C.c.created_at.desc()).limit(1).with_for_update()).first()
     if row is None:
-        raise _bad_code()
+        return None
     if not hmac.compare_digest(row.code_hash, code_hash(secret, key, code)):
         conn.execute(update(_C).where(_C.c.id == row.id).values(
             attempts=_C.c.attempts + 1, used=row.attempts + 1 >= MAX_TRIES))
-        raise _bad_code()
+        return None
     token = PHONE_PREFIX + secrets.token_urlsafe(32)
     expires = now + SESSION_TTL_S
     done = conn.execute(update(_C).where(_C.c.id == row.id, _C.c.used.is_(False)).values(
         used=True, session_hash=token_hash(token), session_expires_at=expires)).rowcount
-    if done != 1:  # used by a concurrent request meanwhile
-        raise _bad_code()
-    return token, expires
+    return (token, expires) if done == 1 else None  # 0: used by a concurrent request meanwhile
 
 
 def proven_phone(conn: Connection, token: str | None, *, now: float) -> str | None:

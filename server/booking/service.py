@@ -314,7 +314,10 @@ class BookingService:
         self.config(hall_id)
         self._admit(hall_id, "verify", address, CODE_KINDS, self.policy.booking_per_ip_hour)
         with write_transaction(self.engine) as conn:
-            return phone_proof.verify(conn, self.secret, phone, code, now=self.now())
+            earned = phone_proof.verify(conn, self.secret, phone, code, now=self.now())
+        if earned is None:  # refused after the commit: the wrong try stays counted
+            raise phone_proof.bad_code()
+        return earned
 
     def proven_phone(self, token: str | None) -> str | None:
         with read_transaction(self.engine) as conn:
