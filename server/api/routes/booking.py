@@ -163,6 +163,8 @@ def booking_view(b: Booking, cfg: HallConfig, tz: ZoneInfo, *, staff: bool = Fal
         "checkin_on_time_until": _local(b.slot_start + lanes.appointment_late_grace_min * 60, tz),
         "checkin_closes": _local(b.closes_at, tz),
         "cancellable": b.state is BookingState.BOOKED,
+        # issue 13: proved phone → looked up and cancelled online; else checked in with the ID card itself
+        "verified": b.verified,
         "created_at": b.created_at, "cancelled_at": b.cancelled_at, "checked_in_at": b.checked_in_at,
         "materials": list(svc.materials) if svc else [],
     }
