@@ -12,7 +12,9 @@ request is parsed. ``GuardedHttp`` wraps uvicorn's HTTP protocol class:
   once (a browser opens six; a kiosk one or two). Behind a reverse proxy every client has the proxy's
   address: there set ``--limit-per-client 0`` and let the proxy limit;
 * **total cap**: at most ``total`` open connections; more are closed at once, leaving file descriptors
-  for the database and the event streams.
+  for the database and the event streams;
+* **request head size**: at most ``max_head`` bytes of request line and headers (uvicorn's httptools
+  protocol has no limit of its own; h11's ``h11_max_incomplete_event_size`` is set too).
 
 uvicorn's own ``--limit-concurrency`` is not used for this: it counts half-open connections too and
 answers 503 to everyone once they fill it, which is what the attacker wants.
@@ -35,6 +37,7 @@ class ConnectionLimits:
     request_timeout_s: float = 10.0
     per_client: int = 64  # 0: no per-address cap
     total: int = 4096
+    max_head: int = 64 * 1024
 
 
 def raise_fd_limit(want: int) -> int:
@@ -56,6 +59,7 @@ def guarded(base: type, limits: ConnectionLimits) -> type:
         _guard_timer: asyncio.TimerHandle | None = None
         _guard_addr: str | None = None
         _guard_counted = False
+        _guard_head = 0  # bytes of the current request's head parsed so far
 
         def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)
@@ -108,8 +112,28 @@ def guarded(base: type, limits: ConnectionLimits) -> type:
                 self._guard_arm()  # the first bytes of the next request on a kept-alive connection
             super().data_received(data)
 
+        def _guard_count(self, n: int) -> None:
+            self._guard_head += n
+            if self._guard_head > limits.max_head and not self.transport.is_closing():
+                log.warning("request head too large: connection closed",
+                            extra={"fields": {"client": self._guard_addr}})
+                self.transport.abort()
+
+        def on_message_begin(self) -> None:
+            self._guard_head = 0
+            super().on_message_begin()
+
+        def on_url(self, url: bytes) -> None:  # parser callbacks: the head as it is parsed
+            self._guard_count(len(url))
+            super().on_url(url)
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            self._guard_count(len(name) + len(value) + 4)
+            super().on_header(name, value)
+
         def on_message_complete(self) -> None:
             self._guard_disarm()
+            self._guard_head = 0
             super().on_message_complete()
 
         def handle_websocket_upgrade(self, *args: Any) -> None:

@@ -8,6 +8,7 @@ keeps its file descriptors, /healthz answers throughout, and the half-open ones 
 
 from __future__ import annotations
 
+import contextlib
 import resource
 import selectors
 import socket
@@ -123,3 +124,24 @@ def test_slowloris_half_open_connections_do_not_stop_healthz(guarded) -> None:
         for s in socks:
             s.close()
     assert "request not received in time" in guarded.log()
+
+
+def test_an_endless_request_head_is_cut_off(guarded) -> None:
+    """Headers without end (uvicorn's httptools protocol has no size limit of its own): the connection is
+    closed once the head passes 64 KiB, long before the request deadline."""
+    port = int(guarded.base_url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        sent = 0
+        with contextlib.suppress(OSError):  # the server hangs up mid-flood
+            for i in range(2000):
+                s.sendall(b"X-Pad-%d: %s\r\n" % (i, b"a" * 1000))
+                sent += 1
+        s.settimeout(10)
+        try:
+            rest = s.recv(1024)
+        except OSError:
+            rest = b""
+    assert rest == b"" and sent < 2000
+    assert "request head too large" in guarded.log()
+    assert httpx.get(guarded.base_url + "/healthz", timeout=10).status_code == 200
