@@ -264,7 +264,7 @@ def login(
             locked_until: float | None = row.locked_until
         else:
             locked_until = None
-            wait = throttle.claim(conn, staff_no, addr, policy.throttle, now)
+            wait, left = throttle.claim(conn, staff_no, addr, policy.throttle, now)
             if wait == 0 and row is not None:
                 conn.execute(update(t.clerks).where(t.clerks.c.id == row.id)
                              .values(failed_attempts=t.clerks.c.failed_attempts + 1))
@@ -302,7 +302,7 @@ def login(
             at=now)
     if hard:
         raise _locked(now + HARD_LOCK_S, tz, now)
-    raise _bad_credentials(None)
+    raise _bad_credentials(left if row is not None else None)
 
 
 def unlock(engine: Engine, staff_no: str, *, by: str, now: float) -> bool:
@@ -336,8 +336,8 @@ def _bad_credentials(left: int | None) -> Problem:
     zh, en = "工号或密码错误", "wrong staff number or PIN"
     if left is not None:
         zh, en = (
-            f"{zh}，还可尝试 {left} 次",
-            f"{en}; {left} attempt(s) left before the account locks",
+            f"{zh}，还可尝试 {left} 次，之后每次需等待" if left else f"{zh}，再试需等待",
+            f"{en}; {left} more attempt(s), then each try must wait" if left else f"{en}; further tries must wait",
         )
     return Problem("bad_credentials", zh, en, 401)
 

@@ -62,9 +62,11 @@ def _ensure(conn: Connection, key: str, now: float) -> None:
     conn.execute(dialect.insert(_T).values(key=key, failures=0, last_at=now).on_conflict_do_nothing())
 
 
-def claim(conn: Connection, staff_no: str, address_hash: str, policy: ThrottlePolicy, now: float) -> int:
-    """Claim one guess for (staff number, address): 0 when it may be evaluated now (and is counted),
-    else the seconds to wait (nothing counted). Call inside a write transaction."""
+def claim(conn: Connection, staff_no: str, address_hash: str, policy: ThrottlePolicy,
+          now: float) -> tuple[int, int]:
+    """Claim one guess for (staff number, address): ``(0, free tries left after this one)`` when it may be
+    evaluated now (and is counted), else ``(seconds to wait, 0)`` (nothing counted). Call inside a write
+    transaction."""
     acct, addr = keys(staff_no, address_hash)
     for key in sorted((acct, addr)):
         _ensure(conn, key, now)
@@ -73,12 +75,12 @@ def claim(conn: Connection, staff_no: str, address_hash: str, policy: ThrottlePo
     wait = max(policy.wait(rows[acct].failures, rows[acct].last_at, policy.free_per_account, now),
                policy.wait(rows[addr].failures, rows[addr].last_at, policy.free_per_address, now))
     if wait > 0:
-        return max(1, math.ceil(wait))
+        return max(1, math.ceil(wait)), 0
+    counted = {}
     for key in (acct, addr):
-        fresh = now - rows[key].last_at >= policy.forget_s
-        conn.execute(update(_T).where(_T.c.key == key).values(
-            failures=1 if fresh else _T.c.failures + 1, last_at=now))
-    return 0
+        counted[key] = 1 if now - rows[key].last_at >= policy.forget_s else rows[key].failures + 1
+        conn.execute(update(_T).where(_T.c.key == key).values(failures=counted[key], last_at=now))
+    return 0, max(0, min(policy.free_per_account - counted[acct], policy.free_per_address - counted[addr]))
 
 
 def give_back(conn: Connection, staff_no: str, address_hash: str) -> None:
