@@ -259,15 +259,18 @@ class HallClient:
         channel: str = "kiosk",
         *,
         idempotency_key: str | None = None,
+        person_hash: str | None = None,
+        card: Mapping[str, str] | None = None,
     ) -> Issued:
-        """Take a ticket (kiosk). ApiError ``closed`` outside hours, ``daily_cap`` when full."""
-        return Issued.of(
-            self._mutate(
-                f"{API}/halls/{_seg(hall)}/tickets",
-                {"service": service, "lane": str(lane), "channel": channel},
-                idempotency_key,
-            )
-        )
+        """Take a ticket (kiosk). ApiError ``closed`` outside hours, ``daily_cap`` when full. With a laid ID
+        card (issue 18): its keyed hash and facts (``card``: kind, age_band); ``per_person_limit`` when the
+        person had today's tickets of a limited service, ``card_required`` for one without a card."""
+        body: dict[str, Any] = {"service": service, "lane": str(lane), "channel": channel}
+        if person_hash is not None:
+            body["person_hash"] = person_hash
+        if card is not None:
+            body["card"] = dict(card)
+        return Issued.of(self._mutate(f"{API}/halls/{_seg(hall)}/tickets", body, idempotency_key))
 
     def check_in(
         self,
@@ -279,8 +282,8 @@ class HallClient:
         card: str | None = None,
     ) -> CheckIn:
         """预约签到 (kiosk, counter): by booking code or the phone number booked with, exactly one.
-        ``card``: with a code, the ID number the kiosk's reader took from the card's chip — what an
-        unverified ID booking needs at a kiosk (issue 13; else ``card_required``).
+        ``card``: with a code, the keyed hash of the ID card the kiosk's reader read (``vocab.cardhash``) —
+        what an unverified ID booking needs at a kiosk (issue 13; else ``card_required``).
         ApiError ``unknown_booking``, ``appointment_early``, ``not_today``, ``checkin_closed``,
         ``already_checked_in``, ``booking_cancelled``, ``closed``, ``bad_person``, ``card_required``
         (docs/booking.md)."""
@@ -290,6 +293,24 @@ class HallClient:
         if card is not None:
             body["card"] = card
         return CheckIn.of(self._mutate(f"{API}/halls/{_seg(hall)}/bookings/check-in", body, idempotency_key))
+
+    # -- ID card at the kiosk (issue 18) ---------------------------------------------------------------
+    def card_key(self) -> bytes:
+        """The key this kiosk hashes ID numbers with (``vocab.cardhash``); kiosk tokens only."""
+        body = self._json("GET", f"{API}/devices/card-key")
+        if not isinstance(body, dict) or not isinstance(body.get("card_key"), str):
+            raise BadResponse("GET /devices/card-key", "no card_key")
+        return bytes.fromhex(body["card_key"])
+
+    def card_booking(self, hall: str, person_hash: str) -> dict[str, Any] | None:
+        """Today's booking of the person whose card was laid (service names, day, start, end), or None."""
+        body = self._json("POST", f"{API}/halls/{_seg(hall)}/cards/lookup", json={"person_hash": person_hash})
+        return body.get("booking") if isinstance(body, dict) else None
+
+    def card_check_in(self, hall: str, person_hash: str, *, idempotency_key: str | None = None) -> CheckIn:
+        """预约签到 with the ID card the booking was made with (same answer as :meth:`check_in`)."""
+        return CheckIn.of(self._mutate(f"{API}/halls/{_seg(hall)}/cards/check-in", {"person_hash": person_hash},
+                                       idempotency_key))
 
     def ticket(self, hall: str, ticket_id: str) -> Ticket:
         """A ticket with its ``history`` (staff)."""

@@ -124,6 +124,10 @@ class Issued(Ticket):
 
     ahead: int
     estimated_wait_s: int
+    wait_low_min: int | None = None  # the range to show and print, "约 a–b 分钟" (None: an older server)
+    wait_high_min: int | None = None
+    beyond_closing: bool = False  # the range passes closing time: tell the visitor, offer a booking
+    closes_at: float | None = None
     track_url: str | None = None
     seq: int
 
@@ -182,6 +186,10 @@ class Track(Model):
     state: TicketState
     ahead: int
     estimated_wait_s: int
+    wait_low_min: int | None = None
+    wait_high_min: int | None = None
+    beyond_closing: bool = False
+    closes_at: float | None = None
     window: int | None = None
     window_name_zh: str | None = None
     window_name_en: str | None = None
@@ -299,6 +307,7 @@ class ServiceInfo(Model):
     materials: list[str] = []
     description_zh: str = ""
     description_en: str = ""
+    per_person_daily: int | None = None  # issue 18: 凭身份证取号, at most N a day per person
 
 
 class WindowListing(Model):
@@ -316,6 +325,7 @@ class HallInfo(Model):
     id: str
     name_zh: str
     name_en: str
+    priority_age: int | None = None  # issue 18: a laid ID card this old is offered the green channel
     categories: list[Category] = []
     services: list[ServiceInfo] = []
     windows: list[WindowListing] = []

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
@@ -73,12 +73,24 @@ class Hours(_Model):
 
 
 class LaneRules(_Model):
-    """Effective wait = time waited + lane bonus (DOMAIN rule 4; 003 §11)."""
+    """Who goes ahead (DOMAIN rule 4; 003 §11); docs/dispatch.md explains both rules.
 
-    priority_bonus_min: Minutes = 20
+    ``rule = "bounded"`` (default): priority tickets first, but an ordinary ticket that has waited
+    its bound, max(``ordinary_bound_min``, ``ordinary_bound_factor`` × the service's
+    ``target_wait_min``), goes ahead of everyone queued after it. ``rule = "bonus"``: the older
+    rule, effective wait = time waited + lane bonus (``priority_bonus_min``).
+    """
+
+    rule: Literal["bounded", "bonus"] = "bounded"
+    ordinary_bound_min: Annotated[float, Field(gt=0, le=24 * 60)] = 60
+    ordinary_bound_factor: Annotated[float, Field(ge=0, le=20)] = 6
+    priority_bonus_min: Minutes = 20  # rule = "bonus" only
     appointment_bonus_min: Minutes = 30
     appointment_early_min: Minutes = 30  # check-in accepted from this long before the slot …
     appointment_late_grace_min: Minutes = 15  # … to this long after; later → normal lane
+    # 000 第二十七条 适老化: a visitor this old (by the ID card laid on the kiosk's reader) is offered the
+    # green-channel ticket in one tap; None: the kiosk offers nothing by age (issue 18)
+    priority_age: Annotated[int, Field(ge=50, le=100)] | None = None
 
 
 class RecallRules(_Model):
@@ -102,8 +114,12 @@ class TideRules(_Model):
     max_per_service: Annotated[int, Field(ge=1, le=50)] = 2
     # tide.requested (no staffed eligible window) is repeated at most this often per service
     request_repeat_min: Annotated[float, Field(gt=0)] = 10
-    # Erlang C mode: arrival rate = tickets issued in this many recent minutes
+    # Erlang C mode: arrival rate = tickets issued in this many recent minutes; also the horizon over
+    # which the controller weighs a tide window's gain against its donor's loss
     rate_window_min: Annotated[float, Field(gt=0, le=240)] = 30
+    # open only when the receiving service gains this many times what the donor window's own
+    # services lose; give the window back when they would gain more than the tide service loses
+    gain_ratio: Annotated[float, Field(ge=1, le=10)] = 1.5
 
 
 class FollowupRules(_Model):
@@ -142,6 +158,9 @@ class ServiceConfig(_Model):
     target_wait_min: Annotated[float, Field(gt=0)] = 20  # supervision
     max_service_min: Annotated[float, Field(gt=0)] = 40  # supervision
     after_hours_booking: bool = False  # 003 §5
+    # “凭身份证取号，每人每天限取 N 个” (issue 18): at most N tickets a day per person (by ID card) for
+    # this service; the kiosk then issues it only with a card laid. None: no per-person limit
+    per_person_daily: Annotated[int, Field(ge=1, le=20)] | None = None
     materials: list[Text] = []  # 一次性告知 (003 §14, 004 第二十五条)
     description_zh: str = ""
     description_en: str = ""

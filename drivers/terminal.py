@@ -16,6 +16,7 @@ device it has, and a few device settings::
     printer = "sim://"
     pad = "serial:///dev/ttyUSB0?baud=9600&addr=1"
     led = "serial:///dev/ttyUSB1?baud=9600&addr=3"
+    idcard = "serial:///dev/ttyUSB2?baud=115200"   # kiosk: 身份证读卡器 (GA 467 SAM protocol)
 
     [printer]
     paper_width_mm = 80
@@ -53,6 +54,7 @@ from .urls import DeviceUrl
 
 if TYPE_CHECKING:
     from .announcer import Announcer
+    from .idcard import IdCardReader
     from .led import WindowLed
     from .pad import RatingPad
     from .printer import EscPosPrinter
@@ -75,7 +77,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: every kind of device a terminal can have, in the order diagnostics list them
-DEVICE_KINDS: tuple[str, ...] = ("printer", "announcer", "pad", "led", "touch")
+DEVICE_KINDS: tuple[str, ...] = ("printer", "announcer", "pad", "led", "touch", "idcard")
 
 
 class Role(enum.StrEnum):
@@ -169,6 +171,7 @@ class DeviceUrls(_Model):
     pad: UrlText | None = None
     led: UrlText | None = None
     touch: UrlText | None = None
+    idcard: UrlText | None = None  # 身份证读卡器: serial:///dev/ttyUSB0?baud=115200 or sim:// (issue 18)
 
 
 class PrinterSettings(_Model):
@@ -313,12 +316,19 @@ def _open_touch(url: str, cfg: TerminalConfig) -> TouchPanel:
     return open_touch(url)
 
 
+def _open_idcard(url: str, cfg: TerminalConfig) -> IdCardReader:
+    from .idcard import open_idcard
+
+    return open_idcard(url)
+
+
 _OPENERS: dict[str, Callable[[str, TerminalConfig], Any]] = {
     "printer": _open_printer,
     "announcer": _open_announcer,
     "pad": _open_pad,
     "led": _open_led,
     "touch": _open_touch,
+    "idcard": _open_idcard,
 }
 
 
@@ -347,6 +357,7 @@ class Devices:
     pad: RatingPad | None = None
     led: WindowLed | None = None
     touch: TouchPanel | None = None
+    idcard: IdCardReader | None = None
     failed: dict[str, DeviceError] = field(default_factory=dict)
 
     def opened(self) -> list[tuple[str, Any]]:

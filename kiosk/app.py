@@ -17,6 +17,7 @@ from client.qt import QtHallLink
 from drivers.diag.heartbeat import Heartbeat
 from drivers.terminal import Devices
 
+from .cardflow import CardFlow
 from .controller import KioskController
 from .timings import Timings
 from .window import KioskWindow
@@ -40,6 +41,7 @@ class Kiosk:
     controller: KioskController
     window: KioskWindow
     extra: list[Any] = field(default_factory=list)
+    cards: CardFlow | None = None  # the ID card reader's flow (issue 18), when the kiosk has one
 
     @classmethod
     def create(cls, server: str, token: str | None, devices: Devices | None = None, *, hall: str | None = None,
@@ -59,14 +61,19 @@ class Kiosk:
         controller = KioskController(client, devices, submit=link.submit, hall=hall, heartbeat=heartbeat,
                                      timings=timings, tz=tz)
         window = KioskWindow(controller, timings=timings, lang=lang, default_lang=lang)
-        return cls(client, devices, link, controller, window)
+        cards = CardFlow(controller, window, devices.idcard) if devices.idcard is not None else None
+        return cls(client, devices, link, controller, window, cards=cards)
 
     def start(self) -> None:
         self.controller.start()
+        if self.cards is not None:
+            self.cards.start()
 
     def close(self) -> None:
         """Stop timers, wait for running jobs (bounded), close the client and the devices."""
         self.window.close_kiosk()
+        if self.cards is not None:
+            self.cards.close()
         self.controller.close()
         tear_down(self.controller, links=[self.link], clients=[self.client], devices=self.devices,
                   window=self.window)

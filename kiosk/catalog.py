@@ -94,6 +94,7 @@ class Catalog:
     hall_name_zh: str
     hall_name_en: str
     categories: tuple[CategoryItem, ...]
+    priority_age: int | None = None  # issue 18: a laid ID card this old is offered the green channel
 
     @classmethod
     def from_hall(cls, hall: HallInfo) -> Catalog:
@@ -106,7 +107,7 @@ class Catalog:
             if listed:  # a category without services would be a button that leads nowhere
                 items.append(CategoryItem(cat.id, cat.name_zh, cat.name_en, cat.icon, cat.description_zh,
                                           cat.description_en, tuple(ServiceItem.of(s) for s in listed)))
-        return cls(hall.id, hall.name_zh, hall.name_en, tuple(items))
+        return cls(hall.id, hall.name_zh, hall.name_en, tuple(items), hall.priority_age)
 
     def category(self, category_id: str) -> CategoryItem:
         for cat in self.categories:

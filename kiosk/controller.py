@@ -42,7 +42,8 @@ log = logging.getLogger("hallq.kiosk")
 Submit = Callable[..., None]  # submit(fn, *args, on_done=…, on_error=…)
 
 #: server refusals that are facts of the hall, said plainly on a notice (never as a fault)
-PLAIN_REFUSALS = frozenset({"closed", "daily_cap", "unknown_service"})
+PLAIN_REFUSALS = frozenset({"closed", "daily_cap", "unknown_service",
+                            "per_person_limit", "card_required"})  # issue 18: 凭身份证取号 services
 #: check-in refusals (docs/booking.md): the visitor is told why, and offered a regular ticket
 CHECK_IN_REFUSALS = frozenset({"unknown_booking", "appointment_early", "not_today", "checkin_closed",
                                "already_checked_in", "booking_cancelled", "closed", "daily_cap", "bad_person",
@@ -95,6 +96,7 @@ class KioskController(QObject):
         self.server_ok: bool | None = None
         self.printer_ok = True
         self.busy = False  # one ticket at a time: a double tap must not issue two
+        self.card: Any = None  # kiosk.cardflow.LaidCard while a visitor's ID card is in use (issue 18)
         self._beating = False
         self._printing: dict[str, QTimer] = {}
         self.beat_timer = QTimer(self)
@@ -177,7 +179,9 @@ class KioskController(QObject):
         if self.busy or self.hall is None:
             return False
         self.busy = True
-        self.submit(self.client.issue, self.hall, service, lane,
+        card = self.card  # a laid ID card: its keyed hash and facts, never the number (issue 18)
+        extra = {"person_hash": card.person_hash, "card": card.facts()} if card is not None else {}
+        self.submit(self.client.issue, self.hall, service, lane, **extra,
                     on_done=lambda issued: self._issued(issued, lang), on_error=self._issue_failed)
         return True
 
@@ -318,7 +322,7 @@ class KioskController(QObject):
 
     def run_check(self, name: str) -> None:
         checks = {"test_print": self._test_print, "paper": self._paper, "speaker": self._speaker,
-                  "server": self._server}
+                  "server": self._server, "idcard": self._idcard}
         fn = checks.get(name)
         if fn is None:
             raise ValueError(f"unknown check {name!r}")
@@ -354,6 +358,12 @@ class KioskController(QObject):
         if item.error:
             return _health("announcer", Level.FAIL, f"测试播报失败：{item.error}", f"test call failed: {item.error}")
         return _health("announcer", Level.OK, f"已播放：{item.text}", f"played: {item.text}")
+
+    def _idcard(self) -> Health:
+        """The reader's SAM status (issue 18); a card laid now is read by the card flow, not here."""
+        if self.devices.idcard is None:
+            return _health("idcard", Level.FAIL, "未配置身份证读卡器", "no ID card reader configured")
+        return check_device("idcard", self.devices.idcard, fresh=True)
 
     def _server(self) -> Health:
         import time

@@ -157,6 +157,7 @@ class ErrorCode(enum.StrEnum):
     CLOSED = "closed"
     DAILY_CAP = "daily_cap"
     PER_PERSON_LIMIT = "per_person_limit"
+    CARD_REQUIRED = "card_required"  # a service limited per person is taken with the ID card (issue 18)
     ILLEGAL_TRANSITION = "illegal_transition"
     WINDOW_CLOSED = "window_closed"
     WINDOW_BUSY = "window_busy"
@@ -197,7 +198,6 @@ class ErrorCode(enum.StrEnum):
     BODY_TOO_LARGE = "body_too_large"
     PHONE_UNVERIFIED = "phone_unverified"
     BAD_CODE = "bad_code"
-    CARD_REQUIRED = "card_required"
     # supervision
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
     FOLLOWUP_CLOSED = "followup_closed"

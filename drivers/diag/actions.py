@@ -24,6 +24,7 @@ from drivers.errors import DeviceError, DeviceTimeout
 
 if TYPE_CHECKING:
     from drivers.announcer import Announcement, Announcer, AnnouncerSettings, WavStats
+    from drivers.idcard import IdCardReader, Poll
     from drivers.led import WindowLed
     from drivers.pad import RatingPad, Score
     from drivers.printer import EscPosPrinter, TicketPrint
@@ -173,3 +174,19 @@ def show_led_text(led: WindowLed, window_no: int, text: str) -> None:
     if not isinstance(text, str) or not text.strip():
         raise DeviceError("显示文字不能为空", "the text must not be empty")
     led.show(window_no, None, text)
+
+
+def wait_for_card(reader: IdCardReader, seconds: float, *, interval_s: float = 0.3) -> Poll | None:
+    """Poll the ID card reader until a card is laid (read, refused or unreadable) or ``seconds`` pass;
+    the last :class:`~drivers.idcard.Poll` that was about a card, or None. A reader fault ends it too."""
+    from drivers.idcard import CardState
+
+    deadline = time.monotonic() + seconds
+    while True:
+        poll = reader.poll()
+        if poll.state is not CardState.NO_CARD:
+            return poll
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        time.sleep(min(interval_s, left))

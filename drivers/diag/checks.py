@@ -21,6 +21,7 @@ announcer  FAIL         a speaker that cannot be checked cannot be trusted to ca
 pad        FAIL         a serial pad must answer PING; an evdev pad is present or not
 led        FAIL         an RS-485 LED must answer PING
 touch      FAIL         the panel is present or not
+idcard     FAIL         the reader's SAM must answer its status command
 =========  ===========  ==================================================================
 
 One more rule for a one-shot check (``fresh=True``: the devices were opened just now by
@@ -64,10 +65,12 @@ DEVICE_LABELS: dict[str, tuple[str, str]] = {
     "pad": ("评价器", "rating pad"),
     "led": ("窗口屏", "window LED"),
     "touch": ("触摸屏", "touch panel"),
+    "idcard": ("身份证读卡器", "ID card reader"),
 }
 
 #: seconds one device's check may take before it is reported FAIL (see the module docstring)
-CHECK_LIMIT_S: dict[str, float] = {"printer": 10.0, "announcer": 40.0, "pad": 10.0, "led": 10.0, "touch": 5.0}
+CHECK_LIMIT_S: dict[str, float] = {"printer": 10.0, "announcer": 40.0, "pad": 10.0, "led": 10.0, "touch": 5.0,
+                                 "idcard": 10.0}
 
 _SEVERITY = [Level.OK, Level.WARN, Level.UNKNOWN, Level.FAIL]
 

@@ -14,14 +14,15 @@ from client.i18n import Lang
 from drivers.health import Health, Level
 
 from .. import texts
+from ..cardtexts import CARD_CHECK
 from ..style import repolish
 from ..widgets import KeyPad, button, label
 from .base import Screen, header
 
 DIGITS = ["123", "456", "789", "0"]
-CHECKS = ("test_print", "paper", "speaker", "touch", "server")
+CHECKS = ("test_print", "paper", "speaker", "touch", "idcard", "server")
 _CHECK_TEXT = {"test_print": texts.TEST_PRINT, "paper": texts.PAPER, "speaker": texts.SPEAKER,
-               "touch": texts.TOUCH, "server": texts.SERVER}
+               "touch": texts.TOUCH, "idcard": CARD_CHECK, "server": texts.SERVER}
 TOUCH_GRID = (4, 3)  # columns × rows: every region of the panel gets a square
 
 
@@ -83,6 +84,7 @@ class MaintenanceScreen(Screen):
         self.result_labels: dict[str, QLabel] = {}
         grid = QGridLayout()
         grid.setSpacing(12)
+        self.check_grid = grid
         for i, name in enumerate(CHECKS):
             b = button("", "action", "main")
             b.clicked.connect(lambda _=False, n=name: self._run(n))
@@ -91,6 +93,7 @@ class MaintenanceScreen(Screen):
             grid.addWidget(result, i, 1)
             self.check_buttons[name] = b
             self.result_labels[name] = result
+        self.show_check("idcard", False)  # shown by the card flow when the kiosk has a reader (issue 18)
         grid.setColumnStretch(1, 1)
         self.leave_button = button("", "quiet", "main")
         self.leave_button.clicked.connect(self.leave)
@@ -129,6 +132,13 @@ class MaintenanceScreen(Screen):
         outer.addWidget(self.header)
         outer.addWidget(self.pages, 1)
         del row
+
+    def show_check(self, name: str, on: bool) -> None:
+        self.check_buttons[name].setVisible(on)
+        self.result_labels[name].setVisible(on)
+        # six rows keep within a 1366×768 kiosk by closer rows (the page's height is the window's minimum)
+        rows = sum(1 for b in self.check_buttons.values() if not b.isHidden())
+        self.check_grid.setVerticalSpacing(12 if rows <= 5 else 6)
 
     # -- PIN page ----------------------------------------------------------------------------------
     def reset(self) -> None:

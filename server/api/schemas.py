@@ -50,10 +50,22 @@ class LoginRequest(_Body):
     pin: Annotated[str, StringConstraints(pattern=r"^[0-9]{1,32}$")]
 
 
+#: issue 18: a laid ID card, as the kiosk sends it — a keyed hash of the number (vocab.cardhash), never the
+#: number, and derived facts
+PersonHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class CardFacts(_Body):
+    kind: Literal["resident", "hkmotw", "foreign"]
+    age_band: Literal["0-17", "18-59", "60-64", "65-69", "70-79", "80+"]
+
+
 class IssueRequest(_Body):
     service: ServiceCode
     lane: Literal["normal", "priority"] = "normal"
     channel: Channel = "kiosk"
+    person_hash: PersonHash | None = None  # a laid ID card: per-person daily limits (issue 18)
+    card: CardFacts | None = None
 
 
 class FinishRequest(_Body):
@@ -125,6 +137,10 @@ class TicketBody(BaseModel):
 class IssuedBody(TicketBody):
     ahead: int
     estimated_wait_s: int
+    wait_low_min: int | None = None  # the printed range "约 a–b 分钟"
+    wait_high_min: int | None = None
+    beyond_closing: bool = False  # the range passes closing time: say so, offer a booking
+    closes_at: float | None = None
     track_url: str
 
 
@@ -141,6 +157,10 @@ class TrackBody(BaseModel):
     state: str
     ahead: int
     estimated_wait_s: int
+    wait_low_min: int | None = None
+    wait_high_min: int | None = None
+    beyond_closing: bool = False
+    closes_at: float | None = None
     window: int | None
     window_name_zh: str | None
     window_name_en: str | None

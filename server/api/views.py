@@ -210,6 +210,7 @@ def hall_listing(cfg: HallConfig) -> dict[str, Any]:
         "id": cfg.id,
         "name_zh": cfg.name_zh,
         "name_en": cfg.name_en,
+        "priority_age": cfg.lanes.priority_age,  # issue 18: green channel offered by ID card from this age
         "categories": [c.model_dump(mode="json") for c in cfg.categories],
         "services": [
             {
@@ -224,6 +225,7 @@ def hall_listing(cfg: HallConfig) -> dict[str, Any]:
                 "materials": list(s.materials),
                 "description_zh": s.description_zh,
                 "description_en": s.description_en,
+                "per_person_daily": s.per_person_daily,
             }
             for s in cfg.services
         ],
@@ -256,3 +258,14 @@ def device_view(row: Any, now: float, silent_after_s: float) -> dict[str, Any]:
         "silent": silent,
         "health": health,
     }
+
+
+def estimate_fields(estimate: Any) -> dict[str, Any]:
+    """What every answer that shows a wait carries besides ``ahead`` and ``estimated_wait_s``: the printed
+    range in whole minutes ("约 5–10 分钟", ``wait_low_min``–``wait_high_min``) and ``beyond_closing`` with the
+    closing time, so the kiosk, the paper and the phone page say the same (docs/dispatch.md, estimates)."""
+    if estimate is None:
+        return {"wait_low_min": None, "wait_high_min": None, "beyond_closing": False, "closes_at": None}
+    low, high = estimate.range_min()
+    return {"wait_low_min": low, "wait_high_min": high, "beyond_closing": bool(estimate.beyond_closing),
+            "closes_at": estimate.closes_at}

@@ -46,6 +46,7 @@ class Action(enum.StrEnum):
     FOLLOWUPS_READ = "followup.read"
     FOLLOWUP_WRITE = "followup.write"
     REPORTS = "report.read"
+    CARD_USE = "card.use"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,9 @@ ROLE_MATRIX: dict[Action, Rule] = {
     Action.FOLLOWUPS_READ: _r("manager"),
     Action.FOLLOWUP_WRITE: _r("manager"),
     Action.REPORTS: _r("manager"),
+    # issue 18: the kiosks' card key and looking up what a laid ID card is booked for (check-in by card
+    # is Action.CHECK_IN)
+    Action.CARD_USE: _r("kiosk"),
 }
 
 

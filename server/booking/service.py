@@ -23,6 +23,7 @@ from sqlalchemy import Connection
 from config import HallConfig, ServiceConfig
 from server.audit import AuditRecord, append
 from server.auth import Principal
+from server.cards.links import link_booking_person, person_for_card
 from server.core import FINAL, Hall, Issued, Lane, Ticket, TicketState
 from server.halls.service import SYSTEM, HallService, Outcome, Render
 from server.storage.db import read_transaction, write_transaction
@@ -146,6 +147,7 @@ class BookingService:
                                         secret=self.secret, channel=channel, now=now)
             booking = replace(booking, verified=verified, phone_hash=phone)
             store.insert_booking(conn, booking)
+            link_booking_person(conn, self.secret, person, key, now)  # issue 18: check-in by ID card
             append(conn, _audit("booking.book", person, booking), at=now)
         return booking
 
@@ -182,16 +184,16 @@ class BookingService:
 
     # -- check-in at the kiosk or counter -------------------------------------------------------------------
     def check_in(self, hall_id: str, *, who: Principal, code: str | None = None, phone: Person | None = None,
-                 render: Render, idem: Any = None, card: Person | None = None) -> Outcome:
+                 render: Render, idem: Any = None, card: str | None = None) -> Outcome:
         """Issue the booked visitor's ticket: appointment lane on time, walk-in lane when late.
 
         An unverified booking (an ID number without a proved phone: anyone could have typed it) is checked
-        in at a kiosk only with ``card``, the ID number the kiosk's reader took from the card itself; at a
-        counter the clerk looks at the card."""
+        in at a kiosk only with ``card``, the keyed hash of the ID card the kiosk's reader read
+        (``vocab.cardhash``; ``POST …/cards/check-in`` sends it), which must belong to the booking's person
+        (``server.cards.links``); at a counter the clerk looks at the card."""
         cfg = self.config(hall_id)
         booking = self._find_for_checkin(hall_id, code, phone)
-        if not booking.verified and who.role == "kiosk" and (
-                card is None or not secrets.compare_digest(card.key(self.secret), booking.person_hash)):
+        if not booking.verified and who.role == "kiosk" and not self._card_matches(card, booking):
             raise BookingRefused("card_required", "该预约需刷预约人本人的身份证签到，或到窗口签到",
                                  "this booking is checked in with the booker's own ID card, or at a counter")
         late_channel = "counter" if who.role in ("counter", "clerk", "manager") else "kiosk"
@@ -213,6 +215,13 @@ class BookingService:
 
         return self.halls.mutate(hall_id, command, who=who, action=CHECK_IN, render=render, idem=idem,
                                  write=write, detail={"booking": booking.code})
+
+    def _card_matches(self, card: str | None, booking: Booking) -> bool:
+        if card is None:
+            return False
+        with read_transaction(self.engine) as conn:
+            person = person_for_card(conn, card)
+        return person is not None and secrets.compare_digest(person, booking.person_hash)
 
     def _find_for_checkin(self, hall_id: str, code: str | None, phone: Person | None) -> Booking:
         with read_transaction(self.engine) as conn:

@@ -20,11 +20,12 @@ from . import events as ev
 from .dispatch import Profile, pick
 from .errors import Refused
 from .hours import WorkCalendar, local_time
-from .lanes import bonus_s
+from .lanes import bonus_s, ordinary_bound_s
 from .lifecycle import next_state
 from .model import (
     AT_WINDOW,
     Call,
+    Estimate,
     Issued,
     Lane,
     Outcome,
@@ -35,8 +36,8 @@ from .model import (
 )
 from .numbering import Numbering, continuation_id, format_number, ticket_id
 from .queues import Queues
-from .tide import Load, TideController, rank_candidates
-from .wait import Capacity, ServiceTimes, estimate_seconds
+from .tide import Load, Move, TideController, queue_cost
+from .wait import Capacity, ServiceTimes, estimate_range, estimate_seconds
 
 _REQUEUE_GAP_S = 0.001  # a requeued ticket sorts just behind the K-th waiting ticket
 
@@ -50,6 +51,10 @@ class Hall:
         self.tz = tz
         self.id = config.id
         self._bonus = {lane: bonus_s(config.lanes, lane) for lane in Lane}
+        bounds = {s.code: ordinary_bound_s(config.lanes, s) for s in config.services}
+        # service → seconds an ordinary ticket may wait (rule "bounded"); None under rule "bonus"
+        self._bounds: dict[str, float] | None = (
+            None if config.lanes.rule != "bounded" else {k: v for k, v in bounds.items() if v is not None})
         self._profiles = {w.number: Profile.of(w) for w in config.windows}
         self._eligible = [w.number for w in config.windows if w.tide_eligible]
         self._capacity = Capacity(self._profiles.values())
@@ -124,11 +129,11 @@ class Hall:
         key = self._enqueue(t)
         self._arrivals[svc.code].append(now)
         ahead = self._queues.rank(svc.code, (key, t.id))
-        wait_s = self._estimate(svc.code, ahead)
+        estimate = self._estimate_full(svc.code, ahead, now)
         snap = t.copy()
         self._emit(ev.TicketIssued(at=now, hall=self.id, ticket=snap, ahead=ahead,
-                                   estimated_wait_s=wait_s))
-        return Issued(snap, ahead, wait_s)
+                                   estimated_wait_s=estimate.wait_s))
+        return Issued(snap, ahead, estimate.wait_s, estimate)
 
     def cancel(self, ticket_id: str, *, now: float) -> Ticket:
         """The visitor gives up a waiting ticket (web, phone or kiosk)."""
@@ -157,12 +162,18 @@ class Hall:
         bonus = self._bonus[t.lane]
         key = t.queued_at - bonus
         k = rules.requeue_behind
+        # behind the K-th waiting ticket in call order; under strict priority, of its own class
+        # (priority, or ordinary): the classes' keys lie a week apart, and a key taken from the other
+        # class would move queued_at a week into the future or the past
+        lanes = None
+        if self._bounds is not None:
+            lanes = (Lane.PRIORITY,) if t.lane is Lane.PRIORITY else (Lane.APPOINTMENT, Lane.NORMAL)
         if k > 0:
-            target = self._queues.nth(svc.code, k) or self._queues.last(svc.code)
+            target = self._queues.nth(svc.code, k, lanes) or self._queues.last(svc.code, lanes)
             if target is not None:
                 key = max(key, target[0] + _REQUEUE_GAP_S)
         else:
-            head = self._queues.nth(svc.code, 1)
+            head = self._queues.nth(svc.code, 1, lanes)
             if head is not None:
                 key = min(key, head[0] - _REQUEUE_GAP_S)
         t.state = new_state
@@ -211,7 +222,7 @@ class Hall:
         self._check_can_serve(ws)
         if ws.current is not None:
             raise _window_busy(window, self._tickets[ws.current])
-        chosen = pick(self._profiles[window], ws, self._queues, self._tickets, self.config, now)
+        chosen = pick(self._profiles[window], ws, self._queues, self._tickets, self.config, now, self._bounds)
         if chosen is None:
             return None
         t = self._tickets[chosen.ticket_id]
@@ -422,6 +433,20 @@ class Hall:
         ahead = self.ahead_of(t.id)
         return ahead, self._estimate(t.service, ahead)
 
+    def estimate(self, ticket_id: str, *, now: float) -> Estimate:
+        """The full estimate (point, printed range, beyond closing) for a waiting ticket, for the
+        phone page; all zero once it is no longer waiting."""
+        t = self._ticket(ticket_id)
+        if t.id not in self._queues:
+            return Estimate(0, 0, 0, 0)
+        return self._estimate_full(t.service, self.ahead_of(t.id), now)
+
+    def estimate_new(self, service: str, lane: Lane = Lane.NORMAL, *, now: float) -> Estimate:
+        """The full estimate for a ticket issued now (what the kiosk shows before printing)."""
+        svc = self._service(service)
+        ahead = self._queues.rank(svc.code, (now - self._bonus[_lane(lane)], "\U0010ffff"))
+        return self._estimate_full(svc.code, ahead, now)
+
     def estimate_wait(self, service: str, lane: Lane = Lane.NORMAL, *, now: float) -> tuple[int, int]:
         """(people ahead, seconds) for a ticket issued now."""
         svc = self._service(service)
@@ -465,6 +490,33 @@ class Hall:
         capacity, idle = self._capacity.of(service, self._windows, self._tide_windows(service),
                                            self._queues.counts, self._times.mean)
         return estimate_seconds(ahead, self._times.mean(service), capacity, idle)
+
+    def _estimate_full(self, service: str, ahead: int, now: float) -> Estimate:
+        capacity, idle = self._capacity.of(service, self._windows, self._tide_windows(service),
+                                           self._queues.counts, self._times.mean)
+        point, low, high = estimate_range(ahead, self._times.mean(service), capacity, idle)
+        closes = self._closes_at(service, now)
+        return Estimate(ahead, point, low, high, closes is not None and now + high >= closes, closes)
+
+    def _closes_at(self, service: str, now: float) -> float | None:
+        """When the service's current opening hours end today: None when open around the clock, and
+        ``now`` when it is not open now (a ticket issued or transferred after hours may well wait
+        past closing). Intervals that touch are one: 午间不打烊 runs the morning into the afternoon."""
+        local = local_time(now, self.tz)
+        minute = local.hour * 60 + local.minute + local.second / 60
+        merged: list[list[int]] = []
+        for iv in sorted(self.calendar.intervals(self.config.hours, self.config.service(service), local.date())):
+            if merged and iv.start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], iv.end)
+            else:
+                merged.append([iv.start, iv.end])
+        for start, end in merged:
+            if start <= minute < end:
+                if end >= 24 * 60:
+                    return None
+                midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+                return midnight.timestamp() + end * 60
+        return now
 
     def _tide_windows(self, service: str) -> list[int]:
         return self._tide_by_service.get(service, [])
@@ -550,11 +602,57 @@ class _TidePort:
         return Load(service, svc.name_zh, svc.name_en, waiting, wait_s, capacity,
                     len(arrivals), mean, len(tide), tuple(n for _, n in auto))
 
-    def tide_candidates(self, service: str) -> list[int]:
+    def _rate(self, service: str, now: float) -> float:
+        """Tickets issued per second over the last ``rate_window_min``."""
+        arrivals = self.h._arrivals[service]
+        window_s = self.h.config.tide.rate_window_min * 60
+        while arrivals and arrivals[0] < now - window_s:
+            arrivals.popleft()
+        return len(arrivals) / window_s
+
+    def _cost(self, service: str, now: float, *, without: int | None = None, back: int | None = None,
+              plus: float = 0.0) -> float:
+        """Person-seconds of waiting ``service`` accrues over the horizon (:func:`.tide.queue_cost`)."""
         h = self.h
-        def waiting(profile: Profile) -> int:
-            return sum(h._queues.count(s) for s in profile.first_tier)
-        return rank_candidates(service, h._profiles, h._eligible, h._windows, waiting)
+        capacity = h._capacity.staffed(service, h._windows, h._tide_windows(service), h._queues.counts,
+                                       h._times.mean, without=without, back=back) + plus
+        return queue_cost(h._queues.count(service), self._rate(service, now), h._times.mean(service),
+                          capacity, h.config.tide.rate_window_min * 60)
+
+    def tide_candidates(self, service: str, now: float) -> list[Move]:
+        """Windows that may become ``service``'s tide window — staffed and not paused, tide-eligible, not
+        already a tide window, without ``service`` in their first tier — weighed and best first:
+        largest gain − loss, then idle before busy, then the lowest number."""
+        h = self.h
+        horizon = h.config.tide.rate_window_min * 60
+        found = []
+        for number in h._eligible:
+            w = h._windows[number]
+            profile = h._profiles[number]
+            if w.status is not WindowStatus.OPEN or w.tide_service is not None or service in profile.first_tier:
+                continue
+            gain = self._cost(service, now) - self._cost(service, now, without=number, plus=1.0)
+            if w.current is not None:  # it starts on the tide service only once its visit ends
+                residual = h._times.mean(h._tickets[w.current].service) / 2
+                gain *= max(0.0, 1 - residual / horizon)
+            loss = sum(self._cost(s, now, without=number) - self._cost(s, now)
+                       for s in profile.services if s != service)
+            found.append((-(gain - loss), w.current is not None, number, Move(number, gain, loss)))
+        return [move for *_, move in sorted(found)]
+
+    def tide_keep(self, window: int, now: float) -> Move:
+        """What tide window ``window`` is worth where it is: its tide service's loss if it went back
+        (``gain_s``) against what its own services would gain (``loss_s``)."""
+        h = self.h
+        service = h._windows[window].tide_service
+        assert service is not None
+        keep = self._cost(service, now, back=window) - self._cost(service, now)
+        back = sum(self._cost(s, now) - self._cost(s, now, back=window)
+                   for s in h._profiles[window].services if s != service)
+        return Move(window, keep, back)
+
+    def tide_auto_windows(self) -> list[int]:
+        return [n for n, w in sorted(self.h._windows.items()) if w.tide_service is not None and not w.tide_manual]
 
     def tide_open(self, window: int, service: str, now: float, zh: str, en: str) -> None:
         h = self.h

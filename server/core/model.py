@@ -94,12 +94,44 @@ class WindowState:
 
 
 @dataclass(frozen=True, slots=True)
+class Estimate:
+    """A waiting ticket's estimated wait (docs/dispatch.md, "Estimated waiting time").
+
+    ``wait_s`` is the point estimate (the median of the modelled wait), ``low_s``–``high_s`` the
+    range the ticket and the phone page print ("约 5–10 分钟", :meth:`range_min`), which the
+    simulator checks contains the real wait for at least 80 % of visitors. ``beyond_closing``: the
+    range's high end passes ``closes_at``, the end of the service's current opening hours — the
+    kiosk says so and offers a booking (DOMAIN rule 1; nobody is left unserved without being told).
+    """
+
+    ahead: int
+    wait_s: int
+    low_s: int
+    high_s: int
+    beyond_closing: bool = False
+    closes_at: float | None = None  # POSIX seconds; None for a service open around the clock
+
+    def range_min(self) -> tuple[int, int]:
+        """The printed range in whole minutes: low rounded down, high up, at least one minute apart.
+
+        >>> Estimate(3, 400, 130, 610).range_min()
+        (2, 11)
+        """
+        low = int(self.low_s // 60)
+        return low, max(low + 1, -(-self.high_s // 60)) if self.high_s > 0 else low
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
 class Issued:
     """A new ticket, with what the kiosk prints: people ahead and estimated wait."""
 
     ticket: Ticket
     ahead: int
-    estimated_wait_s: int
+    estimated_wait_s: int  # = estimate.wait_s
+    estimate: Estimate | None = None
 
 
 @dataclass(frozen=True, slots=True)

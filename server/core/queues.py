@@ -86,10 +86,11 @@ class Queues:
         """A service's waiting tickets in call order (lanes merged by key)."""
         return heapq.merge(*(self._lists.get((service, ln), ()) for ln in lanes))
 
-    def nth(self, service: str, n: int) -> Entry | None:
-        """The ``n``-th (1-based) waiting ticket of ``service`` in call order: O(n)."""
-        return next(itertools.islice(self.ordered(service), n - 1, None), None) if n > 0 else None
+    def nth(self, service: str, n: int, lanes: Iterable[Lane] | None = None) -> Entry | None:
+        """The ``n``-th (1-based) waiting ticket of ``service`` in call order (of some lanes): O(n)."""
+        ordered = self.ordered(service, LANES if lanes is None else lanes)
+        return next(itertools.islice(ordered, n - 1, None), None) if n > 0 else None
 
-    def last(self, service: str) -> Entry | None:
-        tails = [lst[-1] for ln in LANES if (lst := self._lists.get((service, ln)))]
+    def last(self, service: str, lanes: Iterable[Lane] | None = None) -> Entry | None:
+        tails = [lst[-1] for ln in (LANES if lanes is None else lanes) if (lst := self._lists.get((service, ln)))]
         return max(tails) if tails else None

@@ -9,7 +9,7 @@
   service's queue will take (:class:`Capacity`): a window that takes its first tier by effective
   wait spends on service s the fraction (waiting of s × mean of s) / Σ over its tier (waiting ×
   mean), the newcomer counted in; a later tier counts only while every earlier tier of the window
-  is empty; a tide window gives its tide service all its time;
+  is empty; a tide window gives its tide service all its time while its own first tier is empty;
 * idle: open windows serving the service that have no current ticket: they take it at once.
 
 Before anyone signs in, the estimate assumes the configured windows will be staffed.
@@ -17,8 +17,10 @@ Before anyone signs in, the estimate assumes the configured windows will be staf
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from statistics import NormalDist
 
 from .dispatch import Profile
 from .model import WindowState, WindowStatus
@@ -60,7 +62,9 @@ class Capacity:
     def __init__(self, profiles: Iterable[Profile]) -> None:
         # service → (window, services of the window's earlier tiers, the other services of its tier)
         self.serving: dict[str, list[tuple[int, tuple[str, ...], tuple[str, ...]]]] = {}
+        self.first_tier: dict[int, tuple[str, ...]] = {}
         for p in profiles:
+            self.first_tier[p.number] = p.first_tier
             before: tuple[str, ...] = ()
             for tier in p.tiers:
                 for code in tier.services:
@@ -75,7 +79,7 @@ class Capacity:
         capacity, idle = self._sum(service, windows, waiting, mean_s, staffed_only=True)
         for number in tide_windows:
             w = windows[number]
-            if w.status is WindowStatus.OPEN:
+            if w.status is WindowStatus.OPEN and not self._first_busy(number, waiting):
                 capacity += 1.0
                 idle += w.current is None
         if capacity == 0.0:  # nobody signed in yet: assume the configured windows will be
@@ -83,15 +87,34 @@ class Capacity:
             idle = 0
         return capacity, idle
 
+    def staffed(self, service: str, windows: Mapping[int, WindowState], tide_windows: Iterable[int],
+                waiting: Mapping[str, int], mean_s: Callable[[str], float], *, without: int | None = None,
+                back: int | None = None) -> float:
+        """Open windows' capacity for ``service`` (no fallback to the configured windows), as if
+        window ``without`` were gone or tide window ``back`` were back at its own profile: what
+        the tide controller weighs."""
+        capacity = self._sum(service, windows, waiting, mean_s, staffed_only=True, without=without, back=back)[0]
+        for number in tide_windows:
+            if number != without and number != back and windows[number].status is WindowStatus.OPEN:
+                capacity += 0.0 if self._first_busy(number, waiting) else 1.0
+        return capacity
+
+    def _first_busy(self, number: int, waiting: Mapping[str, int]) -> bool:
+        """Whether tide window ``number``'s own first tier has anyone waiting: it comes first."""
+        return any(waiting.get(code) for code in self.first_tier.get(number, ()))
+
     def _sum(self, service: str, windows: Mapping[int, WindowState], waiting: Mapping[str, int],
-             mean_s: Callable[[str], float], *, staffed_only: bool) -> tuple[float, int]:
+             mean_s: Callable[[str], float], *, staffed_only: bool, without: int | None = None,
+             back: int | None = None) -> tuple[float, int]:
         # plain loops: this runs for every issued ticket and every tide tick
         capacity = 0.0
         idle = 0
         own = (waiting.get(service, 0) + 1) * mean_s(service)  # the newcomer counts in
         for number, before, others in self.serving.get(service, ()):
+            if number == without:
+                continue
             w = windows[number]
-            if w.tide_service is not None:
+            if w.tide_service is not None and number != back:
                 continue  # a tide window serves its tide service only (counted by the caller)
             if staffed_only and w.status is not WindowStatus.OPEN:
                 continue
@@ -123,3 +146,51 @@ def estimate_seconds(ahead: int, mean_service_s: float, capacity: float, idle: i
     0
     """
     return round(max(0, ahead + 1 - idle) * mean_service_s / capacity)
+
+
+# The range printed on tickets: these quantiles of the modelled wait. The model's own 10–90 % would
+# cover 80 % only if it were exact; it is not (shared windows, breaks, later priority arrivals), so
+# the printed range is the 5–95 % one, with the spread widened by DISPERSION, calibrated in the
+# simulator (bench/bench_dispatch.py measures coverage per lane and service).
+LOW_Q, HIGH_Q = 0.05, 0.95
+DISPERSION = 1.5
+
+
+def gamma_quantile(q: float, shape: float, scale: float) -> float:
+    """The q-quantile of a gamma distribution, by Wilson–Hilferty (cube root ≈ normal), exact enough
+    for a printed range; the exponential (shape 1) is within 3 % of its true quantiles.
+
+    >>> round(gamma_quantile(0.9, 1, 1), 2), round(-math.log(0.1), 2)       # exponential
+    (2.28, 2.3)
+    """
+    z = NormalDist().inv_cdf(q)
+    v = 1 / (9 * shape)
+    return shape * scale * max(0.0, 1 - v + z * math.sqrt(v)) ** 3
+
+
+def estimate_range(ahead: int, mean_service_s: float, capacity: float, idle: int,
+                   overtake: float = 0.0) -> tuple[int, int, int]:
+    """(point, low, high) seconds for a ticket with ``ahead`` people before it.
+
+    k = ahead + 1 − idle visits must end before a window is free for it; with the windows busy,
+    visits end about every mean/capacity seconds, so the wait is about a gamma (Erlang) with shape
+    k and mean k × mean / capacity — divided by (1 − ``overtake``) for visitors who will come later
+    and still go ahead (priority tickets, for an ordinary one). The point estimate is that mean (the
+    figure :func:`estimate_seconds` has always printed), the range its :data:`LOW_Q`–:data:`HIGH_Q`
+    quantiles with the spread widened by :data:`DISPERSION`.
+
+    >>> estimate_range(ahead=0, mean_service_s=600, capacity=2, idle=1)
+    (0, 0, 0)
+    >>> estimate_range(ahead=5, mean_service_s=600, capacity=2, idle=0)
+    (1800, 565, 3867)
+    """
+    k = ahead + 1 - idle
+    if k <= 0 or capacity <= 0:
+        return 0, 0, 0
+    mean = k * mean_service_s / capacity / (1 - min(0.5, max(0.0, overtake)))
+    if mean <= 0:
+        return 0, 0, 0
+    shape = k / DISPERSION
+    scale = mean / shape
+    return (round(mean), round(gamma_quantile(LOW_Q, shape, scale)),
+            round(gamma_quantile(HIGH_Q, shape, scale)))

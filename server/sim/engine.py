@@ -206,7 +206,11 @@ class HallDay:
             return
         ticket = issued.ticket
         self._destiny[ticket.id] = destiny
-        self._enqueue(Visit(ticket.id, ticket.service, ticket.lane.value, now, issued.estimated_wait_s))
+        est = issued.estimate
+        low, high = est.range_min() if est is not None else (None, None)
+        self._enqueue(Visit(ticket.id, ticket.service, ticket.lane.value, now, issued.estimated_wait_s,
+                            None if low is None else low * 60, None if high is None else high * 60,
+                            est is not None and est.beyond_closing))
 
     def _enqueue(self, visit: Visit) -> None:
         self._visit[visit.ticket] = visit
@@ -313,7 +317,10 @@ class HallDay:
             self.log.refused[f"transfer_{refused.code}"] += 1
             return False
         self._destiny[ticket.id] = _Destiny(service_s=destiny.transfer_service_s)
-        self._enqueue(Visit(ticket.id, ticket.service, ticket.lane.value, now, kind="transferred"))
+        # the counter tells the visitor the next queue's estimate, "beyond closing" included
+        told = self.hall.estimate(ticket.id, now=now).beyond_closing
+        self._enqueue(Visit(ticket.id, ticket.service, ticket.lane.value, now, kind="transferred",
+                            told_beyond_closing=told))
         return True
 
     # -- waking idle clerks ------------------------------------------------------------------

@@ -59,8 +59,13 @@ def plot(log: SimLog, path: str | Path, *, title: str,
                    if v.lane == lane and v.kind != "requeued" and v.wait_s is not None]
             if not pts:
                 continue
+            # the legend counts visitors as the report does (tickets issued); transferred-in visits
+            # are plotted too and counted apart, so the two never disagree
+            issued = sum(v.lane == lane and v.kind == "issued" for v in log.visits)
+            moved = sum(v.lane == lane and v.kind == "transferred" for v in log.visits)
+            count = f"{issued} + {moved} 转入 transferred" if moved else str(issued)
             top.scatter([x(t) for t, _ in pts], [w for _, w in pts], s=6 if len(pts) < 5000 else 1,
-                        alpha=0.55, color=color, label=f"{label} ({len(pts)})", linewidths=0)
+                        alpha=0.55, color=color, label=f"{label} ({count})", linewidths=0)
             for t, w in pts:
                 bins[int((t - log.start) // bin_s)].append(w)
         if bins:

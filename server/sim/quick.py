@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import string
-from typing import Any, Literal
+from typing import Any
 
 from config import ConfigError, Problem, validate
 from server.core import WorkCalendar, erlang
@@ -22,7 +22,7 @@ from server.core import WorkCalendar, erlang
 from .distributions import sampler
 from .engine import SimSetup, Stream
 from .rates import RateProfile
-from .variants import variant
+from .variants import Policy, variant
 
 PER_SERVICE_HOUR = 30.0  # 720 expected a day: numbering (≤ 999/day) stays clear of the cap
 START = dt.date(2026, 1, 5)  # a Monday; no day of the quick form is ever closed anyway
@@ -70,7 +70,7 @@ def quick_hall(windows: int, services: int, mean_service_min: float) -> dict[str
 
 def plan_quick(*, windows: int, arrivals_per_hour: float, mean_service_min: float, hours: float,
                priority_share: float = 0.0, seed: int = 1,
-               policy: Literal["lanes", "fifo"] = "lanes") -> tuple[SimSetup, dict[str, Any]]:
+               policy: Policy = "bounded") -> tuple[SimSetup, dict[str, Any]]:
     """The run's setup, and the quick-form section of the report (parameters and Erlang C)."""
     checks = [("--windows", windows >= 1, "至少 1 个窗口", "at least 1 window"),
               ("--arrivals-per-hour", arrivals_per_hour > 0, "应 > 0", "must be > 0"),

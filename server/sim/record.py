@@ -19,6 +19,9 @@ class Visit:
     lane: str
     queued_at: float  # issue, transfer or requeue moment (virtual POSIX seconds)
     estimate_s: int | None = None  # the EWT the kiosk printed; None for transfers and requeues
+    low_s: int | None = None  # the printed range (Estimate.range_min, in seconds)
+    high_s: int | None = None
+    told_beyond_closing: bool = False  # the kiosk said the wait may run past closing time
     kind: str = "issued"  # issued | transferred | requeued
     called_at: float | None = None
     window: int | None = None

@@ -67,13 +67,30 @@ def wait_figures(visits: Iterable[Visit], *, stationary: bool = False) -> dict[s
 
 
 def ewt_error(visits: Iterable[Visit]) -> dict[str, Any]:
-    """Mean absolute error and bias of the printed estimate against the real wait, in minutes."""
-    errors = [v.estimate_s - v.wait_s for v in visits  # type: ignore[operator]
-              if v.estimate_s is not None and v.wait_s is not None]
-    if not errors:
-        return {"n": 0, "mae_min": None, "bias_min": None}
-    return {"n": len(errors), "mae_min": _minutes(statistics.fmean(abs(e) for e in errors)),
-            "bias_min": _minutes(statistics.fmean(errors))}
+    """The printed estimate against the real wait, in minutes: mean absolute error and bias of the
+    point estimate, the MAE as a share of the mean wait, and the share of visitors whose real wait
+    fell inside the printed range (whole minutes, ends included)."""
+    pairs = [(v, v.wait_s) for v in visits if v.estimate_s is not None and v.wait_s is not None]
+    if not pairs:
+        return {"n": 0, "mae_min": None, "bias_min": None, "mae_share": None, "coverage": None}
+    errors = [v.estimate_s - w for v, w in pairs]  # type: ignore[operator]
+    mae = statistics.fmean(abs(e) for e in errors)
+    mean_wait = statistics.fmean(w for _, w in pairs)
+    ranged = [(v, w) for v, w in pairs if v.low_s is not None and v.high_s is not None]
+    covered = [v.low_s <= w <= v.high_s for v, w in ranged]  # type: ignore[operator]
+    return {"n": len(errors), "mae_min": _minutes(mae), "bias_min": _minutes(statistics.fmean(errors)),
+            "mae_share": round(mae / mean_wait, 4) if mean_wait > 0 else None,
+            "coverage": round(statistics.fmean(covered), 4) if covered else None}
+
+
+def unserved(visits: Iterable[Visit]) -> dict[str, Any]:
+    """Visits never called: how many, and how many of them had been told when they joined the queue
+    (at the kiosk; a transfer at the counter) that the wait might run past closing. A requeued
+    no-show is told nothing."""
+    left = [v for v in visits if v.called_at is None]
+    told = sum(v.told_beyond_closing for v in left)
+    return {"count": len(left), "told": told, "untold": len(left) - told,
+            "told_at_issue": sum(v.told_beyond_closing for v in visits if v.kind == "issued")}
 
 
 def summarize(log: SimLog, *, stationary: bool = False,
@@ -97,6 +114,7 @@ def summarize(log: SimLog, *, stationary: bool = False,
         "requeued": sum(v.kind == "requeued" for v in log.visits),
         "requeue_expired": log.requeue_expired,
         "unserved": sum(v.called_at is None for v in log.visits),
+        "unserved_detail": unserved(log.visits),
         "refused": dict(sorted(log.refused.items())),
     }
     busy = sum(w.busy_s for w in log.windows.values())
@@ -109,7 +127,9 @@ def summarize(log: SimLog, *, stationary: bool = False,
     lane_order = ["normal", "priority", "appointment"]
     report["by_lane"] = {
         lane: {**wait_figures(by_lane[lane], stationary=stationary),
-               "visitors": sum(v.kind == "issued" for v in by_lane[lane])}
+               "visitors": sum(v.kind == "issued" for v in by_lane[lane]),
+               "unserved": sum(v.called_at is None for v in by_lane[lane]),
+               "ewt": ewt_error(v for v in by_lane[lane] if v.kind == "issued")}
         for lane in sorted(by_lane, key=lambda x: (lane_order.index(x) if x in lane_order else 9, x))
     }
 
@@ -118,7 +138,7 @@ def summarize(log: SimLog, *, stationary: bool = False,
         by_service[v.service].append(v)
     report["by_service"] = {
         code: {"name_zh": names.get(code, (code, code))[0], "name_en": names.get(code, (code, code))[1],
-               **wait_figures(vs), "ewt": ewt_error(vs),
+               **wait_figures(vs), "ewt": ewt_error(vs), "unserved": sum(v.called_at is None for v in vs),
                "refused": log.refused_by_service.get(code, 0)}
         for code, vs in sorted(by_service.items())
     }

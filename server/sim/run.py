@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from .engine import SimSetup, simulate
 from .plan import load_deployment, plan_day
@@ -14,8 +14,7 @@ from .quick import plan_quick
 from .record import SimLog
 from .report import summarize
 from .scenario import load_scenario
-
-Policy = Literal["lanes", "fifo"]
+from .variants import Policy
 
 
 @dataclass(slots=True)
@@ -69,7 +68,7 @@ def run_scenario(path: str | Path, *, seed: int | None = None, config: str | Pat
 
 
 def run_quick(*, windows: int, arrivals_per_hour: float, mean_service_min: float, hours: float,
-              priority_share: float = 0.0, seed: int = 1, policy: Policy = "lanes") -> SimResult:
+              priority_share: float = 0.0, seed: int = 1, policy: Policy = "bounded") -> SimResult:
     """The quick form (see :mod:`server.sim.quick`)."""
     setup, extra = plan_quick(windows=windows, arrivals_per_hour=arrivals_per_hour,
                               mean_service_min=mean_service_min, hours=hours,

@@ -157,7 +157,8 @@ class Scenario(_Model):
     date: dt.date
     seed: int = 1
     tide: bool = True  # false: the same hall with its tide controller switched off
-    policy: Literal["lanes", "fifo"] = "lanes"  # fifo: lane bonuses and green channels off
+    # bounded: priority first, ordinary waits bounded; lanes: the older bonus rule; fifo: lanes off
+    policy: Literal["bounded", "lanes", "fifo"] = "bounded"
     tick_s: float = Field(60.0, ge=1, le=600)  # how often the tide controller runs (hall: every 30–60 s)
     shapes: dict[str, dict[str, float]] = {}
     arrivals: list[Arrivals] = Field(min_length=1)

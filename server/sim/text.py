@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 LANES = {"normal": "普通 normal", "priority": "优先 priority", "appointment": "预约 appointment"}
+POLICY_NAMES = {"bounded": "优先且有上限 bounded", "lanes": "分通道加分 lanes", "fifo": "先到先办 FIFO"}
 REFUSALS = {"closed": "非取号时间 closed", "daily_cap": "当日号满 daily cap"}
 
 
@@ -51,7 +52,7 @@ def render(report: dict[str, Any]) -> str:
     out: list[str] = [f"模拟报告 Simulation report — {run.get('name') or run.get('scenario', '')}"]
     if "hall" in run:
         tide = "开 on" if run.get("tide") else "关 off"
-        policy = "分通道 lanes" if run.get("policy") == "lanes" else "先到先办 FIFO"
+        policy = POLICY_NAMES.get(run.get("policy", ""), run.get("policy", ""))
         out.append(f"大厅 hall: {run.get('hall_name', '')} ({run['hall']}) · 日期 date {run.get('date', '')}"
                    f" · 种子 seed {run.get('seed')} · 潮汐窗口 tide {tide} · 规则 policy {policy}")
     if run.get("quick"):

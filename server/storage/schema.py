@@ -14,6 +14,8 @@
 * login_throttle   failed PIN guesses per (staff number, address) and per address (issue 13)
 * phone_codes      one-time codes that prove a phone number on the phone pages (issue 13)
 * notices          到号提醒 sent (issue 8): one per ticket, masked recipient only
+* card_daily       per-person daily limit (issue 18): one row per ticket taken with an ID card, keyed hash only
+* card_links       booking person ↔ card hash (issue 18): two keyed hashes of the same ID number, no number
 * ratings          好差评 (issue 6, 9): one per ticket, five levels or NULL = 未评价 (offered, not given)
 * warnings         电子监察 supervision warnings (issue 9): one row per raised warning, open until cleared
 * followups        好差评 follow-ups of bad ratings (issue 9): deadlines, contact, rectification, reply
@@ -206,7 +208,7 @@ devices = Table(
         "health", Text, nullable=False, server_default="[]"
     ),  # JSON list of drivers.health dicts
     Column("active", Boolean, nullable=False, server_default=text("true")),
-    Column("token_expires_at", Float),  # 0005: None = never; `hallq device rotate` sets a new one
+    Column("token_expires_at", Float),  # 0006: None = never; `hallq device rotate` sets a new one
     CheckConstraint("kind IN ('kiosk', 'counter', 'display', 'pad')", name="kind"),
 )
 
@@ -233,7 +235,7 @@ appointments = Table(
     Column("ticket_id", String(96)),
     Column("closes_at", Float),  # end of the check-in window: still booked then = no-show (0004)
     Column("no_show_at", Float),  # written by the periodic sweep (0004)
-    # 0005: the person proved the phone number with a one-time code (phone bookings, or the contact phone
+    # 0006: the person proved the phone number with a one-time code (phone bookings, or the contact phone
     # of an ID booking); only verified bookings can be looked up / cancelled online and count to 003 §7
     Column("verified", Boolean, nullable=False, server_default=text("false")),
     Column("phone_hash", String(64)),  # HMAC of the verified phone (== person_hash for phone bookings)
@@ -257,7 +259,7 @@ phone_requests = Table(  # 0004: public phone-page requests, for per-person and 
     Index("ix_phone_requests_person_hash_at", "person_hash", "at"),
 )
 
-login_throttle = Table(  # 0005: failed PIN guesses per (staff number, address) and per address
+login_throttle = Table(  # 0006: failed PIN guesses per (staff number, address) and per address
     "login_throttle",
     metadata,
     Column("key", String(160), primary_key=True),  # "acct:<staff_no>@<addr hash>" | "addr:<addr hash>"
@@ -265,7 +267,7 @@ login_throttle = Table(  # 0005: failed PIN guesses per (staff number, address) 
     Column("last_at", Float, nullable=False),  # the last failure (or claimed attempt)
 )
 
-phone_codes = Table(  # 0005: one-time codes proving a phone number (keyed hashes only)
+phone_codes = Table(  # 0006: one-time codes proving a phone number (keyed hashes only)
     "phone_codes",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -280,6 +282,27 @@ phone_codes = Table(  # 0005: one-time codes proving a phone number (keyed hashe
     Column("session_expires_at", Float),
     Index("ix_phone_codes_phone_hash_created_at", "phone_hash", "created_at"),
     Index("ix_phone_codes_address_hash_created_at", "address_hash", "created_at"),
+)
+
+card_daily = Table(  # 0005: “每人每天限取 N 个” — the N rows of a person, service and day; a unique key, so that
+    # two kiosks (or server processes) racing the same card cannot both take the last place
+    "card_daily",
+    metadata,
+    Column("hall", String(64), primary_key=True),
+    Column("service", String(32), primary_key=True),
+    Column("day", String(10), primary_key=True),  # local date
+    Column("person_hash", String(64), primary_key=True),  # vocab.cardhash: HMAC(card key, ID number)
+    Column("n", Integer, primary_key=True),  # 1 … per_person_daily
+    Column("ticket_id", String(96), nullable=False),
+    Column("at", Float, nullable=False),
+)
+
+card_links = Table(  # 0005: a booking made with an ID number → the card hash the kiosk will send for it
+    "card_links",
+    metadata,
+    Column("card_hash", String(64), primary_key=True),
+    Column("person_hash", String(64), nullable=False, unique=True),  # the booking's (server.booking.person)
+    Column("at", Float, nullable=False),
 )
 
 notices = Table(  # 0004: 到号提醒 sent, one per ticket (the number itself is never stored)

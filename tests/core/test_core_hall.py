@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from core_helpers import MIN, MONDAY_9, TZ, kinds, make_hall
+from core_helpers import HALL_CONFIG, MIN, MONDAY_9, TZ, kinds, make_hall
 
 from server.core import Lane, Outcome, Refused, TicketState, WindowStatus, checkin_lane, events
 
@@ -95,7 +95,8 @@ def test_holidays_close_and_make_up_days_open():
 # ── dispatch (DOMAIN rule 4, work profiles, 绿色通道, 潮汐窗口) ──────────────────────────────────
 
 def test_priority_goes_ahead_but_only_within_its_bonus():
-    hall = make_hall()
+    # the older rule, kept as [lanes] rule = "bonus" (the simulator's policy "lanes")
+    hall = make_hall(HALL_CONFIG.model_copy(update={"lanes": HALL_CONFIG.lanes.model_copy(update={"rule": "bonus"})}))
     hall.issue("S1", now=MONDAY_9)  # A001
     p_late = hall.issue("S1", Lane.PRIORITY, now=MONDAY_9 + 25 * MIN).ticket  # beyond the 20 min bonus
     open_windows(hall, 1, now=MONDAY_9 + 25 * MIN)

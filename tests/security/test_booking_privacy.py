@@ -15,6 +15,7 @@ from server.booking.person import person_hash
 from server.booking.store import insert_booking
 from server.storage.db import write_transaction
 from tests.security.conftest import H, from_address, last_code, notices, prove_phone
+from vocab.cardhash import card_hash, derive_card_key
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -118,10 +119,11 @@ def test_id_bookings_reveal_no_blacklist_and_need_the_card_at_the_kiosk(edge, pe
     assert "前不能预约" in body["message_zh"]
 
     kiosk = edge.client(edge.add_device("kiosk"))
-    problem(kiosk.post(f"{H}/bookings/check-in", json={"code": unverified["code"]}), 403, "card_required")
-    problem(kiosk.post(f"{H}/bookings/check-in", json={"code": unverified["code"], "card": OTHER_ID}), 403,
-            "card_required")
-    r = kiosk.post(f"{H}/bookings/check-in", json={"code": unverified["code"], "card": VICTIM_ID})
+    card_key = derive_card_key(secret)  # what the kiosk's reader hashes the chip's number with
+    problem(kiosk.post(f"{H}/bookings/check-in", json={"code": unverified["code"]}), 409, "card_required")
+    problem(kiosk.post(f"{H}/bookings/check-in", json={"code": unverified["code"],
+                                                       "card": card_hash(card_key, OTHER_ID)}), 409, "card_required")
+    r = kiosk.post(f"{H}/bookings/check-in", json={"code": unverified["code"], "card": card_hash(card_key, VICTIM_ID)})
     assert r.status_code == 201 and r.json()["lane"] == "appointment", r.text  # the card's holder came
     kiosk.close()
 

@@ -43,6 +43,7 @@ MUTATIONS: list[tuple[Action, str, dict | None]] = [
     (Action.WARNING_ACK, f"{H}/warnings/999/ack", {}),  # reads: tests/supervision/test_supervision_api.py
     (Action.FOLLOWUP_WRITE, f"{H}/followups/999/close", {"reply": "已答复"}),
     (Action.CHECK_IN, f"{H}/bookings/check-in", {"code": "ZZZZ9999"}),  # more: tests/booking
+    (Action.CARD_USE, f"{H}/cards/lookup", {"person_hash": "0" * 64}),  # more: tests/kiosk/test_kiosk_idcard.py
 ]
 ROLES = ("kiosk", "counter", "display", "pad", "clerk", "manager", "maintenance")
 

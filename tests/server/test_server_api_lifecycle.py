@@ -66,6 +66,8 @@ def test_the_whole_life_of_a_ticket(actors) -> None:
     t = ok(kiosk.post(f"{H}/tickets", json={"service": "GEN", "lane": "normal", "channel": "kiosk"}), 201)
     assert t["number"].startswith("A") and t["status"] == "waiting" and t["service"] == "GEN"
     assert t["ahead"] == 0 and t["estimated_wait_s"] >= 0 and isinstance(t["issued_at"], float)
+    # the range the kiosk shows and prints, and whether it passes closing time (the hall is open around the clock)
+    assert 0 <= t["wait_low_min"] <= t["wait_high_min"] and t["beyond_closing"] is False
     assert t["track_url"].startswith("http://hall.test/t/")
     token = t["track_url"].rsplit("/", 1)[1]
     tracked = ok(public.get(f"/api/v1/track/{token}"))
@@ -78,7 +80,9 @@ def test_the_whole_life_of_a_ticket(actors) -> None:
     tracked = ok(public.get(f"/api/v1/track/{token}"))
     assert (tracked["state"], tracked["window"], tracked["window_name_zh"]) == ("called", 1, "1号 综合窗口")
     assert set(tracked) == {"number", "service", "service_name_zh", "service_name_en", "state", "ahead",
-                            "estimated_wait_s", "window", "window_name_zh", "window_name_en"}
+                            "estimated_wait_s", "wait_low_min", "wait_high_min", "beyond_closing", "closes_at",
+                            "window", "window_name_zh", "window_name_en"}
+    assert tracked["wait_low_min"] is None  # called: no longer waiting, no range
 
     assert ok(clerk.post(f"{H}/windows/1/recall"))["ticket"]["recalls"] == 1
     assert ok(clerk.post(f"{H}/windows/1/start"))["ticket"]["state"] == "serving"

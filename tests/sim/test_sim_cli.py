@@ -85,3 +85,24 @@ def test_bad_scenario_file_exits_2_with_file_and_key(capsys: pytest.CaptureFixtu
     code, _, err = run(capsys, "simulate", str(bad))
     assert code == 2
     assert f"{bad}: arrivals[0].share: 未知配置项" in err
+
+
+def test_compare_runs_scenarios_policies_and_tide_in_one_table(capsys: pytest.CaptureFixture[str]) -> None:
+    files = [str(SCENARIOS / "monday-peak.toml"), str(SCENARIOS / "monday-peak-no-tide.toml")]
+    code, out, _ = run(capsys, "simulate", *files, "--compare", "--seeds", "1", "--policy", "bounded", "--json")
+    assert code == 0
+    r = json.loads(out)
+    (scenario,) = r["scenarios"].values()  # the no-tide file is the same day: run once, tide on and off
+    assert set(scenario["rows"]) == {"bounded/tide", "bounded/no-tide"}
+    row = scenario["rows"]["bounded/tide"]
+    assert {"normal", "priority"} <= set(row["by_lane"]) and "MA01" in row["by_service"]
+    for key in ("mean", "p90", "max", "unserved", "coverage", "mae_share"):
+        assert key in row["by_lane"]["normal"]
+    assert "peak_p90_tide_vs_none" in scenario["targets"]["bounded/tide"]
+    code, out, _ = run(capsys, "simulate", files[0], "--compare", "--seeds", "1", "--policy", "bounded")
+    assert code == 0 and "区间覆盖 coverage" in out and "bounded/no-tide" in out
+
+
+def test_several_scenarios_need_compare(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "simulate", str(SCENARIOS / "monday-peak.toml"), str(SCENARIOS / "ordinary-day.toml"))
+    assert code == 2 and "--compare" in err

@@ -2,10 +2,25 @@
 
 from fastapi import APIRouter
 
-from . import auth, booking, devices, events, halls, phone, ratings, reports, supervision, tickets, track, windows
+from . import (
+    auth,
+    booking,
+    cards,  # issue 18
+    devices,
+    events,
+    halls,
+    phone,
+    ratings,
+    reports,
+    supervision,
+    tickets,
+    track,
+    windows,
+)
 
 api = APIRouter(prefix="/api/v1")
-for _module in (auth, halls, tickets, ratings, windows, track, devices, events, supervision, reports, booking, phone):
+for _module in (auth, halls, tickets, ratings, windows, track, devices, events, supervision, reports, booking, phone,
+                cards):
     api.include_router(_module.router)
 
 __all__ = ["api"]

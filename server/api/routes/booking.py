@@ -32,7 +32,7 @@ from server.notify import Message
 
 from .. import views
 from ..deps import Ctx, Idem, Who
-from ..schemas import ERRORS, ServiceCode
+from ..schemas import ERRORS, PersonHash, ServiceCode
 from .common import respond
 
 log = logging.getLogger("hallq.booking")
@@ -113,12 +113,13 @@ class PhoneVerifyRequest(_Body):
 
 
 class CheckInRequest(_Body):
-    """Exactly one of ``code`` (typed or scanned) and ``phone`` (the number booked with); ``card``: the ID
-    number the kiosk's card reader took from the card itself (never typed), for unverified ID bookings."""
+    """Exactly one of ``code`` (typed or scanned) and ``phone`` (the number booked with); ``card``: the keyed
+    hash of the ID card the kiosk's reader read (``vocab.cardhash``), which an unverified ID booking needs
+    at a kiosk (issue 13)."""
 
     code: BookingCode | None = None
     phone: PersonText | None = None
-    card: PersonText | None = None
+    card: PersonHash | None = None
 
     @model_validator(mode="after")
     def _one(self) -> CheckInRequest:
@@ -293,6 +294,7 @@ def check_in(hall: str, body: CheckInRequest, ctx: Ctx, who: Who, idem: Idem, rt
         ticket = views.ticket_view(result.issued.ticket.to_dict(), cfg)
         token = done.track_tokens.get(result.issued.ticket.id)
         ticket.update(ahead=result.issued.ahead, estimated_wait_s=result.issued.estimated_wait_s,
+                      **views.estimate_fields(result.issued.estimate),
                       track_url=ctx.service.track_url(token) if token else None, seq=done.seq)
         if who.in_public:  # a kiosk shows and prints it: no appointment id
             ticket = views.strip_private(ticket)
@@ -306,9 +308,8 @@ def check_in(hall: str, body: CheckInRequest, ctx: Ctx, who: Who, idem: Idem, rt
         return 201, {**ticket, "booking": booking_view(result.booking, cfg, tz), "late": result.late,
                      "message": message}
 
-    card = _person(body.card) if body.card is not None else None
     out = rt.service.check_in(hall, who=who, code=body.code.upper() if body.code else None, phone=phone,
-                              render=render, idem=idem, card=card)
+                              render=render, idem=idem, card=body.card)
     if phone is not None and not out.replayed and isinstance(out.body, dict):
         rt.watcher.subscribe(hall, out.body["id"], Recipient(phone.value, phone.mask))
         rt.watcher.check(hall)

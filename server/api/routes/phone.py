@@ -61,6 +61,7 @@ def remote_ticket(hall: str, body: RemoteTicketRequest, request: Request, ctx: C
         token = done.track_tokens.get(issued.ticket.id)
         view = views.strip_private(views.ticket_view(issued.ticket.to_dict(), cfg))
         view.update(ahead=issued.ahead, estimated_wait_s=issued.estimated_wait_s, track_token=token,
+                    **views.estimate_fields(issued.estimate),
                     track_url=ctx.service.track_url(token) if token else None, seq=done.seq)
         return 201, view
 

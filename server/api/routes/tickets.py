@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 from sqlalchemy import select
 
 from server.auth import Action, authorize
+from server.cards import card_detail, per_person_write, require_card
 from server.core import Lane
 from server.halls.errors import Problem
 from server.halls.repo import TICKET_FIELDS
@@ -27,6 +28,7 @@ def issue(hall: str, body: IssueRequest, ctx: Ctx, who: Who, idem: Idem) -> Resp
     """Take a ticket. 409 ``closed`` outside opening hours (the message says them), ``daily_cap`` when full."""
     cfg = ctx.service.config(hall)
     authorize(who, Action.ISSUE, hall)
+    require_card(cfg, body.service, body.person_hash)  # issue 18: 凭身份证取号 services
 
     def render(done):
         issued = done.result
@@ -35,6 +37,7 @@ def issue(hall: str, body: IssueRequest, ctx: Ctx, who: Who, idem: Idem) -> Resp
         view.update(
             ahead=issued.ahead,
             estimated_wait_s=issued.estimated_wait_s,
+            **views.estimate_fields(issued.estimate),
             track_url=ctx.service.track_url(token) if token else None,
             seq=done.seq,
         )
@@ -48,7 +51,9 @@ def issue(hall: str, body: IssueRequest, ctx: Ctx, who: Who, idem: Idem) -> Resp
             action=Action.ISSUE,
             idem=idem,
             render=render,
-            detail={"service": body.service, "lane": body.lane, "channel": body.channel},
+            detail={"service": body.service, "lane": body.lane, "channel": body.channel,
+                    **card_detail(body.card, body.person_hash)},
+            write=per_person_write(cfg, body.service, body.person_hash, ctx.service.tz),
         )
     )
 

@@ -10,6 +10,7 @@ from server.halls.errors import Problem
 from server.storage import schema as t
 from server.storage.db import read_transaction
 
+from .. import views
 from ..deps import Ctx
 from ..schemas import ERRORS, TrackBody, TrackToken
 
@@ -35,9 +36,11 @@ def track(token: TrackToken, ctx: Ctx) -> dict:
             row, hops = nxt, hops + 1
     cfg = ctx.service.config(row.hall)
     ahead = wait_s = 0
+    estimate = None
     if row.state == "waiting":  # only a waiting ticket has a place in the queue (the Hall knows it)
-        with ctx.service.view(row.hall) as (hall, _seq, _now):
-            ahead, wait_s = hall.estimate_for(row.id)
+        with ctx.service.view(row.hall) as (hall, _seq, now):
+            estimate = hall.estimate(row.id, now=now)
+            ahead, wait_s = estimate.ahead, estimate.wait_s
     svc = cfg.service(row.service) if cfg.has_service(row.service) else None
     window = row.window if row.state in _CALLED else None
     wcfg = cfg.window(window) if window is not None and cfg.has_window(window) else None
@@ -49,6 +52,7 @@ def track(token: TrackToken, ctx: Ctx) -> dict:
         "state": row.state,
         "ahead": ahead,
         "estimated_wait_s": int(wait_s),
+        **views.estimate_fields(estimate),
         "window": window,
         "window_name_zh": wcfg.name_zh if wcfg else None,
         "window_name_en": wcfg.name_en if wcfg else None,

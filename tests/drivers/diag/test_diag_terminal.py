@@ -15,7 +15,7 @@ from drivers.terminal import DEVICE_KINDS, load_terminal, loads_terminal, open_d
 
 
 @pytest.mark.parametrize(("role", "kinds", "window"), [
-    ("kiosk", ["printer", "announcer", "touch"], None),
+    ("kiosk", ["printer", "announcer", "touch", "idcard"], None),
     ("counter", ["printer", "pad", "led"], 3),
     ("display", ["announcer"], None),
 ])
@@ -103,5 +103,5 @@ def test_close_closes_every_device(terminal_file: Callable[..., Path]) -> None:
     devices.close()  # idempotent
 
 
-def test_device_kinds_are_the_five_of_the_issue() -> None:
-    assert DEVICE_KINDS == ("printer", "announcer", "pad", "led", "touch")
+def test_device_kinds_are_the_five_of_the_issue_and_the_id_card_reader() -> None:
+    assert DEVICE_KINDS == ("printer", "announcer", "pad", "led", "touch", "idcard")

@@ -5,8 +5,8 @@ atomically before a PIN is checked; ``devices.token_expires_at``; ``phone_codes`
 prove a phone number; ``appointments.verified`` / ``phone_hash``: bookings whose phone was proved
 (bookings made before this revision are not: they are changed at a counter).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | Sequence[str] | None = "0004"
+revision: str = "0006"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
