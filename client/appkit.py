@@ -139,6 +139,14 @@ def show_window(window: QWidget, args: argparse.Namespace, size: tuple[int, int]
         window.resize(*size)
         window.show()
     else:
+        # A kiosk session has no window manager (deploy/kiosk): Qt's full-screen request is a hint only a
+        # window manager acts on, so without one the window opened at its size hint (828×752 on a 1920×1080
+        # screen). Taking the screen's geometry first makes full screen hold with or without a manager.
+        from PySide6.QtGui import QGuiApplication
+
+        screen = window.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            window.setGeometry(screen.geometry())
         window.showFullScreen()
 
 

@@ -9,13 +9,14 @@ from .errors import ConfigError
 from .loader import default_config_path, load
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:
     parser = subparsers.add_parser("config", help="检查配置文件 / check a hall configuration")
     sub = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     check = sub.add_parser("check", help="校验配置文件 / validate a configuration file")
     check.add_argument("file", nargs="?", default=None,
                        help=f"TOML 文件 / TOML file (default: {default_config_path()})")
     check.set_defaults(func=_check)
+    return sub  # server/commands/config_apply.py adds ``apply`` (it needs the database)
 
 
 def _check(args: argparse.Namespace) -> int:

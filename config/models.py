@@ -209,6 +209,8 @@ class HallConfig(_Model):
     categories: Annotated[list[Category], Field(min_length=1)]
     services: Annotated[list[ServiceConfig], Field(min_length=1)]
     windows: Annotated[list[WindowConfig], Field(min_length=1)]
+    # the lobby displays' notice line (公告), changed live with `hallq config apply` (docs/deploy.md)
+    notices: Annotated[list[Text], Field(max_length=20)] = []
 
     _services: dict[str, ServiceConfig] = PrivateAttr(default_factory=dict)
     _windows: dict[int, WindowConfig] = PrivateAttr(default_factory=dict)
@@ -251,9 +253,18 @@ class HallConfig(_Model):
                       self._services[c].category != category_id]
 
 
+class BackupConfig(_Model):
+    """``hallq backup`` (docs/deploy.md "Backups"): where the copies go and how many are kept."""
+
+    # relative paths are from the server's working directory (/srv/hallq); better another disk
+    destination: Annotated[str, Field(min_length=1)] = "var/backups"
+    keep: Annotated[int, Field(ge=1, le=1000)] = 30  # newest copies kept; older ones are deleted
+
+
 class Deployment(_Model):
     deployment: DeploymentInfo
     calendar: CalendarConfig = CalendarConfig()
+    backup: BackupConfig = BackupConfig()
     halls: Annotated[list[HallConfig], Field(min_length=1)]
 
     def hall(self, hall_id: str) -> HallConfig:

@@ -85,6 +85,7 @@ class Board(QObject):
         self.catchup = CatchUp()
         self.hall_name = T("", "")
         self.hall_notices = [n.strip() for n in notices or [] if n.strip()]
+        self.server_notices: list[str] = []  # the hall config's notices: snapshot, then hall.config events
         self.tide_notices: dict[int, T] = {}  # window → its tide notice
         self.last_seq = 0
         self.offline = False
@@ -137,7 +138,8 @@ class Board(QObject):
 
     def notices(self) -> list[str]:
         """The notice line's texts: open tide windows first (news of the moment), then the hall's own."""
-        return [self.tide_notices[n].text(self.lang) for n in sorted(self.tide_notices)] + self.hall_notices
+        return ([self.tide_notices[n].text(self.lang) for n in sorted(self.tide_notices)] + self.server_notices
+                + self.hall_notices)
 
     # -- the hall list: names of services per window (for a zone screen's waiting counts) -------------
     def _load_halls(self) -> None:
@@ -197,6 +199,7 @@ class Board(QObject):
         self.last_seq = seq
         self.tide_notices = {r.number: self._tide_notice(r.number, r.tide_service)
                              for r in windows_of(raw) if r.tide_service}
+        self.server_notices = _notices_of(raw)
         if self.filter.active and not rows:
             log.error("no window of hall %s matches this screen's filter (%s)", self.hall, self.filter)
         if not self.calls.rowCount():
@@ -235,6 +238,11 @@ class Board(QObject):
                 self._asked |= missing
                 self.refresh()
         self.waiting.apply(seq, counts)
+        if kind == "hall.config":  # the manager changed the hall's notices live (hallq config apply)
+            self.server_notices = _notices_of(message.get("data") or {})
+            self._limit_waiting()
+            self.notices_changed.emit()
+            self.refresh()  # window and service names may have changed too: take the new snapshot
         if kind in ("tide.opened", "tide.closed") and window is not None:
             number = int(window["number"])
             if kind == "tide.opened" and window.get("tide_service"):
@@ -360,3 +368,11 @@ class Board(QObject):
         log.info("photo of clerk %s not loaded (tried again with the next snapshot): %s", staff_no, exc)
         self._photos_asked.discard(staff_no)
         self.photos_loading.discard(staff_no)
+
+
+def _notices_of(raw: dict) -> list[str]:
+    """The ``notices`` list of a snapshot or a hall.config event; anything else reads as none."""
+    notices = raw.get("notices")
+    if not isinstance(notices, list):
+        return []
+    return [str(n).strip() for n in notices if str(n).strip()]

@@ -28,7 +28,9 @@ COMMANDS: dict[str, str] = {
     "devices": "drivers.diag.fleet",
     "status": "server.commands.status",
     "audit": "server.commands.audit",
-    "config": "config.cli",
+    "backup": "server.commands.backup",
+    "restore": "server.commands.restore",
+    "config": "server.commands.config_apply",  # check (config/cli.py) + apply (needs the database)
     "followups": "server.followups.cli",
     "report": "server.reports.cli",
 }
@@ -49,6 +51,8 @@ SUMMARY: dict[str, str] = {
     "devices": "设备状态一览 / device fleet",
     "status": "大厅实时概况 / live hall summary",
     "audit": "审计日志校验 / audit trail",
+    "backup": "备份数据库 / back up the database (while running)",
+    "restore": "从备份恢复 / restore a backup into a fresh database",
     "config": "配置检查 / check a hall config",
     "followups": "差评回访一览 / 好差评 follow-ups",
     "report": "统计报表 / statistics report (managers)",
@@ -70,6 +74,8 @@ EXTRA_OF: dict[str, str] = {
     "device": "server",
     "status": "server",
     "audit": "server",
+    "backup": "server",
+    "restore": "server",
     "followups": "server",
     "report": "server",
 }
@@ -77,7 +83,7 @@ EXTRA_OF: dict[str, str] = {
 # third-party top-level module → the extra that installs it
 PROVIDED_BY: dict[str, str] = {
     **dict.fromkeys(("fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "psycopg", "argon2",
-                     "prometheus_client", "dateutil", "openpyxl"), "server"),
+                     "prometheus_client", "dateutil", "openpyxl", "tomlkit"), "server"),
     **dict.fromkeys(("PySide6", "shiboken6", "httpx", "websockets", "escpos", "usb", "serial", "pyttsx3",
                      "evdev", "qrcode", "PIL", "pypinyin"), "terminal"),
     **dict.fromkeys(("simpy", "matplotlib"), "sim"),

@@ -33,6 +33,9 @@ HTTP_RETRIES = 1
 WORKERS = 4
 
 
+STREAM_STOP_S = 1.0  # close(): how long the hall.config event stream may take to stop
+
+
 @dataclass
 class Kiosk:
     client: HallClient
@@ -55,7 +58,7 @@ class Kiosk:
         timings = timings or Timings()
         devices = devices or Devices()
         client = HallClient(server, token, timeout=HTTP_TIMEOUT_S, retries=HTTP_RETRIES)
-        link = QtHallLink(client, hall or "", max_workers=WORKERS)  # requests only: the kiosk needs no events
+        link = QtHallLink(client, hall or "", max_workers=WORKERS)  # requests; events only for hall.config
         # rounds are started by the controller's timer (faster while a fault lasts), not the thread
         heartbeat = Heartbeat(client, devices, timings.heartbeat_ms / 1000)
         controller = KioskController(client, devices, submit=link.submit, hall=hall, heartbeat=heartbeat,
@@ -68,6 +71,19 @@ class Kiosk:
         self.controller.start()
         if self.cards is not None:
             self.cards.start()
+        if self.client.token:  # follow the hall's events for one kind: a live configuration change
+            self.link.event.connect(self._on_event)
+            self.controller.catalog_ready.connect(self._follow_events)
+
+    def _follow_events(self, _catalog: object) -> None:
+        if not self.link.hall:
+            self.link.hall = self.controller.hall or ""
+        self.link.start()  # once: a running stream is left alone
+
+    def _on_event(self, message: dict) -> None:
+        # issue 15: services, names, caps or hours changed without a restart → show the new ones
+        if message.get("kind") == "hall.config":
+            self.controller.load_catalog()
 
     def close(self) -> None:
         """Stop timers, wait for running jobs (bounded), close the client and the devices."""
@@ -75,5 +91,8 @@ class Kiosk:
         if self.cards is not None:
             self.cards.close()
         self.controller.close()
+        # the hall.config event stream first, briefly: a connection attempt in flight must not hold up a
+        # SIGTERM (systemd stop); tear_down then waits for the kiosk's own jobs as before
+        self.link.stop(timeout=STREAM_STOP_S)
         tear_down(self.controller, links=[self.link], clients=[self.client], devices=self.devices,
                   window=self.window)

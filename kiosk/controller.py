@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -335,7 +336,7 @@ class KioskController(QObject):
         if self.devices.printer is None:
             return _health("printer", Level.FAIL, "未配置打印机", "no printer configured")
         try:
-            n = print_test_ticket(self.devices.printer)
+            n = print_test_ticket(self.devices.printer, now=datetime.now(self.tz))  # the hall's time
         except DeviceError as exc:
             return _health("printer", Level.FAIL, exc.zh, exc.en)
         return _health("printer", Level.OK, f"测试票已打印（{n} 字节）", f"test ticket printed ({n} bytes)", bytes=n)

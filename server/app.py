@@ -26,6 +26,7 @@ from server.api.fanout import Fanout
 from server.api.logs import AccessLog
 from server.api.routes import api
 from server.auth import LoginPolicy
+from server.halls import live_config
 from server.halls.reference import sync_config
 from server.halls.service import HallService
 from server.settings import Settings
@@ -80,6 +81,8 @@ def create_app(
                                                 ctx.device_silent_after_s))
             if ctx.settings.supervision_interval_s > 0 else None
         )
+        # live configuration: `hallq config apply` changes take effect here (server/halls/live_config.py)
+        reloader = asyncio.create_task(live_config.watch(ctx, ctx.settings.config_poll_interval_s))
         log.info(
             "ready",
             extra={
@@ -92,7 +95,7 @@ def create_app(
         try:
             yield
         finally:
-            for task in (ticker, watcher):
+            for task in (ticker, watcher, reloader):
                 if task:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):

@@ -43,6 +43,7 @@ class Settings:
     replay_limit: int = 10_000  # a WebSocket client further behind than this must resync
     supervision_interval_s: float = 30  # 电子监察 sweep (server/supervision); 0 = off
     device_silent_after_s: float = 180  # a device without a heartbeat this long is silent (a warning)
+    config_poll_interval_s: float = 1.0  # how often a process looks for a `hallq config apply` change
 
     @classmethod
     def resolve(

@@ -103,6 +103,12 @@ class EventKind(enum.StrEnum):
     FOLLOWUP_CONTACTED = "followup.contacted"
     FOLLOWUP_RECTIFIED = "followup.rectified"
     FOLLOWUP_CLOSED = "followup.closed"
+    # administration (issue 15): a device or clerk was disabled, removed or got a new PIN; every server
+    # process closes that principal's open event streams when it sees this (data: {"actor": "device:7"})
+    ACCESS_REVOKED = "access.revoked"
+    # live configuration: notices, services, windows, hours changed without a restart (data: the hall's
+    # public config sections that changed, see docs/api.md)
+    HALL_CONFIG = "hall.config"
     # stream control (not stored events): the server tells a subscriber to fetch the snapshot again
     RESYNC = "resync"
 
@@ -202,3 +208,20 @@ class ErrorCode(enum.StrEnum):
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
     FOLLOWUP_CLOSED = "followup_closed"
     NOT_CONTACTED = "not_contacted"
+    # administration and operations (issue 15: server/auth/admin.py, hallq backup/restore, live config)
+    DUPLICATE_DEVICE_NAME = "duplicate_device_name"
+    SELF_ADMIN = "self_admin"
+    NOTHING_TO_CHANGE = "nothing_to_change"
+    BACKUP_CORRUPT = "backup_corrupt"
+    BACKUP_AUDIT_BROKEN = "backup_audit_broken"
+    BACKUP_FAILED = "backup_failed"
+    NO_DATABASE = "no_database"
+    NO_PG_DUMP = "no_pg_dump"
+    NO_PG_RESTORE = "no_pg_restore"
+    NO_BACKUP = "no_backup"
+    RESTORE_KIND = "restore_kind"
+    RESTORE_TARGET = "restore_target"
+    RESTORE_TARGET_NOT_EMPTY = "restore_target_not_empty"
+    RESTORE_FAILED = "restore_failed"
+    CONFIG_INVALID = "config_invalid"
+    CONFIG_RESTART_NEEDED = "config_restart_needed"

@@ -50,8 +50,9 @@ def render(devices: list[dict[str, Any]], now: float) -> str:
     parts: list[list[str]] = []
     for d in devices:
         seen = d.get("last_seen")
-        when = "从未 never" if seen is None else \
-            f"{datetime.fromtimestamp(seen):%m-%d %H:%M:%S} ({max(0, round(now - seen))} 秒前 s ago)"
+        # the server formats it in the hall's time zone (this machine's clock zone may be another)
+        local = d.get("last_seen_local") or f"{datetime.fromtimestamp(seen):%m-%d %H:%M:%S}" if seen else ""
+        when = "从未 never" if seen is None else f"{local} ({max(0, round(now - seen))} 秒前 s ago)"
         label = state(d)
         if label == "SILENT":
             label = "SILENT 无心跳"

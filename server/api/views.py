@@ -162,6 +162,7 @@ def snapshot(conn: Connection, cfg: HallConfig) -> dict[str, Any]:
         "windows": windows,
         "waiting": _service_waiting(cfg, counts, [s.code for s in cfg.services]),
         "tides": tides,
+        "notices": list(cfg.notices),  # the hall's notice line (live: a hall.config event brings changes)
     }
 
 

@@ -47,6 +47,9 @@ class Action(enum.StrEnum):
     FOLLOWUP_WRITE = "followup.write"
     REPORTS = "report.read"
     CARD_USE = "card.use"
+    DEVICES_ADMIN = "device.admin"  # rename, disable/enable, remove (server/auth/admin.py)
+    CLERKS_ADMIN = "clerk.admin"  # list, disable/enable, reset PIN, windows and role
+    CONFIG_WRITE = "config.write"  # live configuration (server/halls/live_config.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +113,11 @@ ROLE_MATRIX: dict[Action, Rule] = {
     # issue 18: the kiosks' card key and looking up what a laid ID card is booked for (check-in by card
     # is Action.CHECK_IN)
     Action.CARD_USE: _r("kiosk"),
+    # administration without SQL (issue 15): the hall's IT (maintenance) looks after devices; staff accounts
+    # and the hall's configuration are the manager's
+    Action.DEVICES_ADMIN: _r("maintenance", "manager"),
+    Action.CLERKS_ADMIN: _r("manager"),
+    Action.CONFIG_WRITE: _r("manager"),
 }
 
 

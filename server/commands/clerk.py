@@ -8,6 +8,7 @@ from pathlib import Path
 from server.auth import STAFF_ROLES, add_clerk
 from server.halls.errors import Problem
 
+from .admin import register_clerk_actions
 from .common import check_hall, guarded, now, open_db, parser, print_json, windows_arg
 
 
@@ -33,6 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add.add_argument("--json", action="store_true")
     add.set_defaults(func=run_clerk_add)
+    register_clerk_actions(actions)  # list, disable, enable, reset-pin, set (server/commands/admin.py)
 
 
 @guarded

@@ -7,8 +7,10 @@ from __future__ import annotations
 import argparse
 
 from server.auth import DEVICE_KINDS, NewDevice, add_device, rotate_device_token
+from server.auth.admin import check_new_device_name
 from server.halls.errors import Problem
 
+from .admin import register_device_actions
 from .common import check_hall, guarded, now, open_db, parser, print_json
 
 
@@ -30,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add.add_argument("--json", action="store_true", help='print {"token": …, …}')
     add.set_defaults(func=run_device_add)
+    register_device_actions(actions)  # list, rename, disable, enable, remove (server/commands/admin.py)
     rotate = parser(
         actions,
         "rotate",
@@ -80,6 +83,7 @@ def run_device_add(args: argparse.Namespace) -> int:
             f"hall {hall} has no window {args.window}",
             404,
         )
+    check_new_device_name(engine, hall, args.name)  # a second "kiosk-1" would stay silent for ever
     at = now()
     expires = _expiry(args.expires_days, at)
     device = add_device(engine, kind=args.kind, name=args.name, hall=hall, window=args.window, now=at,

@@ -4,6 +4,7 @@ different ports against the same database (SQLite file or PostgreSQL)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .common import guarded, parser
@@ -60,6 +61,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="WebSocket 单条消息上限 / largest WebSocket message a client may send, bytes (default 64 KiB)",
     )
     p.add_argument("--log-level", default="INFO")
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default=None,
+        help="只信任这些反向代理转发的客户端地址 / trust X-Forwarded-For only from these proxy addresses "
+        "(HALLQ_FORWARDED_ALLOW_IPS; default 127.0.0.1: the nginx of deploy/nginx on this box; '' = none)",
+    )
+    p.add_argument(
+        "--allow-unreachable-public-url",
+        action="store_true",
+        default=None,
+        help="public_base_url 为本机或占位地址时仅警告 / only warn when public_base_url is loopback or a "
+        "placeholder (HALLQ_ALLOW_UNREACHABLE_PUBLIC_URL=1; test benches and demos)",
+    )
     p.set_defaults(func=run)
 
 
@@ -75,6 +89,10 @@ def run(args: argparse.Namespace) -> int:
     configure(args.log_level.upper())
     settings = Settings.resolve(args)
     settings.secret()  # made on first start if `hallq init` was skipped
+    import config
+
+    if not _public_url_ok(config.load(settings.config_path).deployment.public_base_url, args):
+        return 2  # before anything is written or the port opens
     context = build_context(settings)  # config errors exit 2 here, before the port opens
     app = create_app(settings, context=context)
     print(
@@ -99,5 +117,33 @@ def run(args: argparse.Namespace) -> int:
         h11_max_incomplete_event_size=16 * 1024,  # request line and headers (h11 only; httptools: 80 KiB)
         lifespan="on",
         timeout_graceful_shutdown=5,
+        # the client address of a proxied request is the proxy's, unless the proxy is this one
+        proxy_headers=True,
+        forwarded_allow_ips=_forwarded_allow_ips(args),
     )
     return 0
+
+
+def _forwarded_allow_ips(args: argparse.Namespace) -> str:
+    value = args.forwarded_allow_ips
+    if value is None:
+        value = os.environ.get("HALLQ_FORWARDED_ALLOW_IPS", "127.0.0.1")
+    return value
+
+
+def _public_url_ok(url: str, args: argparse.Namespace) -> bool:
+    """Refuse (False) a loopback or placeholder public_base_url unless allowed; warn about the rest."""
+    from .public_url import check_public_url
+
+    allowed = args.allow_unreachable_public_url or os.environ.get("HALLQ_ALLOW_UNREACHABLE_PUBLIC_URL") == "1"
+    ok = True
+    for finding in check_public_url(url):
+        refuse = finding.fatal and not allowed
+        label = ("错误", "error") if refuse else ("警告", "warning")
+        print(f"{label[0]}：{finding.zh}（{label[1]}: {finding.en}）", file=sys.stderr, flush=True)
+        if refuse:
+            ok = False
+    if not ok:
+        print("如为测试或演示，可加 --allow-unreachable-public-url（for a test bench or a demo: "
+              "--allow-unreachable-public-url）", file=sys.stderr, flush=True)
+    return ok

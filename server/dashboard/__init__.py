@@ -15,7 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 STATIC = Path(__file__).parent / "static"
-FILES = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
+FILES = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8",
+         # the admin page (issue 15): devices and staff accounts without SQL
+         "admin.js": "text/javascript; charset=utf-8", "admin.css": "text/css; charset=utf-8"}
 # the page loads only its own files and talks only to this server (and its WebSocket)
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
@@ -35,6 +37,11 @@ def dashboard_root() -> Response:
 @router.get("/dashboard/")
 def dashboard_page() -> Response:
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8", headers=HEADERS)
+
+
+@router.get("/dashboard/admin")
+def dashboard_admin() -> Response:
+    return FileResponse(STATIC / "admin.html", media_type="text/html; charset=utf-8", headers=HEADERS)
 
 
 @router.get("/dashboard/config.json")

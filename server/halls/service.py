@@ -113,6 +113,17 @@ class HallService:
         self._locks = {h: (threading.RLock() if self.postgres else shared) for h in self.configs}
 
     # -- helpers -------------------------------------------------------------------------------------
+    def reload(self, deployment: Deployment) -> None:
+        """Take a changed configuration without a restart (server/halls/live_config.py checked that it
+        names the same halls and time zone): each hall's cached state is dropped under its lock, so the
+        next command rebuilds it from the database with the new services, windows and hours."""
+        for hall_id in self.configs:
+            with self._locks[hall_id]:
+                self.configs[hall_id] = deployment.hall(hall_id)
+                self._cache.pop(hall_id, None)
+        self.deployment = deployment
+        self.calendar = WorkCalendar(deployment.calendar)
+
     def config(self, hall_id: str) -> HallConfig:
         try:
             return self.configs[hall_id]

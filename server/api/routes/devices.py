@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from fastapi import APIRouter, Response
 from sqlalchemy import select, update
@@ -45,4 +46,9 @@ def list_devices(ctx: Ctx, who: Who, hall: str | None = None) -> dict:
     now = ctx.service.clock()
     with read_transaction(ctx.engine) as conn:
         rows = conn.execute(q).all()
-    return {"devices": [views.device_view(r, now, ctx.device_silent_after_s) for r in rows]}
+    tz = ctx.service.tz  # issue 15 §6: what people read is in the hall's zone, not the server box's
+    shown = [views.device_view(r, now, ctx.device_silent_after_s) for r in rows]
+    for view in shown:
+        seen = view.get("last_seen")
+        view["last_seen_local"] = datetime.fromtimestamp(seen, tz).strftime("%m-%d %H:%M:%S") if seen else None
+    return {"devices": shown, "timezone": ctx.deployment.deployment.timezone}

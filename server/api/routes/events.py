@@ -26,6 +26,7 @@ from server.auth.secrets import hash_token
 from server.halls.errors import Problem
 
 from ..deps import bearer, who_is
+from ..revocation import revoked_actor
 from ..wsauth import Sessions
 
 router = APIRouter(tags=["events"])
@@ -107,6 +108,9 @@ async def events(ws: WebSocket, hall: str) -> None:
             ctx.fanout.subscribe(hall, since, public=who.in_public)
         ) as stream:
             async for text in stream:
+                if revoked_actor(text) == who.actor:  # disabled or removed meanwhile (server/api/revocation.py)
+                    await ws.close(4401)
+                    return
                 # a client that stops reading is dropped, not buffered for ever (its queue is bounded too)
                 await asyncio.wait_for(ws.send_text(text), SEND_TIMEOUT_S)
 
