@@ -171,9 +171,9 @@ def test_cli_administers_devices_and_clerks(srv: ServerProcess) -> None:
     assert hallq(srv, "device", "remove", str(device["id"])).returncode == 2  # no such device any more
     assert "东区大屏" not in hallq(srv, "device", "list").stdout
 
-    srv.add_clerk("1003", pin="5656", role="clerk", windows=(1,))
-    assert hallq(srv, "clerk", "reset-pin", "1003", "--pin", "7878").returncode == 0
-    srv.login("1003", "7878")
+    srv.add_clerk("1003", pin="565712", role="clerk", windows=(1,))
+    assert hallq(srv, "clerk", "reset-pin", "1003", "--pin", "787934").returncode == 0
+    srv.login("1003", "787934")
     assert hallq(srv, "clerk", "set", "1003", "--windows", "1,2", "--role", "maintenance").returncode == 0
     assert hallq(srv, "clerk", "disable", "1003").returncode == 0
     clerks = hallq(srv, "clerk", "list", "--json")
