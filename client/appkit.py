@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -214,11 +212,3 @@ def save_screenshot(widget: QWidget, path: str | Path) -> Path:
     if not pixmap.save(str(out), "PNG"):
         raise OSError(f"could not write screenshot {out}")
     return out
-
-
-def fontconfig_file(family: str) -> str | None:
-    """Path of the font file fontconfig picks for a family (for Pillow, which has no fontconfig)."""
-    if not shutil.which("fc-match"):
-        return None
-    done = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True, timeout=5)
-    return done.stdout.strip() or None

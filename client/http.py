@@ -43,6 +43,7 @@ from .models import (
     Issued,
     Login,
     Rating,
+    Requeued,
     Snapshot,
     Ticket,
     TicketChange,
@@ -332,6 +333,15 @@ class HallClient:
                 f"{API}/halls/{_seg(hall)}/tickets/{_seg(ticket_id)}/requeue", None, idempotency_key
             )
         )
+
+    def requeue_ticket(self, hall: str, *, number: str | None = None, track: str | None = None,
+                       idempotency_key: str | None = None) -> Requeued:
+        """过号重排 by the ticket's number (today's) or its QR (the tracking URL a scanner types, or the
+        token), exactly one. ApiError ``unknown_ticket``, ``requeue_expired``, ``not_missed``."""
+        if (number is None) == (track is None):
+            raise ValueError("give exactly one of number and track")
+        body = {"number": number} if number is not None else {"track": track}
+        return Requeued.of(self._mutate(f"{API}/halls/{_seg(hall)}/tickets/requeue", body, idempotency_key))
 
     def rate(
         self,

@@ -5,8 +5,6 @@ Screens keep :class:`T` pairs, not bare strings, and re-render on a language cha
 >>> t = T("取号", "Take a ticket")
 >>> t.text("zh"), t.text("en")
 ('取号', 'Take a ticket')
->>> T.both("暂停取号", "Ticket issuing paused")
-'暂停取号 Ticket issuing paused'
 """
 
 from __future__ import annotations
@@ -40,11 +38,6 @@ class T:
         zh = {k: v.zh if isinstance(v, T) else v for k, v in values.items()}
         en = {k: v.en if isinstance(v, T) else v for k, v in values.items()}
         return T(self.zh.format(**zh), self.en.format(**en))
-
-    @staticmethod
-    def both(zh: str, en: str) -> str:
-        """Chinese and English on one line, for notices that everyone must read."""
-        return f"{zh} {en}"
 
 
 def pick(lang: Lang, zh: str, en: str) -> str:

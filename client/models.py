@@ -12,11 +12,12 @@ that does not fit raises :class:`~client.errors.BadResponse`, never a bare ``Val
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
 
-from vocab import Lane, Outcome, TicketState, WindowStatus
+from vocab import LANE_COUNT_KEYS, Lane, Outcome, TicketState, WindowStatus
 
 from .errors import BadResponse
 
@@ -27,6 +28,7 @@ __all__ = [
     "ClerkPublic",
     "Device",
     "HallInfo",
+    "HallRules",
     "HallsListing",
     "Issued",
     "Lane",
@@ -36,6 +38,7 @@ __all__ = [
     "ProfileTier",
     "Rating",
     "Reason",
+    "Requeued",
     "ServiceInfo",
     "ServiceWaiting",
     "Snapshot",
@@ -161,6 +164,21 @@ class TicketChange(Model):
     seq: int
 
 
+class Requeued(Model):
+    """过号重排 by what is printed on the ticket (POST …/tickets/requeue): the ticket back in its queue,
+    where it now is, and the rule that put it there."""
+
+    ticket: Ticket
+    ahead: int = 0
+    estimated_wait_s: int | None = None
+    wait_low_min: int | None = None  # the printed range, as for a new ticket
+    wait_high_min: int | None = None
+    track_url: str | None = None
+    requeue_behind: int = 3
+    requeue_within_min: float = 60
+    seq: int = 0
+
+
 class Rating(Model):
     """好差评 of one finished visit (001 第四十一条): ``score`` 1–5, or None = 未评价 (nobody pressed)."""
 
@@ -224,6 +242,9 @@ class ClerkPublic(Model):
 
 
 class ServiceWaiting(Model):
+    """Visitors waiting for one service, per lane (snapshot, counter window; the lobby display's
+    counts, kept current from the counts each ticket event carries)."""
+
     service: str
     name_zh: str
     name_en: str
@@ -232,6 +253,18 @@ class ServiceWaiting(Model):
     priority: int = 0
     appointment: int = 0
     total: int = 0
+
+    def with_counts(self, lanes: Mapping[str, int]) -> ServiceWaiting:
+        """The same service with new per-lane counts (an event's ``data.waiting[service]``); lanes
+        not given keep their count, and the total is summed again.
+
+        >>> w = ServiceWaiting.of({"service": "GEN", "name_zh": "综合", "name_en": "General",
+        ...                        "prefix": "A", "normal": 2, "priority": 1, "total": 3})
+        >>> w.with_counts({"normal": 5}).total
+        6
+        """
+        counts = {lane: lanes.get(lane, getattr(self, lane)) for lane in LANE_COUNT_KEYS}
+        return self.model_copy(update={**counts, "total": sum(counts.values())})
 
 
 class WindowPublic(Model):
@@ -321,10 +354,20 @@ class WindowListing(Model):
     profile: list[ProfileTier] = []
 
 
+class HallRules(Model):
+    """The hall's public rules (``rules`` in GET /halls): the defaults of config.RecallRules when a
+    server does not send them."""
+
+    max_recalls: int = 2
+    requeue_behind: int = 3
+    requeue_within_min: float = 60
+
+
 class HallInfo(Model):
     id: str
     name_zh: str
     name_en: str
+    rules: HallRules = HallRules()
     priority_age: int | None = None  # issue 18: a laid ID card this old is offered the green channel
     categories: list[Category] = []
     services: list[ServiceInfo] = []

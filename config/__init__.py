@@ -8,7 +8,7 @@ Contract §1; every key is described in docs/configuration.md.
 """
 
 from .errors import BilingualValueError, ConfigError, Problem
-from .intervals import Interval, format_intervals
+from .intervals import Interval, format_intervals, merge_intervals
 from .loader import default_config_path, key_path, load, loads, validate
 from .models import (
     CalendarConfig,
@@ -51,5 +51,6 @@ __all__ = [
     "key_path",
     "load",
     "loads",
+    "merge_intervals",
     "validate",
 ]

@@ -78,6 +78,22 @@ IntervalField = Annotated[Interval, PlainValidator(_validate, json_schema_input_
 Intervals = Annotated[list[IntervalField], AfterValidator(_check_sorted)]
 
 
+def merge_intervals(intervals: list[Interval]) -> list[Interval]:
+    """Sort and join overlapping or touching intervals: 08:30-12:00 + 12:00-13:30 is one stretch
+    (no issue stop at noon; one booking span; one staffed shift).
+
+    >>> [str(i) for i in merge_intervals([Interval(780, 900), Interval(510, 720), Interval(720, 750)])]
+    ['08:30-12:30', '13:00-15:00']
+    """
+    out: list[Interval] = []
+    for iv in sorted(intervals):
+        if out and iv.start <= out[-1].end:
+            out[-1] = Interval(out[-1].start, max(out[-1].end, iv.end))
+        else:
+            out.append(Interval(*iv))
+    return out
+
+
 def format_intervals(intervals: list[Interval], sep: str = "、") -> str:
     """``[08:30-12:00, 13:30-17:30]`` → ``"08:30-12:00、13:30-17:30"``."""
     return sep.join(str(i) for i in intervals)

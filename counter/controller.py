@@ -29,8 +29,9 @@ from PySide6.QtGui import QImage
 from client.errors import ApiError, ClientError
 from client.http import HallClient
 from client.i18n import T
-from client.models import CallResult, HallInfo, Login, Reason, Ticket, TicketChange, WindowInfo
+from client.models import CallResult, HallInfo, HallRules, Login, Reason, Requeued, Ticket, TicketChange, WindowInfo
 from client.qt import clerk_photo_image
+from client.rules import requeue_rule
 from drivers.errors import DeviceError
 from drivers.led import LedState
 from drivers.printer import NoticePrint
@@ -175,7 +176,12 @@ class CounterController(QObject):
         return not self.outbox.busy and not self._refreshing
 
     def situation(self) -> Situation:
-        return Situation(self.info, self.session.staff_no if self.session else None, self.online, self.outbox.busy)
+        return Situation(self.info, self.session.staff_no if self.session else None, self.online, self.outbox.busy,
+                         self.max_recalls)
+
+    @property
+    def max_recalls(self) -> int | None:
+        return self.listing.rules.max_recalls if self.listing is not None else None
 
     def allowed(self) -> frozenset[Act]:
         return allowed(self.situation())
@@ -384,6 +390,10 @@ class CounterController(QObject):
         def done(_: Any = None) -> None:
             self.session = None
             self._auto_sign_in = False
+            # the next clerk starts clean (issue 16): not the last one's "评价结果已记录" or notice status;
+            # a rating still open on the pad is still the visitor's and is stored all the same
+            self.rating = None
+            self.notice_status = None
             self.logged_out.emit()
             self.changed.emit()
 
@@ -452,6 +462,30 @@ class CounterController(QObject):
             return False
         self._send(Act.PAUSE, self.clerk.pause, (self.hall, self.window_no, reason.strip(), until),
                    lambda r: self._said("ok", texts.PAUSED_OK))
+        return True
+
+    def requeue(self, number: str) -> bool:
+        """过号重排 of a missed number at this window (the visitor came back), through the clerk's token
+        so the trail names the clerk; a refusal says the server's words and the hall's rule."""
+        number = number.strip().upper()
+        if Act.REQUEUE not in self.allowed() or self.hall is None:
+            return False
+        if not number:
+            self.message.emit(Message("error", texts.REQUEUE_EMPTY))
+            return False
+        rules = self.listing.rules if self.listing is not None else HallRules()
+
+        def done(result: Requeued) -> None:
+            self._said("ok", texts.REQUEUED.format(number=result.ticket.number, ahead=result.ahead))
+            self.refresh()
+
+        def refused(error: ClientError) -> None:
+            self.message.emit(Message("error", texts.REQUEUE_REFUSED.fill(reason=_text(error),
+                                                                           rule=requeue_rule(rules))))
+            self.refresh()
+
+        self.outbox.put(Pending(Act.REQUEUE.value, LABELS[Act.REQUEUE], self.clerk.requeue_ticket, (self.hall,),
+                                {"number": number}, on_done=done, on_refused=refused))
         return True
 
     def default_return_time(self) -> datetime:

@@ -83,6 +83,7 @@ PAUSE = T("暂停", "Pause")
 RESUME = T("恢复服务", "Resume")
 TAKEOVER = T("A/B 岗接管", "A/B takeover")
 SWITCH = T("切换人员", "Switch clerk")
+REQUEUE = T("过号重排", "Requeue")
 SIGN_OUT = T("签退", "Sign out")
 SIGN_IN = T("签到", "Sign in")
 RATE = T("提交评价", "Send rating")
@@ -112,6 +113,11 @@ NOTHING_TICKED = T("请至少勾选一项缺少的材料", "Tick at least one mi
 # -- transfer ---------------------------------------------------------------------------------------------
 TRANSFER_PROMPT = T("转办 {number}：请选择转往的业务，可填写备注", "Transfer {number}: choose the service, add a note")
 TRANSFER_NOTE = T("备注（对下一个窗口说明情况）", "Note for the next window")
+# 过号重排 (issue 16): a visitor whose number was missed comes back to the window
+REQUEUE_PROMPT = T("过号重排：请输入票号（如 A012）", "Requeue a missed number: type it (e.g. A012)")
+REQUEUE_EMPTY = T("请输入票号", "Type the ticket number")
+REQUEUED = T("{number} 已重新排队，前面 {ahead} 人", "{number} is back in the queue, {ahead} ahead")
+REQUEUE_REFUSED = T("{reason}（{rule}）", "{reason} ({rule})")
 CHOOSE_SERVICE = T("请选择转往的业务", "Choose the service to transfer to")
 
 # -- pause (去向留言, 004 第十三条) --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from client.i18n import T
 from client.models import Reason, Ticket, WindowInfo
+from client.rules import RECALL_LIMIT
 from vocab import Lane, TicketState, WindowStatus
 
 from . import texts
@@ -35,6 +36,7 @@ class Act(enum.StrEnum):
     TAKEOVER = "takeover"
     SWITCH = "switch"
     SIGN_OUT = "sign_out"
+    REQUEUE = "requeue"
 
 
 # the keys, shown on the buttons (issue 6: F1 call, F2 recall, …); SIGN_IN and TAKEOVER share F9 —
@@ -50,6 +52,7 @@ SHORTCUTS: dict[Act, str] = {
     Act.RESUME: "F8",
     Act.SIGN_IN: "F9",
     Act.TAKEOVER: "F9",
+    Act.REQUEUE: "F10",
     Act.SWITCH: "F11",
     Act.SIGN_OUT: "F12",
 }
@@ -65,6 +68,7 @@ LABELS: dict[Act, T] = {
     Act.RESUME: texts.RESUME,
     Act.SIGN_IN: texts.SIGN_IN,
     Act.TAKEOVER: texts.TAKEOVER,
+    Act.REQUEUE: texts.REQUEUE,
     Act.SWITCH: texts.SWITCH,
     Act.SIGN_OUT: texts.SIGN_OUT,
 }
@@ -78,6 +82,7 @@ class Situation:
     me: str | None = None  # staff number of the clerk logged in here
     online: bool = False  # the server answers and the event stream is up
     busy: bool = False  # an action waits for its answer (or for the link)
+    max_recalls: int | None = None  # the hall's recall limit (GET /halls rules); None: not known yet
 
     @property
     def holder(self) -> str | None:
@@ -105,17 +110,21 @@ def allowed(s: Situation) -> frozenset[Act]:
         return frozenset({Act.SIGN_IN, Act.SWITCH})
     if s.held_by_other:
         return frozenset({Act.TAKEOVER, Act.SWITCH})
+    # 过号重排 (issue 16) whenever the window is the clerk's: a visitor who missed the call comes back
     if info.status is WindowStatus.PAUSED:
-        return frozenset({Act.RESUME, Act.SWITCH, Act.SIGN_OUT})
+        return frozenset({Act.RESUME, Act.SWITCH, Act.SIGN_OUT, Act.REQUEUE})
     current = info.current
     if current is None:
-        return frozenset({Act.CALL, Act.PAUSE, Act.SWITCH, Act.SIGN_OUT})
+        return frozenset({Act.CALL, Act.PAUSE, Act.SWITCH, Act.SIGN_OUT, Act.REQUEUE})
     # SWITCH at any time: a clerk called away mid-visit leaves the visitor to the B post (004 第十二条)
     if current.state in AT_WINDOW:
-        return frozenset({Act.RECALL, Act.NO_SHOW, Act.START, Act.SWITCH})
+        # the hall's recall limit: then only no-show (config recall.max_recalls; the server refuses more)
+        limit_reached = s.max_recalls is not None and current.recalls >= s.max_recalls
+        acts = {Act.NO_SHOW, Act.START, Act.SWITCH, Act.REQUEUE} | (set() if limit_reached else {Act.RECALL})
+        return frozenset(acts)
     if current.state is TicketState.SERVING:
-        return frozenset({Act.FINISH, Act.TRANSFER, Act.SWITCH})
-    return frozenset({Act.SWITCH})
+        return frozenset({Act.FINISH, Act.TRANSFER, Act.SWITCH, Act.REQUEUE})
+    return frozenset({Act.SWITCH, Act.REQUEUE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +143,10 @@ class VisitorView:
     reason: T | None
 
 
-def visitor(ticket: Ticket, now: float, *, origin: Ticket | None = None, reason: Reason | None = None) -> VisitorView:
-    """``origin``: the ticket this one was transferred from (for its service's name).
+def visitor(ticket: Ticket, now: float, *, origin: Ticket | None = None, reason: Reason | None = None,
+            max_recalls: int | None = None) -> VisitorView:
+    """``origin``: the ticket this one was transferred from (for its service's name); at
+    ``max_recalls`` the state says that only no-show is left (F2 is greyed out).
 
     Time waited is from the first issue (kept across transfers) to the call, or to ``now`` before it.
     """
@@ -143,6 +154,8 @@ def visitor(ticket: Ticket, now: float, *, origin: Ticket | None = None, reason:
     state = texts.STATES[ticket.state]
     if ticket.recalls and ticket.state in AT_WINDOW:
         state = texts.RECALLS.fill(state=state, n=ticket.recalls)
+        if max_recalls is not None and ticket.recalls >= max_recalls:
+            state = RECALL_LIMIT.format(n=ticket.recalls, limit=max_recalls)
     came_from = None
     if ticket.transferred_from:
         source = origin or ticket

@@ -14,6 +14,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from client.i18n import Lang, T
+from client.models import HallRules
+from client.rules import requeue_rule
 from vocab import Outcome
 
 from . import texts
@@ -56,6 +58,7 @@ class CounterWindow(QWidget):
         m.supplement_confirmed.connect(lambda items: self._done_if(ctrl.finish(Outcome.SUPPLEMENT, items)))
         m.transfer_confirmed.connect(lambda service, note: self._done_if(ctrl.transfer(service, note)))
         m.pause_confirmed.connect(lambda reason, until: self._done_if(ctrl.pause(reason, until)))
+        m.requeue_confirmed.connect(lambda number: self._done_if(ctrl.requeue(number)))
         m.reprint.connect(ctrl.print_notice)
         m.lang_toggled.connect(self.toggle_language)
         self.render()
@@ -71,6 +74,9 @@ class CounterWindow(QWidget):
         elif act is Act.PAUSE:
             m.pause_panel.load(ctrl.default_return_time())
             m.open_panel(m.pause_panel)
+        elif act is Act.REQUEUE:
+            m.requeue_panel.load(requeue_rule(ctrl.listing.rules if ctrl.listing is not None else HallRules()))
+            m.open_panel(m.requeue_panel)
         else:
             ctrl.act(act)
         self.render()
@@ -96,6 +102,7 @@ class CounterWindow(QWidget):
         self.render()
 
     def _logged_out(self) -> None:
+        self.last_message = None  # the next clerk does not see the last one's status line (issue 16)
         self.main.close_panel()
         self.login.reset()
         self.stack.setCurrentWidget(self.login)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -22,10 +21,11 @@ from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex,
 from PySide6.QtGui import QImage
 
 from client.i18n import Lang, T
+from client.models import ServiceWaiting
 from vocab import WindowStatus
 
 from . import texts
-from .state import Call, Clerk, Message, ServiceCount, WindowRow
+from .state import Call, Clerk, Message, WindowRow
 
 Index = QModelIndex | QPersistentModelIndex
 ItemRole = Qt.ItemDataRole.UserRole + 1  # the display.state object of the row
@@ -57,7 +57,7 @@ def look_of(row: WindowRow) -> Look:
 class ServiceNames:
     """Service code → its name in both languages (from the snapshot's waiting list)."""
 
-    def __init__(self, counts: Iterable[ServiceCount] = ()) -> None:
+    def __init__(self, counts: Iterable[ServiceWaiting] = ()) -> None:
         self._names = {c.service: T(c.name_zh, c.name_en) for c in counts}
 
     def get(self, code: str | None, lang: Lang) -> str:
@@ -323,9 +323,9 @@ class WaitingModel(QAbstractListModel):
     def __init__(self, *, lang: Lang = "zh", parent: Any = None) -> None:
         super().__init__(parent)
         self.lang: Lang = lang
-        self._counts: list[ServiceCount] = []
+        self._counts: list[ServiceWaiting] = []
         self._shown: set[str] | None = None  # services this screen lists (None: all)
-        self._all: list[ServiceCount] = []
+        self._all: list[ServiceWaiting] = []
         self.as_of = 0  # the seq the counts are correct at
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -342,13 +342,13 @@ class WaitingModel(QAbstractListModel):
             return count
         return None
 
-    def counts(self) -> list[ServiceCount]:
+    def counts(self) -> list[ServiceWaiting]:
         return list(self._counts)
 
     def total(self, service: str) -> int | None:
         return next((c.total for c in self._all if c.service == service), None)
 
-    def reset(self, counts: list[ServiceCount], as_of: int) -> None:
+    def reset(self, counts: list[ServiceWaiting], as_of: int) -> None:
         self.beginResetModel()
         self._all = list(counts)
         self.as_of = as_of
@@ -368,11 +368,11 @@ class WaitingModel(QAbstractListModel):
             return  # already counted in the snapshot the counts came from
         self.as_of = seq
         for service, lanes in counts.items():
-            self._all = [replace(c, **lanes) if c.service == service else c for c in self._all]
+            self._all = [c.with_counts(lanes) if c.service == service else c for c in self._all]
             self._counts = self._visible()  # same rows, one count changed
             for i, c in enumerate(self._counts):
                 if c.service == service:
                     self.dataChanged.emit(self.index(i), self.index(i))
 
-    def _visible(self) -> list[ServiceCount]:
+    def _visible(self) -> list[ServiceWaiting]:
         return [c for c in self._all if self._shown is None or c.service in self._shown]

@@ -8,7 +8,7 @@ rule 11). Window information, the clerk's name and staff number included, is pub
 
 * :class:`WindowRow`    one window's line on the grid (status, current ticket, pause, tide, clerk)
 * :class:`Call`         a call or recall, as the "latest calls" panel and the speaker use it
-* :class:`ServiceCount` waiting visitors of one service, per lane
+* :class:`~client.models.ServiceWaiting` waiting visitors of one service, per lane (the client's model)
 * :func:`waiting_counts_in` the waiting counts an event carries (the server's numbers, never re-derived)
 """
 
@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from client.models import ServiceWaiting
 from vocab import CALL_KINDS, LANE_COUNT_KEYS, TicketState, WindowStatus
 
 Message = dict[str, Any]
@@ -102,22 +103,6 @@ class Call:
     at: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceCount:
-    service: str
-    name_zh: str
-    name_en: str
-    prefix: str
-    normal: int = 0
-    priority: int = 0
-    appointment: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.normal + self.priority + self.appointment
-
-
-
 def _current(ticket: Message) -> Current:
     return Current(str(ticket["id"]), str(ticket["number"]), str(ticket.get("service", "")),
                    TicketState(ticket["state"]))
@@ -169,12 +154,11 @@ def clerks_of(snapshot: Message) -> dict[str, Clerk]:
     return out
 
 
-def waiting_of(snapshot: Message) -> list[ServiceCount]:
-    def read() -> list[ServiceCount]:
-        return [ServiceCount(str(s["service"]), str(s["name_zh"]), str(s.get("name_en") or s["name_zh"]),
-                             str(s.get("prefix", "")), int(s.get("normal", 0)), int(s.get("priority", 0)),
-                             int(s.get("appointment", 0)))
-                for s in snapshot["waiting"]]
+def waiting_of(snapshot: Message) -> list[ServiceWaiting]:
+    """The waiting counts per service in the snapshot (a ``ValidationError`` is a ``ValueError``)."""
+
+    def read() -> list[ServiceWaiting]:
+        return [ServiceWaiting.model_validate(s) for s in snapshot["waiting"]]
 
     return _checked("snapshot waiting", read)
 

@@ -19,6 +19,14 @@ from .models import Look
 
 DESIGN_W, DESIGN_H = 1920, 1080
 
+# Legibility across the hall. Signage rule of thumb: 25 mm of letter height per 10 m of distance. A
+# 55-inch 1080p TV has ~0.63 mm per pixel and the board is read from 3–5 m (12.5 mm at 5 m ≈ 20 px); no
+# text on the board has glyphs under 32 px (20 mm: ~8 m) at 1080p. A CJK ideograph of Noto Sans CJK is
+# 0.88 of the font's pixel size tall, a digit or capital 0.73: 46 px gives 40 px and 34 px of glyph.
+MIN_GLYPH_PX = 32
+MIN_TEXT = 46  # the smallest font size (px at 1080p) of any text on the board
+HEADING = 56
+
 BG = theme.BOARD_BG
 INK = theme.BOARD_INK
 ACCENT = theme.BOARD_ACCENT

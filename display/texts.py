@@ -8,22 +8,22 @@ from __future__ import annotations
 
 from client.i18n import T
 
-BOARD_TITLE = T("叫号信息", "Calls")
 LATEST_CALLS = T("最新叫号", "Latest calls")
 RECENT_CALLS = T("最近叫号", "Recent calls")
 WINDOWS = T("窗口信息", "Windows")
 WAITING = T("等候人数", "Waiting")
 NOTICES = T("公告", "Notice")
 NO_CALLS = T("暂无叫号", "No calls yet")
+PAGE = T("第 {page}/{pages} 页", "{page}/{pages}")
 
 CALL = T("请 {number} 号到 {window} 号窗口", "Number {number}, please go to window {window}")
 CALL_ARROW = T("{window}号窗口", "Window {window}")
 RECALL_TAG = T("重呼", "Again")
 PEOPLE = T("{n}人", "{n}")
-PRIORITY_WAITING = T("含优先{n}", "{n} priority")
 
 # window states on the grid (DOMAIN rule 6 and 7: paused windows say why and until when)
 WINDOW_NO = T("{n}号窗口", "Window {n}")
+WINDOW_TAG = T("{n}号", "{n}")  # on the window list, under the heading 窗口信息
 STATE_CLOSED = T("暂停服务", "Closed")
 STATE_IDLE = T("等待叫号", "Open")
 STATE_CALLING = T("请到窗口办理", "Now calling")
@@ -32,6 +32,7 @@ STATE_PAUSED = T("暂停：{reason}", "Away: {reason}")
 PAUSED_NO_REASON = T("暂时离开", "Away")
 BACK_AT = T("预计 {time} 回来", "Back at {time}")
 TIDE = T("潮汐窗口·{service}", "Tide window · {service}")
+TIDE_SHORT = T("潮汐·{service}", "Tide: {service}")  # the window list's state column
 CLERK = T("{name} 工号{staff_no}", "{name} · No. {staff_no}")
 CLERK_NO_NAME = T("工号{staff_no}", "No. {staff_no}")
 

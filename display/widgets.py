@@ -1,9 +1,15 @@
-"""The board's painted parts: header with clock, latest calls, window grid, waiting counts, notice line.
+"""The board's painted parts: header with clock, latest calls, window list, waiting counts, notice line.
 
 Each is a view over :mod:`display.models` (it repaints on the model's signals) drawn with QPainter, so
 the layout scales with the screen (:mod:`display.style`). Each keeps ``drawn``: the strings it painted
 last time, exactly as they appear (elided where they did not fit) — what a visitor can read, and what
-the tests read.
+the tests read — and ``drawn_fonts``: the font of each, for the glyph-height test.
+
+Legibility (the board is read from 3–5 m, across a hall): no text is smaller than
+:data:`style.MIN_TEXT` (≥ 32 px of glyph at 1080p, ≈ 20 mm on a 55-inch TV, readable from ~8 m by the
+signage rule of 25 mm per 10 m); ticket numbers and windows of the calls are far larger. What does not
+fit at that size is paged, not shrunk: the window list and the waiting counts show one page at a time
+and :class:`Paged` turns them (``第 1/3 页``).
 """
 
 from __future__ import annotations
@@ -18,10 +24,11 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPaint
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from client.i18n import Lang, T
+from client.models import ServiceWaiting
 
 from . import style, texts
-from .models import CallsModel, ItemRole, LookRole, WaitingModel, WindowsModel
-from .state import Call, ServiceCount, WindowRow
+from .models import CallsModel, ItemRole, Look, LookRole, WaitingModel, WindowsModel
+from .state import Call, WindowRow
 from .timings import Timings
 
 Align = Qt.AlignmentFlag
@@ -43,6 +50,7 @@ class Painted(QWidget):
         super().__init__(parent)
         self.unit = 1.0
         self.drawn: list[str] = []
+        self.drawn_fonts: list[QFont] = []
         # the window's layout stretch factors alone decide the sizes
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
 
@@ -53,6 +61,10 @@ class Painted(QWidget):
     def px(self, design: float) -> float:
         return design * self.unit
 
+    def face(self, design: float, *, bold: bool = False) -> QFont:
+        """The board's font at ``design`` px of a 1080p board, never below :data:`style.MIN_TEXT`."""
+        return style.font(self.px(max(design, style.MIN_TEXT)), bold=bold)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         try:
@@ -60,6 +72,7 @@ class Painted(QWidget):
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
             painter.fillRect(self.rect(), style.colour(style.BG))
             self.drawn = []
+            self.drawn_fonts = []
             self.paint(painter, QRectF(self.rect()))
         finally:
             painter.end()
@@ -78,23 +91,37 @@ class Painted(QWidget):
         p.setPen(style.colour(ink))
         p.drawText(rect, align, shown)
         self.drawn.append(shown)
+        self.drawn_fonts.append(QFont(f))
         return metrics.horizontalAdvance(shown)
 
-    @staticmethod
-    def fitted(s: str, max_px: float, width: float, *, bold: bool = True, min_px: float = 6) -> QFont:
-        """The largest font up to ``max_px`` in which ``s`` fits ``width`` (ticket numbers are never elided)."""
-        f = style.font(max_px, bold=bold)
+    def fitted(self, s: str, max_design: float, width: float, *, bold: bool = True) -> QFont:
+        """The largest font up to ``max_design`` in which ``s`` fits ``width``, never below the minimum
+        (ticket numbers are never elided: their boxes are sized for them at the minimum)."""
+        f = style.font(self.px(max_design), bold=bold)
         needed = QFontMetricsF(f).horizontalAdvance(s) if s else 0
         if needed > width > 0:
-            f = style.font(max(min_px, max_px * width / needed * 0.98), bold=bold)
+            f = style.font(max(self.px(style.MIN_TEXT), self.px(max_design) * width / needed * 0.98), bold=bold)
         return f
 
-    def heading(self, p: QPainter, rect: QRectF, title: T, lang: Lang) -> None:
-        """Main language large, the other small beside it."""
+    @staticmethod
+    def width_of(s: str, f: QFont) -> float:
+        return QFontMetricsF(f).horizontalAdvance(s)
+
+    def heading(self, p: QPainter, rect: QRectF, title: T, lang: Lang, right: str = "") -> None:
+        """Main language large, the other beside it if it fits whole; ``right``: a page marker."""
         other: Lang = "en" if lang == "zh" else "zh"
-        used = self.text(p, rect, title.text(lang), style.font(self.px(34), bold=True), style.ACCENT)
-        rest = QRectF(rect.left() + used + self.px(16), rect.top(), rect.width() - used - self.px(16), rect.height())
-        self.text(p, rest, title.text(other), style.font(self.px(22)), style.MUTED)
+        if right:
+            f = self.face(style.MIN_TEXT)
+            w = self.width_of(right, f) + self.px(8)
+            self.text(p, QRectF(rect.right() - w, rect.top(), w, rect.height()), right, f, style.INK, RIGHT)
+            rect = QRectF(rect.left(), rect.top(), rect.width() - w - self.px(24), rect.height())
+        main = self.face(style.HEADING, bold=True)
+        used = self.text(p, rect, title.text(lang), main, style.ACCENT)
+        rest = QRectF(rect.left() + used + self.px(20), rect.top(), rect.width() - used - self.px(20), rect.height())
+        second = title.text(other)
+        f = self.face(style.MIN_TEXT)
+        if second and self.width_of(second, f) <= rest.width():
+            self.text(p, rest, second, f, style.MUTED)
 
 
 def _rounded(p: QPainter, rect: QRectF, fill: str, radius: float) -> None:
@@ -103,9 +130,36 @@ def _rounded(p: QPainter, rect: QRectF, fill: str, radius: float) -> None:
     p.drawRoundedRect(rect, radius, radius)
 
 
+def page_marker(page: int, pages: int, lang: Lang) -> str:
+    return texts.PAGE.format(page=page + 1, pages=pages).text(lang) if pages > 1 else ""
+
+
+class Paged(Painted):
+    """A part that shows one page at a time; :meth:`next_page` turns it (the window's page timer)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.page = 0
+        self.pages = 1
+
+    def next_page(self) -> None:
+        if self.pages > 1:
+            self.page = (self.page + 1) % self.pages
+            self.update()
+
+    def show_page(self, page: int) -> None:
+        self.page = page
+        self.update()
+
+    def _set_pages(self, pages: int) -> None:
+        self.pages = max(1, pages)
+        if self.page >= self.pages:
+            self.page = 0
+
+
 # -- header -------------------------------------------------------------------------------------------
 class Header(Painted):
-    """Hall name, date and time; the "连接中断" alert in the middle while offline."""
+    """Hall name, date, weekday and time on one line; the "连接中断" alert over the middle while offline."""
 
     def __init__(self, *, lang: Lang, tz: Any, now: Callable[[], datetime] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -134,24 +188,30 @@ class Header(Painted):
         m = self.px(32)
         inner = r.adjusted(m, 0, -m, 0)
         now = self.now()
-        clock_w = self.px(430)
-        clock = QRectF(inner.right() - clock_w, inner.top(), clock_w, inner.height())
-        self.text(p, QRectF(clock.left(), clock.top() + inner.height() * 0.08, clock_w, inner.height() * 0.5),
-                  now.strftime("%H:%M:%S"), style.font(self.px(52), bold=True), style.INK, RIGHT)
+        time_f = self.face(76, bold=True)
+        clock = now.strftime("%H:%M:%S")
+        time_w = self.width_of(clock, time_f) + self.px(4)
+        self.text(p, QRectF(inner.right() - time_w, inner.top(), time_w, inner.height()), clock, time_f,
+                  style.INK, RIGHT)
         day = texts.DATE.format(y=now.year, m=now.month, d=now.day).text(self.lang)
         weekday = texts.WEEKDAYS[now.weekday()].text(self.lang)
-        self.text(p, QRectF(clock.left(), clock.top() + inner.height() * 0.56, clock_w, inner.height() * 0.36),
-                  f"{day}  {weekday}", style.font(self.px(24)), style.MUTED, RIGHT)
-        name_w = inner.width() - clock_w - self.px(24)
+        date = f"{day} {weekday}"
+        date_f = self.face(style.MIN_TEXT)
+        date_w = self.width_of(date, date_f) + self.px(4)
+        date_right = inner.right() - time_w - self.px(28)
+        self.text(p, QRectF(date_right - date_w, inner.top(), date_w, inner.height()), date, date_f,
+                  style.MUTED, RIGHT)
+        name_box = QRectF(inner.left(), inner.top(), date_right - date_w - self.px(40) - inner.left(), inner.height())
+        used = self.text(p, name_box, self.hall_name.text(self.lang), self.face(64, bold=True), style.INK)
         other: Lang = "en" if self.lang == "zh" else "zh"
-        self.text(p, QRectF(inner.left(), inner.top() + inner.height() * 0.08, name_w, inner.height() * 0.52),
-                  self.hall_name.text(self.lang), style.font(self.px(48), bold=True), style.INK)
-        self.text(p, QRectF(inner.left(), inner.top() + inner.height() * 0.6, name_w, inner.height() * 0.32),
-                  self.hall_name.text(other), style.font(self.px(22)), style.MUTED)
+        second, f = self.hall_name.text(other), self.face(style.MIN_TEXT)
+        rest = name_box.adjusted(used + self.px(28), 0, 0, 0)
+        if second and self.width_of(second, f) <= rest.width():
+            self.text(p, rest, second, f, style.MUTED)
         if self.alert:
-            f = style.font(self.px(34), bold=True)
-            w = min(QFontMetricsF(f).horizontalAdvance(self.alert) + self.px(64), inner.width() * 0.5)
-            pill = QRectF(r.center().x() - w / 2, r.top() + r.height() * 0.18, w, r.height() * 0.64)
+            f = self.face(52, bold=True)
+            w = min(self.width_of(self.alert, f) + self.px(64), inner.width() * 0.7)
+            pill = QRectF(r.center().x() - w / 2, r.top() + r.height() * 0.1, w, r.height() * 0.8)
             _rounded(p, pill, style.ALERT_BG, pill.height() / 2)
             self.text(p, pill.adjusted(self.px(24), 0, -self.px(24), 0), self.alert, f, style.ALERT_INK, CENTER)
 
@@ -195,22 +255,18 @@ class CallsPanel(Painted):
         self.update()
 
     def paint(self, p: QPainter, r: QRectF) -> None:
-        m = self.px(28)
-        r = r.adjusted(m, self.px(16), -self.px(12), -self.px(12))
-        self.heading(p, QRectF(r.left(), r.top(), r.width(), self.px(56)), texts.LATEST_CALLS, self.lang)
-        top = r.top() + self.px(68)
-        hero = QRectF(r.left(), top, r.width(), min(self.px(300), r.height() * 0.42))
+        r = r.adjusted(self.px(28), self.px(8), -self.px(12), -self.px(12))
+        self.heading(p, QRectF(r.left(), r.top(), r.width(), self.px(72)), texts.LATEST_CALLS, self.lang)
+        top = r.top() + self.px(80)
+        hero = QRectF(r.left(), top, r.width(), min(self.px(390), r.height() * 0.55))
         calls = [self.model.data(self.model.index(i, 0), ItemRole) for i in range(self.model.rowCount())]
         self._hero(p, hero, calls[0] if calls else None)
-        row_h = self.px(72)
-        y = hero.bottom() + self.px(26)
-        if len(calls) > 1:
-            self.heading(p, QRectF(r.left(), y, r.width(), self.px(44)), texts.RECENT_CALLS, self.lang)
-            y += self.px(52)
+        row_h = self.px(96)
+        y = hero.bottom() + self.px(16)
         for call in calls[1:]:
-            if y + row_h > r.bottom():
+            if y + row_h - self.px(10) > r.bottom():
                 break
-            self._row(p, QRectF(r.left(), y, r.width(), row_h - self.px(8)), call)
+            self._row(p, QRectF(r.left(), y, r.width(), row_h - self.px(10)), call)
             y += row_h
 
     def _window_text(self, call: Call) -> str:
@@ -220,63 +276,55 @@ class CallsPanel(Painted):
         lit = call is not None and self.flash_on
         _rounded(p, box, style.ACCENT if lit else style.PANEL, self.px(18))
         if call is None:
-            self.text(p, box, texts.NO_CALLS.text(self.lang), style.font(self.px(40)), style.MUTED, CENTER)
+            self.text(p, box, texts.NO_CALLS.text(self.lang), self.face(56), style.MUTED, CENTER)
             return
         number_ink = style.BG if lit else style.ACCENT
         ink = style.BG if lit else style.INK
-        pad = self.px(28)
-        inner = box.adjusted(pad, pad * 0.6, -pad, -pad * 0.6)
-        main_h = inner.height() * 0.74
-        num_w = inner.width() * 0.5
-        self.text(p, QRectF(inner.left(), inner.top(), num_w, main_h), call.number,
-                  self.fitted(call.number, self.px(150), num_w), number_ink)
-        arrow_w = inner.width() * 0.12
-        self.text(p, QRectF(inner.left() + num_w, inner.top(), arrow_w, main_h), "→",
-                  style.font(self.px(72), bold=True), ink, CENTER)
-        win = self._window_text(call)
-        win_w = inner.width() - num_w - arrow_w
-        self.text(p, QRectF(inner.right() - win_w, inner.top(), win_w, main_h), win,
-                  self.fitted(win, self.px(84), win_w), ink, RIGHT)
+        pad = self.px(24)
+        inner = box.adjusted(pad, pad * 0.3, -pad, -pad * 0.5)
+        # the number alone on the first line, as large as fits; "→ 6号窗口" and the service under it
+        low_h = self.px(112)
+        top = QRectF(inner.left(), inner.top(), inner.width(), inner.height() - low_h)
+        self.text(p, top, call.number, self.fitted(call.number, 210, top.width()), number_ink, CENTER)
+        low = QRectF(inner.left(), top.bottom(), inner.width(), low_h)
+        win = f"→ {self._window_text(call)}"
+        win_f = self.fitted(win, 96, low.width() * 0.62)
+        used = self.text(p, low, win, win_f, ink)
         service = self.model.services.get(call.service, self.lang)
-        sub = " · ".join(s for s in (service, texts.RECALL_TAG.text(self.lang) if call.recall else "") if s)
-        self.text(p, QRectF(inner.left(), inner.top() + main_h, inner.width(), inner.height() - main_h),
-                  sub, style.font(self.px(28)), style.BG if lit else style.MUTED, CENTER)
+        rest = low.adjusted(used + self.px(24), 0, 0, 0)
+        f = self.face(54)
+        if call.recall:  # "重呼" must show: the service goes when both do not fit
+            tag = texts.RECALL_TAG.text(self.lang)
+            both = f"{service} · {tag}" if service else tag
+            sub = both if self.width_of(both, f) <= rest.width() else tag
+        else:
+            sub = service
+        self.text(p, rest, sub, f, ink, RIGHT)
 
     def _row(self, p: QPainter, box: QRectF, call: Call) -> None:
         _rounded(p, box, style.PANEL, self.px(12))
         pad = self.px(20)
         inner = box.adjusted(pad, 0, -pad, 0)
-        num_w = inner.width() * 0.42
+        num_w = inner.width() * 0.4
         self.text(p, QRectF(inner.left(), inner.top(), num_w, inner.height()), call.number,
-                  self.fitted(call.number, self.px(48), num_w), style.ACCENT)
+                  self.fitted(call.number, 76, num_w), style.ACCENT)
         self.text(p, QRectF(inner.left() + num_w, inner.top(), inner.width() * 0.1, inner.height()), "→",
-                  style.font(self.px(36), bold=True), style.INK, CENTER)
+                  self.face(56, bold=True), style.INK, CENTER)
         tag = texts.RECALL_TAG.text(self.lang) if call.recall else ""
-        tag_w = self.px(90) if tag else 0
-        win_box = QRectF(inner.left() + inner.width() * 0.52, inner.top(), inner.width() * 0.48 - tag_w, inner.height())
-        self.text(p, win_box, self._window_text(call), style.font(self.px(40), bold=True), style.INK, RIGHT)
+        tag_f = self.face(style.MIN_TEXT)
+        tag_w = self.width_of(tag, tag_f) + self.px(12) if tag else 0
+        win = self._window_text(call)
+        win_box = QRectF(inner.left() + inner.width() * 0.5, inner.top(), inner.width() * 0.5 - tag_w, inner.height())
+        self.text(p, win_box, win, self.fitted(win, 64, win_box.width()), style.INK, RIGHT)
         if tag:
-            self.text(p, QRectF(inner.right() - tag_w, inner.top(), tag_w, inner.height()), tag,
-                      style.font(self.px(24)), style.MUTED, RIGHT)
+            self.text(p, QRectF(inner.right() - tag_w, inner.top(), tag_w, inner.height()), tag, tag_f,
+                      style.MUTED, RIGHT)
 
 
 # -- windows ------------------------------------------------------------------------------------------
-def grid_shape(n: int, width: float, height: float, aspect: float = 1.35) -> tuple[int, int]:
-    """Columns and rows for ``n`` cards of about ``aspect`` (width / height) filling the area best.
+ROW_H = 63  # a window's line at 1080p (design px): 10 fit a page
 
-    >>> grid_shape(20, 1150, 800)
-    (5, 4)
-    >>> grid_shape(8, 1150, 800)
-    (3, 3)
-    """
-    best, shape = -1.0, (1, max(1, n))
-    for cols in range(1, max(1, n) + 1):
-        rows = math.ceil(n / cols)
-        w, h = width / cols, height / rows
-        size = min(w, h * aspect)  # the card's usable width at the wanted aspect
-        if size > best + 1e-9:
-            best, shape = size, (cols, rows)
-    return shape
+ROW_GAP = 5
 
 
 def short_name(row: WindowRow, lang: Lang) -> str:
@@ -288,13 +336,50 @@ def short_name(row: WindowRow, lang: Lang) -> str:
     return name
 
 
-class WindowGrid(Painted):
-    """One card per window: number and name, current ticket, state (paused: why and until when;
-    tide service), and the clerk's public name, staff number and photo (004 第十四条).
+def paginate(heights: list[float], room: float, gap: float) -> list[list[int]]:
+    """Indexes of items per page: items in order, as many per page as fit ``room``, pages balanced
+    (20 rows of which 8 fit a page → 7, 7, 6, not 8, 8, 4).
 
-    The photo is a thumbnail on the card's left, below the band, at its own aspect ratio; the text
-    moves right of it. No photo: nothing is drawn there (no placeholder face) and the text keeps the
-    whole width. ``photos`` holds where each window's photo was painted last time (for the tests).
+    >>> paginate([1.0] * 20, 8 * 1.1 - 0.1, 0.1)
+    [[0, 1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12, 13], [14, 15, 16, 17, 18, 19]]
+    >>> paginate([], 5, 0)
+    [[]]
+    """
+    def greedy(limit: float) -> list[list[int]]:
+        pages: list[list[int]] = [[]]
+        used = 0.0
+        for i, h in enumerate(heights):
+            need = h if not pages[-1] else used + gap + h
+            if pages[-1] and need > limit + 1e-6:
+                pages.append([i])
+                used = h
+            else:
+                pages[-1].append(i)
+                used = need
+        return pages
+
+    pages = greedy(room)
+    if len(pages) <= 1:
+        return pages
+    # the smallest page size that still needs no more pages: pages of about equal length
+    lo, hi = max(heights), room
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        if len(greedy(mid)) <= len(pages):
+            hi = mid
+        else:
+            lo = mid
+    return greedy(hi)
+
+
+class WindowGrid(Paged):
+    """One line per window (under the heading 窗口信息): ``3号`` on its state's colour, the current ticket,
+    the state (a pause's reason, a tide window's service), the clerk's photo, public name and staff number
+    (004 第十四条) or a pause's return time. As many lines as fit at the board's text size make a page
+    (ten at 1080p); more windows → more pages, turned by the window's page timer.
+
+    No photo: nothing is drawn there (no placeholder face). ``photos`` holds where each window's photo
+    was painted last time (for the tests).
     """
 
     def __init__(self, model: WindowsModel, *, lang: Lang, parent: QWidget | None = None) -> None:
@@ -303,75 +388,104 @@ class WindowGrid(Painted):
         self.lang: Lang = lang
         self.empty_text = ""  # shown when no window matches (a filter that matches nothing)
         self.photos: dict[int, QRectF] = {}  # window number → where its clerk's photo was painted
+        self.page_rows: list[list[int]] = [[]]  # model rows of each page, from the last paint
         _watch(model, self.update)
 
-    def paint(self, p: QPainter, r: QRectF) -> None:
-        r = r.adjusted(self.px(12), self.px(16), -self.px(28), -self.px(12))
-        self.heading(p, QRectF(r.left(), r.top(), r.width(), self.px(56)), texts.WINDOWS, self.lang)
-        area = QRectF(r.left(), r.top() + self.px(68), r.width(), r.height() - self.px(68))
-        n = self.model.rowCount()
-        self.photos = {}
-        if n == 0:
-            self.text(p, area, self.empty_text, style.font(self.px(32)), style.MUTED, CENTER)
-            return
-        gap = self.px(14)
-        cols, rows = grid_shape(n, area.width(), area.height())
-        w = (area.width() - gap * (cols - 1)) / cols
-        h = min((area.height() - gap * (rows - 1)) / rows, w / 0.9)
-        for i in range(n):
-            index = self.model.index(i, 0)
-            card = QRectF(area.left() + (i % cols) * (w + gap), area.top() + (i // cols) * (h + gap), w, h)
-            self._card(p, card, index.data(ItemRole), index.data(LookRole))
+    def _rows(self) -> list[tuple[WindowRow, Any]]:
+        return [(self.model.index(i, 0).data(ItemRole), self.model.index(i, 0).data(LookRole))
+                for i in range(self.model.rowCount())]
 
-    def _card(self, p: QPainter, card: QRectF, row: WindowRow, look: Any) -> None:
+    def page_of(self, window: int) -> int:
+        """The page that lists ``window`` (lays the pages out for the present size first)."""
+        rows = self._rows()
+        self._layout(rows, self._area(QRectF(self.rect())))
+        for k, page in enumerate(self.page_rows):
+            if any(rows[i][0].number == window for i in page):
+                return k
+        raise KeyError(window)
+
+    def _area(self, r: QRectF) -> QRectF:
+        r = r.adjusted(self.px(12), self.px(8), -self.px(28), -self.px(12))
+        return QRectF(r.left(), r.top() + self.px(80), r.width(), r.height() - self.px(80))
+
+    def _layout(self, rows: list[tuple[WindowRow, Any]], area: QRectF) -> None:
+        heights = [self.px(ROW_H)] * len(rows)
+        self.page_rows = paginate(heights, area.height(), self.px(ROW_GAP))
+        self._set_pages(len(self.page_rows))
+
+    def paint(self, p: QPainter, r: QRectF) -> None:
+        rows = self._rows()
+        area = self._area(r)
+        self._layout(rows, area)
+        head = QRectF(area.left(), area.top() - self.px(80), area.width(), self.px(72))
+        self.heading(p, head, texts.WINDOWS, self.lang, page_marker(self.page, self.pages, self.lang))
+        self.photos = {}
+        if not rows:
+            self.text(p, area, self.empty_text, self.face(style.MIN_TEXT), style.MUTED, CENTER)
+            return
+        shown = [rows[i] for i in self.page_rows[self.page]]
+        f_no = self.face(52, bold=True)
+        no_w = max(self.width_of(texts.WINDOW_TAG.format(n=row.number).text(self.lang), f_no) for row, _ in rows)
+        f_clerk = self.face(style.MIN_TEXT)
+        clerk_w = max([self.width_of(self._parts(row)[1], f_clerk) for row, _ in rows] + [0.0])
+        y = area.top()
+        for row, look in shown:
+            h = self.px(ROW_H)
+            self._line(p, QRectF(area.left(), y, area.width(), h), row, look, no_w, min(clerk_w, area.width() * 0.36))
+            y += h + self.px(ROW_GAP)
+
+    def _line(self, p: QPainter, box: QRectF, row: WindowRow, look: Look, no_w: float, clerk_w: float) -> None:
         m = self.model
         tone = style.TONES[look]
-        h = card.height()
-        radius = h * 0.07
-        _rounded(p, card, style.PANEL, radius)
-        pad = max(4.0, h * 0.06)
-        band = QRectF(card.left(), card.top(), card.width(), h * 0.22)
-        p.save()
-        p.setClipRect(band)
-        _rounded(p, card, tone.band, radius)
-        p.restore()
-        number = texts.WINDOW_NO.format(n=row.number).text(self.lang)
-        used = self.text(p, band.adjusted(pad, 0, -pad, 0), number, style.font(h * 0.125, bold=True), tone.ink)
-        self.text(p, band.adjusted(pad + used + pad * 0.7, 0, -pad, 0), short_name(row, self.lang),
-                  style.font(h * 0.09), tone.ink)
-        left = card.left() + pad  # where the text below the band starts: right of the photo, if any
-        photo = m.photo(row)
-        if photo is not None:
-            left = self._photo(p, QRectF(left, band.bottom() + pad * 0.8, card.width() * 0.3,
-                                         card.bottom() - band.bottom() - pad * 1.6), photo, row.number) + pad * 0.6
-        width = card.right() - pad - left
-        body = QRectF(left, band.bottom() + h * 0.01, width, h * 0.33)
+        radius = self.px(12)
+        pad = self.px(18)
+        _rounded(p, box, style.PANEL, radius)
+        first = QRectF(box.left(), box.top(), box.width(), self.px(ROW_H))
+        tag = QRectF(box.left(), box.top(), no_w + 2 * pad, box.height())
+        _rounded(p, tag, tone.band, radius)
+        self.text(p, QRectF(tag.left() + pad, first.top(), no_w + pad, first.height()),
+                  texts.WINDOW_TAG.format(n=row.number).text(self.lang), self.face(52, bold=True), tone.ink)
+        ticket = QRectF(tag.right() + pad, first.top(), self.px(170), first.height())
         current = m.text(row, m.Col.CURRENT)
         if current:
-            self.text(p, body, current, self.fitted(current, h * 0.27, body.width()),
+            self.text(p, ticket, current, self.fitted(current, 64, ticket.width()),
                       style.ACCENT if row.calling else style.INK, CENTER)
         else:
-            self.text(p, body, "—", style.font(h * 0.2, bold=True), style.MUTED, CENTER)
-        lines = m.state_lines(row)
-        y = body.bottom()
-        line_h = h * 0.12
-        for k, line in enumerate(lines[:2]):
-            self.text(p, QRectF(left, y, width, line_h), line,
-                      style.font(h * (0.1 if k == 0 else 0.085), bold=k == 0), style.INK if k == 0 else style.MUTED,
-                      CENTER)
-            y += line_h
-        clerk = m.clerk_text(row)
+            self.text(p, ticket, "—", self.face(52, bold=True), style.MUTED, CENTER)
+        right = box.right() - pad
+        state, clerk = self._parts(row)
         if clerk:
-            self.text(p, QRectF(left, card.bottom() - pad * 0.4 - line_h, width, line_h), clerk,
-                      style.font(h * 0.085), style.MUTED, CENTER)
+            self.text(p, QRectF(right - clerk_w, first.top(), clerk_w, first.height()), clerk,
+                      self.face(style.MIN_TEXT), style.MUTED, RIGHT)
+        photo_w = self.px(46)
+        photo = m.photo(row) if clerk == m.clerk_text(row) else None
+        if photo is not None:
+            self._photo(p, QRectF(right - clerk_w - pad - photo_w, first.top() + self.px(3), photo_w,
+                                  first.height() - self.px(6)), photo, row.number)
+        state_left = ticket.right() + pad
+        state_w = right - clerk_w - 2 * pad - photo_w - state_left
+        self.text(p, QRectF(state_left, first.top(), state_w, first.height()), state,
+                  self.face(style.MIN_TEXT, bold=True), style.INK)
 
-    def _photo(self, p: QPainter, box: QRectF, photo: QImage, window: int) -> float:
-        """Draw ``photo`` at its aspect ratio in the top left of ``box``, rounded; returns its right edge."""
+    def _parts(self, row: WindowRow) -> tuple[str, str]:
+        """The state and what goes on the right of a window's line. The right is the clerk, or while
+        paused with a return time that time (004 第十三条); a tide window (000 第十八条) says its tide
+        service as its state unless it is calling someone (its colour still tells serving from idle)."""
+        lines = self.model.state_lines(row)
+        tide = ""
+        if row.tide_service:
+            lines.pop()
+            tide = texts.TIDE_SHORT.format(service=self.model.services.get(row.tide_service, self.lang)).text(self.lang)
+        right = lines[1] if len(lines) > 1 else self.model.clerk_text(row)
+        return (tide if tide and not row.calling else lines[0]), right
+
+    def _photo(self, p: QPainter, box: QRectF, photo: QImage, window: int) -> None:
+        """Draw ``photo`` at its aspect ratio, centred in ``box``, rounded."""
         if photo.width() <= 0 or photo.height() <= 0 or box.width() <= 0 or box.height() <= 0:
-            return box.left()
+            return
         scale = min(box.width() / photo.width(), box.height() / photo.height())
-        target = QRectF(box.left(), box.top() + (box.height() - photo.height() * scale) / 2,
-                        photo.width() * scale, photo.height() * scale)
+        w, h = photo.width() * scale, photo.height() * scale
+        target = QRectF(box.right() - w, box.top() + (box.height() - h) / 2, w, h)
         path = QPainterPath()
         path.addRoundedRect(target, target.width() * 0.08, target.width() * 0.08)
         p.save()
@@ -380,12 +494,11 @@ class WindowGrid(Painted):
         p.drawImage(target, photo)
         p.restore()
         self.photos[window] = target
-        return target.right()
 
 
 # -- waiting ------------------------------------------------------------------------------------------
-class WaitingStrip(Painted):
-    """Waiting visitors per service: "综合受理 12人" chips in one or two lines, shrunk to fit."""
+class WaitingStrip(Paged):
+    """Waiting visitors per service: "综合受理 12人" chips in one line; more than fit are paged."""
 
     def __init__(self, model: WaitingModel, *, lang: Lang, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -396,66 +509,45 @@ class WaitingStrip(Painted):
     def _chips(self) -> list[tuple[str, str]]:
         out = []
         for i in range(self.model.rowCount()):
-            c: ServiceCount = self.model.index(i, 0).data(ItemRole)
+            c: ServiceWaiting = self.model.index(i, 0).data(ItemRole)
             name = c.name_en if self.lang == "en" else c.name_zh
             out.append((name, texts.PEOPLE.format(n=c.total).text(self.lang)))
         return out
 
+    def _width(self, chip: tuple[str, str]) -> float:
+        name_w = self.width_of(chip[0], self.face(style.MIN_TEXT))
+        count_w = self.width_of(chip[1], self.face(54, bold=True))
+        return name_w + count_w + self.px(14 + 24 * 2 + 18)
+
     def paint(self, p: QPainter, r: QRectF) -> None:
         r = r.adjusted(self.px(28), self.px(6), -self.px(28), -self.px(6))
-        label_w = self.px(250)
-        title = QRectF(r.left(), r.top(), label_w, r.height())
-        self.text(p, QRectF(title.left(), title.top(), label_w, r.height() * 0.6), texts.WAITING.text(self.lang),
-                  style.font(self.px(34), bold=True), style.ACCENT)
-        other: Lang = "en" if self.lang == "zh" else "zh"
-        self.text(p, QRectF(title.left(), title.top() + r.height() * 0.55, label_w, r.height() * 0.4),
-                  texts.WAITING.text(other), style.font(self.px(20)), style.MUTED)
+        title = texts.WAITING.text(self.lang)
+        f_title = self.face(52, bold=True)
+        label_w = self.width_of(title, f_title) + self.px(32)
+        self.text(p, QRectF(r.left(), r.top(), label_w, r.height()), title, f_title, style.ACCENT)
         chips = self._chips()
-        if not chips:
-            return
-        area = QRectF(r.left() + label_w, r.top(), r.width() - label_w, r.height())
-        lines, px = self._layout(chips, area)
-        line_h = area.height() / len(lines)
-        for k, line in enumerate(lines):
-            x = area.left()
-            y = area.top() + k * line_h
-            for name, count in line:
-                x += self._chip(p, x, y, line_h, name, count, px)
+        marker_f = self.face(style.MIN_TEXT)
+        marker_w = self.width_of(texts.PAGE.format(page=9, pages=9).text(self.lang), marker_f) + self.px(16)
+        area = QRectF(r.left() + label_w, r.top(), r.width() - label_w - marker_w, r.height())
+        pages = paginate([self._width(c) for c in chips], area.width(), 0) if chips else [[]]
+        self._set_pages(len(pages))
+        marker = page_marker(self.page, self.pages, self.lang)
+        if marker:
+            self.text(p, QRectF(r.right() - marker_w, r.top(), marker_w, r.height()), marker, marker_f,
+                      style.INK, RIGHT)
+        x = area.left()
+        for i in pages[self.page]:
+            x += self._chip(p, x, area.top(), area.height(), *chips[i])
 
-    def _widths(self, chip: tuple[str, str], px: float) -> tuple[float, float, float]:
-        name_w = QFontMetricsF(style.font(px)).horizontalAdvance(chip[0])
-        count_w = QFontMetricsF(style.font(px * 1.2, bold=True)).horizontalAdvance(chip[1])
-        gap = px * 0.5
-        return name_w, count_w, name_w + gap + count_w + px * 1.6
-
-    def _layout(self, chips: list[tuple[str, str]], area: QRectF) -> tuple[list[list[tuple[str, str]]], float]:
-        base = self.px(30)
-        one = sum(self._widths(c, base)[2] for c in chips)
-        scale_one = min(1.0, area.width() / one) if one else 1.0
-        if scale_one >= 0.8 or len(chips) < 2:
-            return [chips], base * scale_one
-        half = one / 2
-        first, acc = [], 0.0
-        for c in chips:
-            if acc >= half:
-                break
-            first.append(c)
-            acc += self._widths(c, base)[2]
-        lines = [first, chips[len(first):]]
-        widest = max(sum(self._widths(c, base)[2] for c in line) for line in lines)
-        scale_two = min(1.0, area.width() / widest, area.height() / 2 / (base * 1.6))
-        if scale_two > scale_one:
-            return lines, base * scale_two
-        return [chips], base * scale_one
-
-    def _chip(self, p: QPainter, x: float, y: float, h: float, name: str, count: str, px: float) -> float:
-        name_w, count_w, total = self._widths((name, count), px)
-        box = QRectF(x, y + h * 0.1, total - px * 0.6, h * 0.8)
-        _rounded(p, box, style.PANEL, box.height() * 0.25)
-        self.text(p, QRectF(box.left() + px * 0.5, box.top(), name_w + 1, box.height()), name, style.font(px),
-                  style.INK)
-        self.text(p, QRectF(box.left() + px * 1.0 + name_w, box.top(), count_w + 1, box.height()), count,
-                  style.font(px * 1.2, bold=True), style.ACCENT)
+    def _chip(self, p: QPainter, x: float, y: float, h: float, name: str, count: str) -> float:
+        f_name, f_count = self.face(style.MIN_TEXT), self.face(54, bold=True)
+        name_w, count_w = self.width_of(name, f_name), self.width_of(count, f_count)
+        total = self._width((name, count))
+        box = QRectF(x, y + h * 0.06, total - self.px(18), h * 0.88)
+        _rounded(p, box, style.PANEL, box.height() * 0.2)
+        self.text(p, QRectF(box.left() + self.px(24), box.top(), name_w + 1, box.height()), name, f_name, style.INK)
+        self.text(p, QRectF(box.left() + self.px(24 + 14) + name_w, box.top(), count_w + 1, box.height()), count,
+                  f_count, style.ACCENT)
         return total
 
 
@@ -499,15 +591,15 @@ class NoticeTicker(Painted):
         if not self.notices:
             return
         label = texts.NOTICES.text(self.lang)
-        f_label = style.font(self.px(30), bold=True)
-        label_w = QFontMetricsF(f_label).horizontalAdvance(label) + self.px(48)
-        tag = QRectF(r.left() + self.px(28), r.top() + r.height() * 0.14, label_w, r.height() * 0.72)
+        f_label = self.face(style.MIN_TEXT, bold=True)
+        label_w = self.width_of(label, f_label) + self.px(40)
+        tag = QRectF(r.left() + self.px(28), r.top() + r.height() * 0.08, label_w, r.height() * 0.84)
         _rounded(p, tag, style.ACCENT, self.px(10))
         self.text(p, tag, label, f_label, style.BG, CENTER)
         lane = QRectF(tag.right() + self.px(24), r.top(), r.right() - tag.right() - self.px(52), r.height())
-        f = style.font(self.px(34))
+        f = self.face(54)
         line = self.line
-        width = QFontMetricsF(f).horizontalAdvance(line)
+        width = self.width_of(line, f)
         p.save()
         p.setClipRect(lane)
         p.setFont(f)
@@ -515,9 +607,10 @@ class NoticeTicker(Painted):
         if width <= lane.width():
             p.drawText(lane, LEFT, line)
         else:
-            period = width + QFontMetricsF(f).horizontalAdvance(self.SEPARATOR)
+            period = width + self.width_of(self.SEPARATOR, f)
             x = lane.left() - math.fmod(self.offset, period)
             for k in range(2):
                 p.drawText(QRectF(x + k * period, lane.top(), width + 1, lane.height()), LEFT, line)
         p.restore()
         self.drawn.append(line)
+        self.drawn_fonts.append(QFont(f))

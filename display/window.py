@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QColor, QPalette, QResizeEvent
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from client.i18n import Lang
@@ -19,9 +20,10 @@ from .state import Call
 from .timings import Timings
 from .widgets import CallsPanel, Header, NoticeTicker, WaitingStrip, WindowGrid
 
-# stretch factors: rows of the board (header, body, waiting, notices) and columns of the body
-ROWS = (10, 72, 10, 8)
-COLUMNS = (37, 63)
+# stretch factors: rows of the board (header, body, waiting, notices; px of a 1080p board) and columns
+# of the body
+ROWS = (112, 784, 96, 88)
+COLUMNS = (33, 67)
 
 
 class BoardWindow(QWidget):
@@ -57,6 +59,11 @@ class BoardWindow(QWidget):
         rows.addWidget(self.waiting, ROWS[2])
         rows.addWidget(self.ticker, ROWS[3])
 
+        # more windows or services than fit at the board's text size: pages, turned together
+        self._pager = QTimer(self, interval=timings.page_ms)
+        self._pager.timeout.connect(self.next_page)
+        self._pager.start()
+
         board.ready.connect(self._ready)
         board.call_shown.connect(self._call_shown)
         board.offline_changed.connect(self._offline)
@@ -69,10 +76,28 @@ class BoardWindow(QWidget):
     def parts(self) -> list[Any]:
         return [self.header, self.calls, self.grid, self.waiting, self.ticker]
 
+    def next_page(self) -> None:
+        self.grid.next_page()
+        self.waiting.next_page()
+
     def drawn_text(self) -> str:
-        """Everything the board painted last time, one string (repaints first)."""
+        """Everything the board shows over one turn of its pages, one string (paints every page)."""
+        return "\n".join(s for s, _font in self.drawn_items())
+
+    def drawn_items(self) -> list[tuple[str, QFont]]:
+        """(text, font) of everything the board shows over one turn of its pages (paints every page)."""
+        paged = (self.grid, self.waiting)
+        kept = [part.page for part in paged]
         self.grab()
-        return "\n".join(s for part in self.parts for s in part.drawn)
+        items = [item for part in self.parts for item in zip(part.drawn, part.drawn_fonts, strict=True)]
+        for part in paged:
+            for page in range(part.pages):
+                if page != kept[paged.index(part)]:
+                    part.show_page(page)
+                    part.grab()
+                    items += zip(part.drawn, part.drawn_fonts, strict=True)
+            part.show_page(kept[paged.index(part)])
+        return items
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         unit = style.unit_for(event.size().width(), event.size().height())
@@ -100,6 +125,7 @@ class BoardWindow(QWidget):
 
     def stop(self) -> None:
         """Stop the clock and the animations (before the app quits)."""
+        self._pager.stop()
         self.header.stop()
         self.calls.stop()
         self.ticker.stop()

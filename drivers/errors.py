@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -49,4 +50,23 @@ def device_errors(name: str) -> Iterator[None]:
     except DeviceError:
         raise
     except OSError as exc:  # serial.SerialException and usb.core.USBError subclass OSError/IOError
-        raise DeviceUnavailable(f"{name}：设备不可用：{exc}", f"{name}: device unavailable: {exc}") from exc
+        raise DeviceUnavailable(f"{name}：设备不可用：{os_error_zh(exc)}",
+                                f"{name}: device unavailable: {exc}") from exc
+
+
+_ERRNO_ZH = {
+    errno.ENOENT: "设备或文件不存在", errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.EBUSY: "设备被占用",
+    errno.ENODEV: "设备不存在", errno.ENXIO: "设备不存在", errno.EIO: "读写出错", errno.ETIMEDOUT: "超时",
+    errno.ECONNREFUSED: "连接被拒绝", errno.EHOSTUNREACH: "主机不可达", errno.ENETUNREACH: "网络不可达",
+    errno.ECONNRESET: "连接被重置", errno.EPIPE: "连接已断开", errno.EISDIR: "是目录，不是设备或文件",
+}
+
+
+def os_error_zh(exc: OSError) -> str:
+    """A system error in Chinese, for the Chinese half of a message (the English half keeps the OS's words).
+
+    >>> os_error_zh(FileNotFoundError(2, "No such file or directory"))
+    '设备或文件不存在'
+    """
+    known = _ERRNO_ZH.get(exc.errno) if exc.errno is not None else None
+    return known or (f"系统错误 {exc.errno}" if exc.errno is not None else "系统错误")

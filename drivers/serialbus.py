@@ -29,11 +29,12 @@ from typing import ClassVar
 
 import serial
 
-from .errors import DeviceConfigError, DeviceProtocolError, DeviceTimeout, DeviceUnavailable
+from .errors import DeviceConfigError, DeviceError, DeviceProtocolError, DeviceTimeout, DeviceUnavailable
+from .health import Health, Level
 from .serialframe import Cmd, Frame, FrameDecoder, decode_text, encode_frame, nak_reason
 from .urls import DeviceUrl
 
-__all__ = ["BusAddress", "DeviceStatus", "SerialBus"]
+__all__ = ["BusAddress", "DeviceStatus", "SerialBus", "ping_health"]
 
 log = logging.getLogger(__name__)
 
@@ -397,3 +398,26 @@ class SerialBus:
         self._inbox.put(None)
         if self._dispatcher is not threading.current_thread():
             self._dispatcher.join(timeout=2.0)
+
+
+def ping_health(bus: SerialBus, where: BusAddress, device: str, noun: tuple[str, str],
+                facts: dict[str, object]) -> Health:
+    """PING the device at ``where`` and say what its answer means, for every device on a bus
+    (window LED, serial rating pad): no answer or a NAK is FAIL, fault flags are WARN, else OK.
+
+    ``noun`` names the device in the details (``("窗口屏", "window LED")``); ``facts`` are the
+    caller's, completed with the answer (``model``, ``flags``) or the ``error``.
+    """
+    zh, en = noun
+    try:
+        status = bus.ping(where.addr, timeout_s=where.timeout_s, retries=where.retries)
+    except DeviceError as exc:
+        facts["error"] = str(exc)
+        return Health(device, Level.FAIL, f"{zh}（{where.port} 地址{where.addr}）故障：{exc.zh}",
+                      f"{en} ({where.port} address {where.addr}) failed: {exc.en}", facts)
+    facts.update(model=status.model, flags=status.flags)
+    if status.flags:
+        return Health(device, Level.WARN, f"{zh}（地址{where.addr}）报告故障标志 0x{status.flags:02x}",
+                      f"{en} (address {where.addr}) reports fault flags 0x{status.flags:02x}", facts)
+    return Health(device, Level.OK, f"{zh} {status.model}（地址{where.addr}）正常",
+                  f"{en} {status.model} (address {where.addr}) OK", facts)

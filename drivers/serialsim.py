@@ -23,8 +23,7 @@ import tty
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from .serialframe import (
     ETX,
@@ -37,6 +36,7 @@ from .serialframe import (
     stuff,
     xor_checksum,
 )
+from .simthread import LineSimulator
 
 __all__ = ["GARBAGE", "BusSimulator", "DeviceModel", "Fault"]
 
@@ -72,7 +72,7 @@ class _Rule:
     delay_s: float
 
 
-class BusSimulator:
+class BusSimulator(LineSimulator):
     """Devices at bus addresses behind a pty. Use as a context manager; see the subclasses."""
 
     def __init__(self, *, baud: int = 9600) -> None:
@@ -92,10 +92,7 @@ class BusSimulator:
         self._wlock = threading.Lock()
         self._later: list[tuple[float, int, bytes]] = []  # heap of (due, tiebreak, bytes)
         self._tiebreak = itertools.count()
-        self._wake_r, self._wake_w = os.pipe()
-        self._closing = False
-        self._thread = threading.Thread(target=self._run, name=f"bus-sim {self.port}", daemon=True)
-        self._started = False
+        super().__init__(f"bus-sim {self.port}")
 
     # -- set-up --------------------------------------------------------------------------------
     def add_device(self, addr: int, device: DeviceModel) -> None:
@@ -106,28 +103,9 @@ class BusSimulator:
         query = "&".join(f"{k}={v}" for k, v in {"baud": self.baud, "addr": addr, **options}.items())
         return f"serial://{self.port}?{query}"
 
-    def start(self) -> Self:
-        if not self._started:
-            self._started = True
-            self._thread.start()
-        return self
-
-    def close(self) -> None:
-        """Stop the thread and close both ends: the host then sees its link drop."""
-        if self._closing:
-            return
-        self._closing = True
-        os.write(self._wake_w, b"x")
-        if self._started:
-            self._thread.join(timeout=5.0)
-        for fd in (self._master, self._slave, self._wake_r, self._wake_w):
-            os.close(fd)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()
+    def _release(self) -> None:
+        os.close(self._master)
+        os.close(self._slave)
 
     # -- misbehaviour --------------------------------------------------------------------------
     def fault(self, addr: int, fault: Fault, *, times: int | None = None, delay_s: float = 1.0) -> None:
@@ -184,7 +162,7 @@ class BusSimulator:
         else:  # Fault.SLOW
             with self._cv:
                 heapq.heappush(self._later, (time.monotonic() + rule.delay_s, next(self._tiebreak), raw))
-            os.write(self._wake_w, b"x")
+            self._wake()
 
     def _answer(self, frame: Frame) -> None:
         device = self._devices.get(frame.addr)

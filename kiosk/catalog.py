@@ -25,9 +25,9 @@ True
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from client.models import Category, HallInfo, ServiceInfo
+from client.models import Category, HallInfo, HallRules, ServiceInfo
 
 #: a list of this many services or more gets the keyword search box (the 无差别 list has 13)
 SEARCH_FROM = 8
@@ -95,6 +95,8 @@ class Catalog:
     hall_name_en: str
     categories: tuple[CategoryItem, ...]
     priority_age: int | None = None  # issue 18: a laid ID card this old is offered the green channel
+    prefixes: tuple[str, ...] = ()  # the ticket number letters in use (the 过号重排 keys)
+    rules: HallRules = field(default_factory=HallRules)  # the public recall / requeue rules, said plainly
 
     @classmethod
     def from_hall(cls, hall: HallInfo) -> Catalog:
@@ -107,7 +109,8 @@ class Catalog:
             if listed:  # a category without services would be a button that leads nowhere
                 items.append(CategoryItem(cat.id, cat.name_zh, cat.name_en, cat.icon, cat.description_zh,
                                           cat.description_en, tuple(ServiceItem.of(s) for s in listed)))
-        return cls(hall.id, hall.name_zh, hall.name_en, tuple(items), hall.priority_age)
+        prefixes = tuple(sorted({s.prefix for s in hall.services if s.prefix}))
+        return cls(hall.id, hall.name_zh, hall.name_en, tuple(items), hall.priority_age, prefixes, hall.rules)
 
     def category(self, category_id: str) -> CategoryItem:
         for cat in self.categories:

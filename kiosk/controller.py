@@ -27,7 +27,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from client.errors import ApiError, ClientError
 from client.i18n import Lang, T
-from client.models import CheckIn, HallsListing, Issued
+from client.models import CheckIn, HallsListing, Issued, Requeued
 from drivers.diag.checks import check_device
 from drivers.diag.heartbeat import Heartbeat
 from drivers.errors import DeviceError
@@ -49,6 +49,8 @@ PLAIN_REFUSALS = frozenset({"closed", "daily_cap", "unknown_service",
 CHECK_IN_REFUSALS = frozenset({"unknown_booking", "appointment_early", "not_today", "checkin_closed",
                                "already_checked_in", "booking_cancelled", "closed", "daily_cap", "bad_person",
                                "rate_limited", "invalid_request"})
+#: 过号重排 refusals: said with the server's words and the hall's rule, a new ticket one tap away
+REQUEUE_REFUSALS = frozenset({"requeue_expired", "not_missed", "unknown_ticket", "invalid_request", "closed"})
 MAINTENANCE_ROLE = "maintenance"
 
 
@@ -73,6 +75,8 @@ class KioskController(QObject):
     checked_in = Signal(object, object)   # TicketView, what the server said (T)
     check_in_refused = Signal(str, str, str)  # code, zh, en (unknown_booking, appointment_early …)
     booking_unavailable = Signal()        # a server without the booking API
+    requeued = Signal(object, object)     # TicketView, what to tell the visitor (T): 过号重排 done
+    requeue_refused = Signal(str, str, str)  # code, zh, en (requeue_expired, not_missed, unknown_ticket …)
     printed = Signal(str)                 # ticket id
     print_failed = Signal(str, object)    # ticket id, printer Health
     printer_state = Signal(object)        # printer Health (OK again clears the fault)
@@ -224,6 +228,38 @@ class KioskController(QObject):
             self.booking_unavailable.emit()
         elif isinstance(exc, ApiError) and exc.code in CHECK_IN_REFUSALS:
             self.check_in_refused.emit(exc.code, exc.zh, exc.en)
+        else:
+            self._unreachable(exc)
+
+    # -- 过号重排 (issue 16) -------------------------------------------------------------------------
+    def requeue(self, kind: str, value: str, lang: Lang) -> bool:
+        """A missed number back into its queue, by ``kind`` "number" (typed) or "track" (the scanned QR
+        URL); False if nothing was sent (another request is on its way)."""
+        if self.busy or self.hall is None or kind not in ("number", "track"):
+            return False
+        self.busy = True
+        self.submit(lambda: self.client.requeue_ticket(self.hall, **{kind: value}),
+                    on_done=lambda done: self._requeued(done, lang), on_error=self._requeue_failed)
+        return True
+
+    def _requeued(self, done: Requeued, lang: Lang) -> None:
+        from . import texts
+
+        self.busy = False
+        self._set_server(True)
+        t = done.ticket
+        cat = self.catalog
+        view = TicketView(t.id, t.number, t.service, t.service_name_zh or t.service, t.service_name_en or t.service,
+                          str(t.lane.value), done.ahead, done.estimated_wait_s, done.track_url or "", t.issued_at,
+                          cat.hall_name_zh if cat else "", cat.hall_name_en if cat else "",
+                          done.wait_low_min, done.wait_high_min)
+        self.requeued.emit(view, texts.REQUEUE_DONE)
+        self.print_ticket(view, lang)  # the new place and wait, on paper like any ticket
+
+    def _requeue_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        if isinstance(exc, ApiError) and exc.code in REQUEUE_REFUSALS:
+            self.requeue_refused.emit(exc.code, exc.zh, exc.en)
         else:
             self._unreachable(exc)
 

@@ -143,11 +143,17 @@ def _document(p: QPainter) -> None:
         p.drawLine(QPointF(34, y), QPointF(66, y))
 
 
+def _requeue(p: QPainter) -> None:
+    """A circular arrow: back into the queue."""
+    p.drawArc(QRectF(16, 16, 68, 68), 100 * 16, 290 * 16)
+    p.drawPolyline([QPointF(38, 8), QPointF(52, 17), QPointF(40, 30)])
+
+
 ICONS: dict[str, Draw] = {
     "house": _house, "market": _market, "construction": _construction, "family": _family, "all": _all,
     "police": _police, "tax": _tax, "card": _card, "medical": _medical, "fund": _fund,
     "consult": _consult, "feedback": _feedback, "priority": _priority, "booking": _booking,
-    "document": _document,
+    "document": _document, "requeue": _requeue,
 }
 
 

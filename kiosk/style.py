@@ -66,6 +66,7 @@ QPushButton {{
 QPushButton[kind="action"] {{ background-color: {t.PRIMARY}; color: {t.ON_PRIMARY}; border: none; }}
 QPushButton[kind="quiet"] {{ background-color: {t.SURFACE}; color: {t.PRIMARY}; border: 2px solid {t.PRIMARY}; }}
 QPushButton[kind="quiet"]:checked {{ background-color: {t.BOARD_ACCENT}; color: {t.INK}; border-color: {t.INK}; }}
+QPushButton[kind="pager"] {{ background-color: {t.PRIMARY}; color: {t.ON_PRIMARY}; border: none; min-height: 60px; }}
 QPushButton[kind="key"] {{ background-color: {t.SURFACE}; color: {t.INK}; border: 2px solid {t.MUTED}; padding: 4px; }}
 QPushButton[kind="cell"] {{
     background-color: {t.SURFACE}; color: {t.INK}; border: 2px solid {t.MUTED}; border-radius: 0; padding: 4px;

@@ -33,14 +33,12 @@ SEARCH_NONE = T("没有找到“{q}”，请换个关键词，或咨询工作人
 KEY_DELETE = T("删除", "Delete")
 KEY_CLEAR = T("清空", "Clear")
 BACK = T("返回", "Back")
-HOME = T("返回首页", "Start")
 
 # -- the ticket ------------------------------------------------------------------------------------
 YOUR_NUMBER = T("您的号码", "Your number")
 LANE_PRIORITY = T("优先", "Priority")  # LANE_APPOINTMENT: with the booking texts
 AHEAD = T("前面还有 {n} 人", "{n} ahead of you")
 AHEAD_NONE = T("前面没有人在等候", "No one is ahead of you")
-WAIT = T("预计等候约 {m} 分钟", "Estimated wait about {m} min")
 SCAN = T("手机扫码查看排队进度", "Scan to follow the queue on your phone")
 PRINTING = T("正在打印，请取票", "Printing, please take your ticket")
 PRINTED = T("请取走票据，留意叫号", "Please take your ticket and listen for your number")
@@ -102,4 +100,17 @@ LEAVE = T("退出维护", "Leave maintenance")
 TOUCH_PASSED = T("触摸测试通过：全部 {n} 个方格都有反应", "Touch test passed: all {n} squares responded")
 TOUCH_LEFT = T("还剩 {n} 个方格", "{n} squares left")
 TOUCH_PROGRESS = T("请逐一点击每个方格（{left}）", "Tap every square ({left})")
-SPEAKER_TEXT = T("请 A012 号到 3 号窗口办理", "Number A012, please go to window 3")
+# -- 过号重排 (a missed number rejoins the queue; issue 16) ---------------------------------------------
+REQUEUE = T("过号重排", "Missed your number?")
+REQUEUE_SUB = T("扫描票上二维码或输入号码", "Scan your ticket or type its number")
+REQUEUE_PROMPT = T("请把票上的二维码对准扫码口，或输入票上的号码（如 A012）",
+                   "Hold your ticket's QR code to the scanner, or type the number on it (e.g. A012)")
+REQUEUE_VOICE = T("过号了不要紧。请扫描票上的二维码，或输入票上的号码。",
+                  "Missed your number? Scan the QR code on your ticket, or type its number.")
+REQUEUE_GO = T("重新排队", "Rejoin the queue")
+REQUEUE_BAD = T("请输入票上的号码：字母加数字，如 A012",
+                "Type the number on your ticket: letters then digits, e.g. A012")
+REQUEUE_SCANNED = T("已扫描票上的二维码", "Ticket QR code scanned")
+REQUEUE_DONE = T("已重新排队", "You are back in the queue")
+REQUEUE_REFUSED_TITLE = T("不能重新排队", "Cannot rejoin the queue")
+REQUEUE_TAKE_NEW = T("重新取号", "Take a new ticket")

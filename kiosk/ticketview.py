@@ -6,19 +6,19 @@
 ...     "queued_at": 1790000000.0, "service_name_zh": "综合受理", "service_name_en": "General",
 ...     "ahead": 3, "estimated_wait_s": 610, "track_url": "http://hall.test/t/abc", "seq": 7})
 >>> view = TicketView.of(issued, hall_name_zh="某中心", hall_name_en="Centre")
->>> view.wait_minutes, view.ahead_text.zh, view.wait_text.en
-(11, '前面还有 3 人', 'Estimated wait about 11 min')
+>>> view.ahead_text.zh, view.wait_text.zh, view.wait_text.en
+('前面还有 3 人', '预计等候约 5～15 分钟', 'Estimated wait: about 5-15 min')
 >>> view.to_print("zh", tz="Asia/Shanghai").issued_at.isoformat()
 '2026-09-21T22:13:20+08:00'
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from client.estimate import wait_text
 from client.i18n import Lang, T
 from client.models import Issued
 from drivers.announcer import spoken_number
@@ -41,12 +41,15 @@ class TicketView:
     issued_at: float
     hall_name_zh: str
     hall_name_en: str
+    wait_low_min: int | None = None  # the server's printed range, when it sends one (else client.estimate's)
+    wait_high_min: int | None = None
 
     @classmethod
     def of(cls, issued: Issued, *, hall_name_zh: str, hall_name_en: str) -> TicketView:
         return cls(issued.id, issued.number, issued.service, issued.service_name_zh or issued.service,
                    issued.service_name_en or issued.service, str(issued.lane.value), issued.ahead,
-                   issued.estimated_wait_s, issued.track_url or "", issued.issued_at, hall_name_zh, hall_name_en)
+                   issued.estimated_wait_s, issued.track_url or "", issued.issued_at, hall_name_zh, hall_name_en,
+                   getattr(issued, "wait_low_min", None), getattr(issued, "wait_high_min", None))
 
     @property
     def priority(self) -> bool:
@@ -62,20 +65,14 @@ class TicketView:
         return T(self.service_name_zh, self.service_name_en)
 
     @property
-    def wait_minutes(self) -> int | None:
-        """Rounded up: "about 11 minutes" for 610 s; a promise of 10 would be broken."""
-        if self.estimated_wait_s is None:
-            return None
-        return max(1, math.ceil(self.estimated_wait_s / 60))
-
-    @property
     def ahead_text(self) -> T:
         return texts.AHEAD.format(n=self.ahead) if self.ahead else texts.AHEAD_NONE
 
     @property
     def wait_text(self) -> T | None:
-        m = self.wait_minutes
-        return texts.WAIT.format(m=m) if m is not None and self.ahead else None
+        """The same line the ticket prints, from the same answer (issue 16: even with nobody ahead —
+        every window may be busy)."""
+        return wait_text(self.estimated_wait_s, low_min=self.wait_low_min, high_min=self.wait_high_min)
 
     def voice(self, lang: Lang, *, printed: bool) -> str:
         """What the announcer says in elder mode when the ticket is shown."""
@@ -90,4 +87,5 @@ class TicketView:
         hall = self.hall_name_en if lang == "en" else self.hall_name_zh
         return TicketPrint(hall, self.number, self.service_name.text(lang), self.lane, self.ahead,  # type: ignore[arg-type]
                            self.estimated_wait_s, datetime.fromtimestamp(self.issued_at, zone),
-                           self.track_url or "-", lang=lang)
+                           self.track_url or "-", lang=lang, wait_low_min=self.wait_low_min,
+                           wait_high_min=self.wait_high_min)

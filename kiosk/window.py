@@ -12,7 +12,7 @@ import logging
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QMouseEvent, QResizeEvent
-from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from client.i18n import Lang, T
 from drivers.health import Health
@@ -22,17 +22,19 @@ from .catalog import Catalog
 from .controller import KioskController
 from .gesture import CornerTaps
 from .models import CategoryModel
+from .requeue import rule_text as requeue_rule
 from .screens import (
     BookingScreen,
     HomeScreen,
     MaintenanceScreen,
     NoticeScreen,
+    RequeueScreen,
     Screen,
     ServicesScreen,
     TicketScreen,
 )
 from .screens.ticket import PrintState
-from .style import stylesheet
+from .style import repolish, stylesheet
 from .ticketview import TicketView
 from .timings import Timings
 from .widgets import Banner
@@ -82,11 +84,12 @@ class KioskWindow(QWidget):
         self.notice = NoticeScreen()
         self.booking = BookingScreen()
         self.maintenance = MaintenanceScreen()
+        self.requeue = RequeueScreen()
         self.screens: list[Screen] = [self.home, self.services, self.ticket, self.notice, self.booking,
-                                      self.maintenance]
+                                      self.maintenance, self.requeue]
         self.stack = QStackedWidget()
-        for screen, name in zip(self.screens, ("home", "services", "ticket", "notice", "booking", "maintenance"),
-                                strict=True):
+        names = ("home", "services", "ticket", "notice", "booking", "maintenance", "requeue")
+        for screen, name in zip(self.screens, names, strict=True):
             screen.setObjectName(name)
             self.stack.addWidget(screen)
         self.server_banner = Banner()
@@ -120,6 +123,7 @@ class KioskWindow(QWidget):
             app.installEventFilter(self)
 
         self._wire()
+        self.show_screen(self.home, speak=False)
         self.setStyleSheet(stylesheet(False))
         self.set_lang(lang)
         self._apply_mode()
@@ -136,6 +140,8 @@ class KioskWindow(QWidget):
         c.checked_in.connect(self.on_checked_in)
         c.check_in_refused.connect(self.on_check_in_refused)
         c.booking_unavailable.connect(self.on_booking_unavailable)
+        c.requeued.connect(self.on_requeued)
+        c.requeue_refused.connect(self.on_requeue_refused)
         c.printed.connect(self.on_printed)
         c.print_failed.connect(self.on_print_failed)
         c.printer_state.connect(self.on_printer_state)
@@ -148,6 +154,7 @@ class KioskWindow(QWidget):
         h.priority_clicked.connect(lambda: self.set_priority(True))
         h.leave_priority.connect(lambda: self.set_priority(False))
         h.booking_clicked.connect(self.open_booking)
+        h.requeue_clicked.connect(self.open_requeue)
         h.language_clicked.connect(lambda: self.set_lang("en" if self.lang == "zh" else "zh"))
         h.elder_toggled.connect(self.set_elder)
         self.services.service_chosen.connect(self.issue)
@@ -156,6 +163,8 @@ class KioskWindow(QWidget):
         self.notice.ok.connect(self.go_home)
         self.booking.back.connect(lambda: self.show_screen(self.home))
         self.booking.submitted.connect(self.on_booking_code)
+        self.requeue.back.connect(lambda: self.show_screen(self.home))
+        self.requeue.submitted.connect(self.on_requeue_asked)
         self.maintenance.login.connect(c.maintenance_login)
         self.maintenance.check.connect(c.run_check)
         self.maintenance.leave.connect(self.go_home)
@@ -166,7 +175,13 @@ class KioskWindow(QWidget):
         return self.stack.currentWidget()  # type: ignore[return-value]
 
     def show_screen(self, screen: Screen, *, speak: bool = True) -> None:
+        # A QStackedWidget is as large as its largest page's minimum: the screens not shown must not
+        # push the one shown past the panel (issue 16: elder type at 1366 × 768)
+        for other in self.screens:
+            policy = QSizePolicy.Policy.Preferred if other is screen else QSizePolicy.Policy.Ignored
+            other.setSizePolicy(policy, policy)
         self.stack.setCurrentWidget(screen)
+        self.stack.updateGeometry()
         if screen is self.home:
             self.screen_timer.stop()
             self.countdown_timer.stop()
@@ -196,6 +211,8 @@ class KioskWindow(QWidget):
     def on_corner_tap(self) -> None:
         if self.taps.tap():
             self.set_elder(False, speak=False)  # staff work in normal type: the screen holds more
+            for widget in (self.maintenance, *self.maintenance.findChildren(QWidget)):
+                repolish(widget)  # never shown yet: still sized by the elder type it was polished with
             self.maintenance.retranslate(self.lang)
             self.maintenance.reset()
             self.show_screen(self.maintenance)
@@ -260,7 +277,7 @@ class KioskWindow(QWidget):
     def on_issued(self, view: TicketView) -> None:
         self.ticket.show_ticket(view)
         self.show_screen(self.ticket, speak=False)  # spoken once the print result is known
-        self._start_screen_timer(self.timings.ticket_ms)
+        self._start_screen_timer(self._ticket_ms())
 
     def on_printed(self, ticket_id: str) -> None:
         if self.ticket.ticket is None or self.ticket.ticket.id != ticket_id:
@@ -274,7 +291,7 @@ class KioskWindow(QWidget):
             return
         self.ticket.set_print_state(PrintState.FAILED)
         if self.current is self.ticket:
-            self._start_screen_timer(self.timings.ticket_photo_ms)
+            self._start_screen_timer(self._photo_ms())
             if self.elder:
                 self.controller.say(self.ticket.voice(self.lang))
 
@@ -282,7 +299,7 @@ class KioskWindow(QWidget):
         title, hint = _REFUSAL_TEXT.get(code, (texts.REFUSED_TITLE, texts.REFUSED_HINT))
         self.notice.show_notice(title, T(zh, en), hint)
         self.show_screen(self.notice)
-        self._start_screen_timer(self.timings.notice_ms)
+        self._start_screen_timer(self._notice_ms())
 
     def open_booking(self) -> None:
         self.booking.reset()
@@ -297,19 +314,56 @@ class KioskWindow(QWidget):
         """A booking checked in: its ticket, with what the server said (on time, or late → walk-in lane)."""
         self.ticket.show_ticket(view, note)
         self.show_screen(self.ticket, speak=False)
-        self._start_screen_timer(self.timings.ticket_ms)
+        self._start_screen_timer(self._ticket_ms())
 
     def on_check_in_refused(self, code: str, zh: str, en: str) -> None:
         # Rule 1: a visitor whose booking cannot be checked in is never stuck: a regular ticket is one
         # tap away (the button goes back to the walk-in buttons).
         self.notice.show_notice(texts.CHECKIN_REFUSED_TITLE, T(zh, en), texts.CHECKIN_HINT, texts.TAKE_REGULAR)
         self.show_screen(self.notice)
-        self._start_screen_timer(self.timings.notice_ms)
+        self._start_screen_timer(self._notice_ms())
 
     def on_booking_unavailable(self) -> None:
         self.notice.show_notice(texts.BOOKING_CLOSED_TITLE, texts.BOOKING_CLOSED, T("", ""), texts.TAKE_REGULAR)
         self.show_screen(self.notice)
-        self._start_screen_timer(self.timings.notice_ms)
+        self._start_screen_timer(self._notice_ms())
+
+    # -- 过号重排 (issue 16) -------------------------------------------------------------------------
+    def open_requeue(self) -> None:
+        self.requeue.reset()
+        self.show_screen(self.requeue)
+        self.requeue.setFocus()  # the QR scanner types into the focused screen
+
+    def on_requeue_asked(self, kind: str, value: str) -> None:
+        if self.server_ok:
+            self.controller.requeue(kind, value, self.lang)
+
+    def on_requeued(self, view: TicketView, note: T) -> None:
+        """Back in the queue: the ticket screen with its new place and wait, and the hall's rule."""
+        rules = self.catalog.rules if self.catalog else None
+        said = T(f"{note.zh}：{requeue_rule(rules).zh}", f"{note.en}. {requeue_rule(rules).en}.") if rules else note
+        self.ticket.show_ticket(view, said)
+        self.show_screen(self.ticket, speak=False)
+        self._start_screen_timer(self._ticket_ms())
+
+    def on_requeue_refused(self, code: str, zh: str, en: str) -> None:
+        """Said plainly: the server's words (too late by how much, still waiting…), the hall's rule, and a
+        new ticket one tap away (rule 1: never a dead end)."""
+        rule = requeue_rule(self.catalog.rules) if self.catalog else T("", "")
+        self.notice.show_notice(texts.REQUEUE_REFUSED_TITLE, T(zh, en), rule, texts.REQUEUE_TAKE_NEW)
+        self.show_screen(self.notice)
+        self._start_screen_timer(self._notice_ms())
+
+    # Elder mode keeps each screen up longer (issue 16; MIIT 2021 适老化: no time limits an older
+    # person cannot meet): time to read the number, find glasses, take the slip
+    def _ticket_ms(self) -> int:
+        return self.timings.ticket_elder_ms if self.elder else self.timings.ticket_ms
+
+    def _notice_ms(self) -> int:
+        return self.timings.notice_elder_ms if self.elder else self.timings.notice_ms
+
+    def _photo_ms(self) -> int:
+        return self.timings.ticket_photo_elder_ms if self.elder else self.timings.ticket_photo_ms
 
     def _start_screen_timer(self, ms: int) -> None:
         self.screen_timer.start(ms)
@@ -329,6 +383,7 @@ class KioskWindow(QWidget):
         self.categories.replace(catalog.categories)
         self.home.set_hall_name(catalog.hall_name_zh, catalog.hall_name_en)
         self.notice.hall_name = (catalog.hall_name_zh, catalog.hall_name_en)
+        self.requeue.set_hall(catalog.prefixes, requeue_rule(catalog.rules))
         self.home.apply_mode(self.elder, self.portrait)
         self.home.set_issuing(self.server_ok)
         self._banners()
@@ -336,7 +391,7 @@ class KioskWindow(QWidget):
     def on_server_state(self, ok: bool) -> None:
         self.server_ok = ok
         self.home.set_issuing(ok and self.catalog is not None)
-        if not ok and self.current in (self.services, self.booking):
+        if not ok and self.current in (self.services, self.booking, self.requeue):
             self.show_screen(self.home, speak=False)
         self._banners()
         if not ok and self.elder:

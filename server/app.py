@@ -23,12 +23,14 @@ from server.api import errors
 from server.api.context import AppContext
 from server.api.edge import BodyGuard, body_limit_from_env
 from server.api.fanout import Fanout
+from server.api.fastpath import ReadFastPath
 from server.api.logs import AccessLog
 from server.api.routes import api
 from server.auth import LoginPolicy
 from server.halls import live_config
 from server.halls.reference import sync_config
 from server.halls.service import HallService
+from server.readmodels import ReadModels
 from server.settings import Settings
 from server.storage.db import make_engine, upgrade
 from server.supervision import monitor as supervision
@@ -47,8 +49,28 @@ def build_context(settings: Settings, *, clock: Callable[[], float] = time.time)
         engine, poll_interval=settings.poll_interval_s, replay_limit=settings.replay_limit
     )
     service.listeners.append(fanout.on_commit)
-    policy = LoginPolicy.of(settings.lockout_failures, settings.lockout_minutes, settings.token_hours, dict(os.environ))
-    return AppContext(settings, engine, deployment, service, fanout, policy, settings.device_silent_after_s)
+    # issue 14: screens, counters and phones read from memory, kept current from the committed events
+    readmodels = ReadModels(service, poll_interval=settings.poll_interval_s)
+    service.listeners.append(readmodels.on_commit)
+    service.token_listeners.append(readmodels.on_tokens)
+    service.reload_listeners.append(readmodels.on_reload)
+    fanout.notice_hooks.append(readmodels.notified)
+    policy = LoginPolicy.of(settings.lockout_failures, settings.lockout_minutes, settings.token_hours,
+                            dict(os.environ))
+    ctx = AppContext(settings, engine, deployment, service, fanout, policy, settings.device_silent_after_s,
+                     readmodels=readmodels)
+    service.listeners.append(lambda _hall, rows: _forget_revoked(ctx, rows))
+    return ctx
+
+
+def _forget_revoked(ctx: AppContext, rows: list) -> None:
+    """A revocation committed here takes effect here at once, not after the 1 s principal cache
+    (deps.principal_cached); other processes drop the token within that second."""
+    actors = {(r.data or {}).get("actor") for r in rows if r.kind == "access.revoked"}
+    if actors:
+        for token, (_until, who) in list(ctx.who_cache.items()):
+            if who.actor in actors:
+                ctx.who_cache.pop(token, None)
 
 
 async def _ticker(ctx: AppContext) -> None:
@@ -75,6 +97,8 @@ def create_app(
         ctx = context or await asyncio.to_thread(build_context, settings, clock=clock)
         app.state.ctx = ctx
         await ctx.fanout.start()
+        if ctx.readmodels is not None:
+            await ctx.readmodels.start()
         ticker = asyncio.create_task(_ticker(ctx)) if ctx.settings.tick_interval_s > 0 else None
         watcher = (  # 电子监察: warnings and follow-ups (server/supervision/monitor.py)
             asyncio.create_task(supervision.run(ctx.service, ctx.settings.supervision_interval_s,
@@ -103,6 +127,8 @@ def create_app(
             await ctx.fanout.stop()
             if (sessions := getattr(app.state, "ws_sessions", None)) is not None:
                 await sessions.stop()  # the event streams' token re-check (server/api/wsauth.py)
+            if ctx.readmodels is not None:
+                await ctx.readmodels.stop()
             ctx.engine.dispose()
 
     app = FastAPI(
@@ -113,6 +139,7 @@ def create_app(
         "Errors: {code, message, message_zh, message_en}.",
     )
     errors.install(app)
+    app.add_middleware(ReadFastPath)  # innermost: inside the metrics and the access log (issue 14)
     app.include_router(api)
     app.include_router(dashboard.router)  # GET /dashboard: the managers' web dashboard
     app.include_router(web.router)  # /m/… and /t/{token}: the citizens' phone pages (issue 8)

@@ -34,7 +34,7 @@ class Settings:
     db_url: str
     config_path: Path
     secret_file: Path
-    sqlite_synchronous: str = "NORMAL"  # see server/storage/db.py for why NORMAL
+    sqlite_synchronous: str = "FULL"  # durable against a power cut: see server/storage/db.py
     lockout_failures: int = 5
     lockout_minutes: float = 15
     token_hours: float = 12
@@ -64,7 +64,7 @@ class Settings:
                 pick("secret_file", "HALLQ_SECRET_FILE", str(DEFAULT_SECRET)) or DEFAULT_SECRET
             ),
             sqlite_synchronous=(
-                pick("sqlite_synchronous", "HALLQ_SQLITE_SYNCHRONOUS", "NORMAL") or "NORMAL"
+                pick("sqlite_synchronous", "HALLQ_SQLITE_SYNCHRONOUS", "FULL") or "FULL"
             ).upper(),
             lockout_failures=int(pick("lockout_failures", "HALLQ_LOCKOUT_FAILURES", "5") or 5),
             lockout_minutes=float(pick("lockout_minutes", "HALLQ_LOCKOUT_MINUTES", "15") or 15),

@@ -165,6 +165,7 @@ class ErrorCode(enum.StrEnum):
     PER_PERSON_LIMIT = "per_person_limit"
     CARD_REQUIRED = "card_required"  # a service limited per person is taken with the ID card (issue 18)
     ILLEGAL_TRANSITION = "illegal_transition"
+    NOT_MISSED = "not_missed"  # 过号重排 asked for a ticket that is not a no-show (still waiting, served …)
     WINDOW_CLOSED = "window_closed"
     WINDOW_BUSY = "window_busy"
     WINDOW_PAUSED = "window_paused"

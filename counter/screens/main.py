@@ -34,7 +34,7 @@ from ..led import led_state
 from ..style import repolish
 from ..view import LABELS, SHORTCUTS, Act, clock_text, visitor, waited_text, window_notices
 from ..widgets import Banners, button, label
-from .panels import FinishPanel, Panel, PausePanel, SupplementPanel, TransferPanel
+from .panels import FinishPanel, Panel, PausePanel, RequeuePanel, SupplementPanel, TransferPanel
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..controller import CounterController
@@ -43,11 +43,11 @@ PHOTO_HEIGHT = 54  # the clerk's photo in the header: as tall as the header was 
 
 # the action bar, left to right; the F9 slot is SIGN_IN or TAKEOVER, whichever applies
 BAR: tuple[Act, ...] = (Act.CALL, Act.RECALL, Act.NO_SHOW, Act.START, Act.FINISH, Act.TRANSFER, Act.PAUSE,
-                        Act.RESUME, Act.TAKEOVER, Act.SWITCH, Act.SIGN_OUT)
+                        Act.RESUME, Act.TAKEOVER, Act.REQUEUE, Act.SWITCH, Act.SIGN_OUT)
 KEYS: dict[int, Act] = {
     Qt.Key.Key_F1: Act.CALL, Qt.Key.Key_F2: Act.RECALL, Qt.Key.Key_F3: Act.NO_SHOW, Qt.Key.Key_F4: Act.START,
     Qt.Key.Key_F5: Act.FINISH, Qt.Key.Key_F6: Act.TRANSFER, Qt.Key.Key_F7: Act.PAUSE, Qt.Key.Key_F8: Act.RESUME,
-    Qt.Key.Key_F9: Act.TAKEOVER, Qt.Key.Key_F11: Act.SWITCH, Qt.Key.Key_F12: Act.SIGN_OUT,
+    Qt.Key.Key_F9: Act.TAKEOVER, Qt.Key.Key_F10: Act.REQUEUE, Qt.Key.Key_F11: Act.SWITCH, Qt.Key.Key_F12: Act.SIGN_OUT,
 }
 
 
@@ -57,6 +57,7 @@ class MainScreen(QWidget):
     supplement_confirmed = Signal(list)  # the missing materials ticked
     transfer_confirmed = Signal(str, str)  # service, note
     pause_confirmed = Signal(str, object)  # reason, naive local datetime or None
+    requeue_confirmed = Signal(str)  # 过号重排: the number typed
     reprint = Signal()
     lang_toggled = Signal()
 
@@ -173,14 +174,17 @@ class MainScreen(QWidget):
         self.supplement_panel = SupplementPanel()
         self.transfer_panel = TransferPanel()
         self.pause_panel = PausePanel()
-        for page in (bar, self.finish_panel, self.supplement_panel, self.transfer_panel, self.pause_panel):
+        self.requeue_panel = RequeuePanel()
+        panels = (self.finish_panel, self.supplement_panel, self.transfer_panel, self.pause_panel, self.requeue_panel)
+        for page in (bar, *panels):
             self.sheet.addWidget(page)
-        for panel in (self.finish_panel, self.supplement_panel, self.transfer_panel, self.pause_panel):
+        for panel in panels:
             panel.back.connect(self.close_panel)
         self.finish_panel.chosen.connect(self.finish_chosen.emit)
         self.supplement_panel.confirmed.connect(self.supplement_confirmed.emit)
         self.transfer_panel.confirmed.connect(self.transfer_confirmed.emit)
         self.pause_panel.confirmed.connect(self.pause_confirmed.emit)
+        self.requeue_panel.confirmed.connect(self.requeue_confirmed.emit)
         body.addWidget(self.sheet)
         self.close_panel()
         self.status = label("", "body", name="status")
@@ -278,20 +282,21 @@ class MainScreen(QWidget):
             b.setEnabled(shown in self._allowed)
         panel = self.panel
         needs = {self.finish_panel: Act.FINISH, self.supplement_panel: Act.FINISH,
-                 self.transfer_panel: Act.TRANSFER, self.pause_panel: Act.PAUSE}
+                 self.transfer_panel: Act.TRANSFER, self.pause_panel: Act.PAUSE, self.requeue_panel: Act.REQUEUE}
         if panel is not None and needs[panel] not in self._allowed:
             self.close_panel()  # the visitor or the window changed under the panel
         self.finish_panel.render(lang, self._number)
         self.supplement_panel.render(lang)
         self.transfer_panel.render(lang, self._number)
         self.pause_panel.render(lang)
+        self.requeue_panel.render(lang)
 
-        if message is not None:
-            level, text = message
-            self.status.setText(text.text(lang))
-            if self.status.property("kind") != f"status-{level}":
-                self.status.setProperty("kind", f"status-{level}")
-                repolish(self.status)
+        level, shown = message if message is not None else ("info", "")
+        # None: nothing to say (a new clerk's screen does not show the last clerk's message, issue 16)
+        self.status.setText(shown.text(lang) if message is not None else "")
+        if self.status.property("kind") != f"status-{level}":
+            self.status.setProperty("kind", f"status-{level}")
+            repolish(self.status)
 
     def _render_current(self, ctrl: CounterController, lang: Lang) -> None:
         info = ctrl.info
@@ -312,7 +317,8 @@ class MainScreen(QWidget):
             self._number = ""
             self.empty.setText(texts.NO_CURRENT.text(lang))
             return
-        v = visitor(current, ctrl.timings.clock(), origin=ctrl.origin, reason=ctrl.reasons.get(current.id))
+        v = visitor(current, ctrl.timings.clock(), origin=ctrl.origin, reason=ctrl.reasons.get(current.id),
+                    max_recalls=ctrl.max_recalls)
         self._number = v.number
         self.number.setText(v.number)
         if self.number.property("priority") != v.priority:  # green for the green channel

@@ -4,6 +4,7 @@
 * SupplementPanel  补正告知: tick the missing materials, print the one-time notice and finish
 * TransferPanel    the service to transfer to, with a note for the next window
 * PausePanel       去向留言: where to (会议, 临时离开, 午休, 业务培训, other) and back at when
+* RequeuePanel     过号重排: the number of a visitor who missed the call and came back, and the rule
 
 Each announces a complete intent through a signal, or ``back``; none talks to the server.
 """
@@ -282,6 +283,10 @@ class PausePanel(Panel):
         self.until = QTimeEdit()
         self.until.setObjectName("pause-until")
         self.until.setDisplayFormat("HH:mm")
+        # no spin arrows: under the stylesheet they were drawn as broken glyphs (issue 16); the clerk
+        # types the time, or steps it with ↑ / ↓
+        self.until.setButtonSymbols(QTimeEdit.ButtonSymbols.NoButtons)
+        self.until.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.confirm = button("", "action", name="pause-confirm")
         self.confirm.clicked.connect(self._confirm)
         layout.addLayout(_row(self.other, self.return_label, self.until, self.confirm, self.back_button,
@@ -321,6 +326,47 @@ class PausePanel(Panel):
         self.other.setPlaceholderText(texts.PAUSE_OTHER_TEXT.text(lang))
         self.return_label.setText(texts.RETURN_AT.text(lang))
         self.confirm.setText(f"{texts.PAUSE.text(lang)} Enter")
+        self.back_button.setText(f"{texts.BACK.text(lang)} Esc")
+
+    def key(self, key: int) -> bool:
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.confirm.click()
+            return True
+        return super().key(key)
+
+
+class RequeuePanel(Panel):
+    """过号重排 (issue 16): the clerk types the number the visitor shows; Enter sends it."""
+
+    confirmed = Signal(str)  # the ticket number as typed
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.prompt = label("", "body")
+        self.rule = label("", "body", tone="muted", name="requeue-rule")
+        self.number = QLineEdit()
+        self.number.setObjectName("requeue-number")
+        self.number.setMaxLength(8)
+        self.confirm = button("", "action", name="requeue-confirm")
+        self.confirm.clicked.connect(lambda: self.confirmed.emit(self.number.text()))
+        layout.addWidget(self.prompt)
+        layout.addWidget(self.rule)
+        layout.addLayout(_row(self.number, self.confirm, self.back_button, stretch_first=True))
+
+    def load(self, rule: T) -> None:
+        self._rule = rule
+        self.number.clear()
+        self.number.setFocus()
+
+    def render(self, lang: Lang) -> None:
+        self.lang = lang
+        self.prompt.setText(texts.REQUEUE_PROMPT.text(lang))
+        rule = getattr(self, "_rule", None)
+        self.rule.setText(rule.text(lang) if rule is not None else "")
+        self.number.setPlaceholderText("A012")
+        self.confirm.setText(f"{texts.REQUEUE.text(lang)} Enter")
         self.back_button.setText(f"{texts.BACK.text(lang)} Esc")
 
     def key(self, key: int) -> bool:

@@ -6,7 +6,8 @@
 >>> ann.wait_idle(30); ann.close()  # doctest: +SKIP
 
 Modules: ``text`` (what is said), ``synth`` (espeak-ng via pyttsx3, and why ``cmn-latn-pinyin``),
-``chime``/``audio`` (ding-dong and WAV joining), ``player`` (aplay), ``recorder`` (``sim://``
+``chime``/``audio`` (ding-dong and WAV joining), ``voicepack`` (calls joined from recorded clips;
+``make_pack`` makes one from espeak-ng), ``player`` (aplay), ``recorder`` (``sim://``
 folder), ``options`` (URL options), ``announcer`` (the queue), ``wavcheck`` (is a WAV audible).
 See docs/devices-announcer.md.
 """
@@ -16,6 +17,7 @@ from .options import AnnouncerSettings
 from .synth import Synthesizer, VoiceSettings, espeak_phonemes, espeak_synthesize
 from .text import (
     DEFAULT_TEMPLATES,
+    LETTER_READINGS,
     AnnouncementTextError,
     Templates,
     call_text,
@@ -23,10 +25,13 @@ from .text import (
     guide_text,
     spoken_number,
 )
+from .voicepack import SHIPPED_PACK, VoicePack, VoicePackError
 from .wavcheck import WavStats, measure
 
 __all__ = [
     "DEFAULT_TEMPLATES",
+    "LETTER_READINGS",
+    "SHIPPED_PACK",
     "Announcement",
     "AnnouncementTextError",
     "Announcer",
@@ -34,6 +39,8 @@ __all__ = [
     "Kind",
     "Synthesizer",
     "Templates",
+    "VoicePack",
+    "VoicePackError",
     "VoiceSettings",
     "WavStats",
     "call_text",

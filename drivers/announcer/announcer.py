@@ -51,7 +51,8 @@ from .synth import (
     language_switches,
     require_voice,
 )
-from .text import call_text, guide_text, normalise_number, normalise_window
+from .text import DEFAULT_TEMPLATES, call_text, guide_text, normalise_number, normalise_window
+from .voicepack import VoicePack
 from .wavcheck import SILENCE_RMS, measure
 
 __all__ = ["Announcement", "Announcer", "Kind", "Listener", "open_announcer"]
@@ -107,8 +108,10 @@ class Announcer:
         recorder: FolderRecorder | None = None,
         url: str = "",
         first_seq: int = 1,
+        pack: VoicePack | None = None,
     ) -> None:
         self.settings = settings
+        self.pack = pack
         self.url = url
         self._synth = synth
         self._player = player
@@ -145,7 +148,7 @@ class Announcer:
         """Queue the call (or recall) sentence for ``number`` and ``window``; returns at once."""
         s = self.settings
         template = s.templates.recall if recall else s.templates.call
-        text = call_text(number, window, template=template, lang=s.lang)
+        text = call_text(number, window, template=template, lang=s.lang, readings=s.readings)
         return self._enqueue(
             Kind.RECALL if recall else Kind.CALL,
             text,
@@ -188,7 +191,26 @@ class Announcer:
             if self._synth is not None:
                 self._synth.close()
 
+    def _from_pack(self, item: Announcement) -> Pcm | None:
+        """The call joined from the voice pack's clips; None when the pack cannot say it (English, a
+        hall's own sentence, a window without clips): espeak-ng says it then."""
+        s = self.settings
+        if self.pack is None or item.kind is Kind.GUIDE or item.number is None or item.window is None:
+            return None
+        if s.lang != "zh" or s.templates != DEFAULT_TEMPLATES["zh"]:
+            return None
+        try:
+            return self.pack.call(item.number, item.window, recall=item.kind is Kind.RECALL, repeat=s.repeat,
+                                  chime=s.chime)
+        except KeyError as exc:
+            log.info("voice pack %s cannot say %s (no clip for %s): espeak-ng says it", self.pack.name,
+                     item.text, exc)
+            return None
+
     def _render(self, item: Announcement) -> tuple[bytes | None, float | None]:
+        recorded = self._from_pack(item)
+        if recorded is not None:
+            return recorded.to_wav(), recorded.duration_s
         if self._synth is None:
             return None, None
         speech = self._speech.pop(item.text, None)
@@ -294,6 +316,8 @@ class Announcer:
         synthesis is audible, the output works (无音频输出设备 otherwise); plus queue counters."""
         findings: list[tuple[Level, str, str]] = []
         facts: dict[str, object] = {"url": self.url, "lang": self.settings.lang}
+        if self.pack is not None:
+            facts["voice_pack"] = f"{self.pack.name} ({self.pack.folder})"
         with self._cond:
             closing = self._closing
             facts.update(
@@ -326,7 +350,7 @@ class Announcer:
             return [(Level.FAIL, f"未安装 {ESPEAK}", f"{ESPEAK} is not installed")]
         try:
             matched = require_voice(voice, timeout=5.0)
-            probe = call_text("A012", 3, lang=self.settings.lang)
+            probe = call_text("A012", 3, lang=self.settings.lang, readings=self.settings.readings)
             phonemes = espeak_phonemes(probe, voice, timeout=5.0)
             wav = self._synth.synthesize(probe)
         except DeviceConfigError as exc:
@@ -384,8 +408,9 @@ def _open_espeak(url: DeviceUrl) -> Announcer:
             f"announcer URL {url.raw!r}: device applies to player=aplay only",
         )
     player: Player = AplayPlayer(device) if player_name == "aplay" else NullPlayer()
+    pack = VoicePack.load(settings.pack) if settings.pack else None  # a bad pack refuses to open
     synth = Synthesizer(settings.voice, engine=settings.engine)
-    return Announcer(settings, synth=synth, player=player, url=url.raw)
+    return Announcer(settings, synth=synth, player=player, url=url.raw, pack=pack)
 
 
 def _open_sim(url: DeviceUrl) -> Announcer:
@@ -398,6 +423,7 @@ def _open_sim(url: DeviceUrl) -> Announcer:
         )
     synth_on = bool_option(url, "synth", True)
     settings = settings_from_url(url, check_voice=synth_on)
+    pack = VoicePack.load(settings.pack) if settings.pack else None  # a bad pack refuses to open
     recorder = FolderRecorder(Path(folder))
     synth = Synthesizer(settings.voice, engine=settings.engine) if synth_on else None
     return Announcer(
@@ -407,6 +433,7 @@ def _open_sim(url: DeviceUrl) -> Announcer:
         recorder=recorder,
         url=url.raw,
         first_seq=recorder.first_free(),
+        pack=pack,
     )
 
 

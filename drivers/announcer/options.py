@@ -15,6 +15,9 @@ repeat             1–5: times the call sentence is said  [2]
 template           call sentence with {number} and {window}  [请 {number} 号到 {window} 号窗口办理]
 recall_template    recall sentence  [请 {number} 号再次到 {window} 号窗口办理]
 engine             ``pyttsx3`` | ``espeak-ng`` (binary only)  [pyttsx3]
+letters            Chinese readings of prefix letters, ``E:鹅,R:ar`` (added to text.LETTER_READINGS)
+pack               folder of a voice pack: calls are joined from its recorded clips (voicepack.py);
+                   espeak-ng still speaks guidance, and a call if the pack cannot
 =================  ============================================================================
 
 ``espeak://`` only: ``player`` = ``aplay`` | ``none`` [aplay], ``device`` = ALSA device for
@@ -30,7 +33,7 @@ from drivers.errors import DeviceConfigError, DeviceError
 from drivers.urls import DeviceUrl
 
 from .synth import ESPEAK, Synthesizer, VoiceSettings, require_voice
-from .text import DEFAULT_TEMPLATES, LANGS, AnnouncementTextError, Lang, Templates
+from .text import DEFAULT_TEMPLATES, LANGS, AnnouncementTextError, Lang, Templates, check_readings
 
 __all__ = [
     "COMMON_OPTIONS",
@@ -46,7 +49,8 @@ __all__ = [
 
 DEFAULT_VOICES: dict[str, str] = {"zh": "cmn-latn-pinyin", "en": "en"}
 COMMON_OPTIONS = frozenset(
-    {"lang", "voice", "rate", "volume", "chime", "repeat", "template", "recall_template", "engine"}
+    {"lang", "voice", "rate", "volume", "chime", "repeat", "template", "recall_template", "engine", "letters",
+     "pack"}
 )
 ESPEAK_OPTIONS = COMMON_OPTIONS | {"player", "device"}
 SIM_OPTIONS = COMMON_OPTIONS | {"dir", "synth"}
@@ -66,6 +70,26 @@ class AnnouncerSettings:
     repeat: int = 2
     templates: Templates = DEFAULT_TEMPLATES["zh"]
     engine: str = "pyttsx3"
+    readings: dict[str, str] = field(default_factory=dict)  # letter → reading, over LETTER_READINGS
+    pack: str = ""  # voice pack folder ("" = none)
+
+
+def readings_option(url: DeviceUrl) -> dict[str, str]:
+    """``letters=E:鹅,R:ar`` → ``{"E": "鹅", "R": "ar"}``, checked."""
+    value = url.options.get("letters", "").strip()
+    if not value:
+        return {}
+    pairs: dict[str, str] = {}
+    for part in value.split(","):
+        letter, sep, reading = part.partition(":")
+        if not sep:
+            raise _bad(url, f"letters 应为 字母:读法,…，如 E:鹅,R:ar，实为 {part!r}",
+                       f"letters must be letter:reading,…, e.g. E:鹅,R:ar; got {part!r}")
+        pairs[letter] = reading
+    try:
+        return check_readings(pairs)
+    except AnnouncementTextError as exc:
+        raise _bad(url, exc.zh, exc.en) from exc
 
 
 def _bad(url: DeviceUrl, zh: str, en: str) -> DeviceConfigError:
@@ -137,4 +161,6 @@ def settings_from_url(url: DeviceUrl, *, check_voice: bool = True) -> AnnouncerS
         repeat=repeat,
         templates=templates,
         engine=engine,
+        readings=readings_option(url),
+        pack=url.options.get("pack", "").strip(),
     )

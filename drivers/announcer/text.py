@@ -23,6 +23,20 @@ How these strings were chosen (espeak-ng 1.51, Debian 12; phonemes from ``espeak
   followed by a comma ("A, 0 1 2" → ``'eI`` then ``z'i@roU w'0n t'u:``). A comma costs ~0.3 s.
 * The window number stays in Arabic digits: it is a cardinal and halls say "十二号窗口"
   (``12`` → ``s.i.35 '@r51``).
+
+**Letters (Chinese).** Left to itself the voice reads some letters as something else: R ``'@r35``
+("ér", heard as 二), E ``j'i51`` ("yì", heard as 一), G ``ts.'i51`` ("zhì"), J ``ts.'ei51`` ("zhèi"),
+W ``ta35pliou33`` (ends in 六), F/L/M/S/X as "ai" plus a bare consonant. So each letter is written as
+a *reading* (:data:`LETTER_READINGS`, changeable per hall with the announcer option
+``letters=E:鹅,R:ar``) chosen on espeak-ng's phonemes so that, tones ignored (a PA in a noisy hall
+loses tones first), no letter sounds like a digit (零一二三四五六七八九) or like another letter:
+E is the 汉语拼音 letter name 鹅 (``'o-35``: "a o e" is the first thing Chinese schoolchildren learn),
+R is the pinyin "ar" (``A55@r22``, one syllable), W is "达布优" (double-U without 六), G is 吉 ("ji"),
+J 杰, F/H/L/M 艾弗/艾尺/艾勒/艾姆 ("ai" + a full syllable), Z 贼 ("zei"); the rest are read well as
+they are (A ``'ei51``, B ``p'i51``, C ``s'ei55``, D ``t'i51``, K ``kh'ei51``, N ``'@55n``,
+P ``ph'i51``, Q ``kh'iou55``, S ``'ai35s``, T ``th'i51``, U ``j'iou55``, V ``v'ei55``, X ``'ai35ks``,
+Y ``w'uai51``). ``tests/drivers/announcer/test_announcer_letters.py`` synthesises every prefix of the
+shipped hall with numbers and checks this. English keeps the ``en`` voice's own letter names.
 """
 
 from __future__ import annotations
@@ -35,10 +49,12 @@ from typing import Literal, get_args
 __all__ = [
     "DEFAULT_TEMPLATES",
     "LANGS",
+    "LETTER_READINGS",
     "AnnouncementTextError",
     "Lang",
     "Templates",
     "call_text",
+    "check_readings",
     "check_template",
     "guide_text",
     "normalise_number",
@@ -55,6 +71,22 @@ _ZH_DIGITS = dict(zip("0123456789", "零一二三四五六七八九", strict=Tru
 _NUMBER = re.compile(r"[A-Z]{0,3}[0-9]{1,6}")
 _WINDOW = re.compile(r"[0-9A-Za-z]{1,8}")
 PLACEHOLDERS = frozenset({"number", "window"})
+
+#: How the Chinese call reads each letter (what espeak-ng's cmn-latn-pinyin voice is given); a letter
+#: not listed is given as itself. Chosen on espeak-ng's phonemes: see the module docstring.
+LETTER_READINGS: dict[str, str] = {
+    "E": "鹅",
+    "F": "艾弗",
+    "G": "吉",
+    "H": "艾尺",
+    "J": "杰",
+    "L": "艾勒",
+    "M": "艾姆",
+    "R": "ar",
+    "W": "达布优",
+    "Z": "贼",
+}
+_READING = re.compile(r"[a-z1-5\u4e00-\u9fff]{1,12}( [a-z1-5\u4e00-\u9fff]{1,12}){0,3}")
 MAX_GUIDE_CHARS = 500
 
 
@@ -111,11 +143,39 @@ def normalise_window(window: str | int) -> str:
     return text
 
 
-def spoken_number(number: str, lang: str = "zh") -> str:
-    """The ticket number as text that espeak-ng reads digit by digit, letters spelled.
+def check_readings(readings: dict[str, str]) -> dict[str, str]:
+    """Refuse a letter reading espeak would read as something else: keys are single letters A–Z,
+    values 1–4 words of Chinese characters or lower-case pinyin (tone digits allowed), no digit words.
+
+    >>> check_readings({"e": "鹅", "R": "ar"})
+    {'E': '鹅', 'R': 'ar'}
+    """
+    out: dict[str, str] = {}
+    for letter, reading in readings.items():
+        key = str(letter).strip().upper()
+        text = " ".join(str(reading).split())
+        if len(key) != 1 or not "A" <= key <= "Z":
+            raise AnnouncementTextError(
+                f"字母读法 {letter!r}：应为单个字母 A–Z", f"letter reading {letter!r}: the key must be one letter A-Z"
+            )
+        if not _READING.fullmatch(text) or any(d in text for d in _ZH_DIGITS.values()):
+            raise AnnouncementTextError(
+                f"字母 {key} 的读法 {reading!r} 无效：应为 1–4 个汉字词或小写拼音，不含数字字",
+                f"reading {reading!r} of letter {key} is invalid: expected 1-4 words of Chinese characters or "
+                "lower-case pinyin, without digit words",
+            )
+        out[key] = text
+    return out
+
+
+def spoken_number(number: str, lang: str = "zh", readings: dict[str, str] | None = None) -> str:
+    """The ticket number as text that espeak-ng reads digit by digit, letters by their reading
+    (Chinese: :data:`LETTER_READINGS` updated with ``readings``).
 
     >>> spoken_number("A012", "zh"), spoken_number("AB7", "zh"), spoken_number("105", "zh")
     ('A 零一二', 'A B 七', '一零五')
+    >>> spoken_number("E005", "zh"), spoken_number("R012", "zh", {"R": "阿儿"})
+    ('鹅 零零五', '阿儿 零一二')
     >>> spoken_number("A012", "en"), spoken_number("AB7", "en")
     ('A, 0 1 2', 'A, B, 7')
     """
@@ -124,7 +184,8 @@ def spoken_number(number: str, lang: str = "zh") -> str:
     letters = [c for c in code if c.isalpha()]
     digits = code[len(letters) :]
     if lang == "zh":
-        return " ".join([*letters, "".join(_ZH_DIGITS[d] for d in digits)])
+        table = {**LETTER_READINGS, **(readings or {})}
+        return " ".join([*(table.get(c, c) for c in letters), "".join(_ZH_DIGITS[d] for d in digits)])
     return " ".join([*(f"{c}," for c in letters), *digits])
 
 
@@ -207,6 +268,7 @@ def call_text(
     template: str | None = None,
     lang: str = "zh",
     recall: bool = False,
+    readings: dict[str, str] | None = None,
 ) -> str:
     """The sentence that calls ``number`` to ``window``; ``recall`` picks the "再次" variant.
 
@@ -218,7 +280,7 @@ def call_text(
     lang = _check_lang(lang)
     defaults = DEFAULT_TEMPLATES[lang]
     chosen = check_template(template) if template is not None else (defaults.recall if recall else defaults.call)
-    return chosen.format(number=spoken_number(number, lang), window=normalise_window(window))
+    return chosen.format(number=spoken_number(number, lang, readings), window=normalise_window(window))
 
 
 def guide_text(text: str) -> str:

@@ -95,7 +95,8 @@ def synthesize_test_call(settings: AnnouncerSettings, *, timeout_s: float = 20.0
     from drivers.announcer import Synthesizer, call_text, measure
 
     number, window = TEST_CALL
-    text = call_text(number, window, template=settings.templates.call, lang=settings.lang)
+    text = call_text(number, window, template=settings.templates.call, lang=settings.lang,
+                     readings=settings.readings)
     synth = Synthesizer(settings.voice, engine=settings.engine, timeout=timeout_s / 2)
     started = time.monotonic()
     try:

@@ -16,7 +16,7 @@ What UNKNOWN means, per device (the drivers never fold UNKNOWN into OK; here it 
 device     UNKNOWN →    why
 =========  ===========  ==================================================================
 printer    FAIL         it must answer DLE EOT: a silent printer may be off or out of paper
-printer    WARN         …unless its link is one-way (``file://``): it can never answer
+printer    OK           …unless its link is one-way (``file://``): it can never answer, by design
 announcer  FAIL         a speaker that cannot be checked cannot be trusted to call anyone
 pad        FAIL         a serial pad must answer PING; an evdev pad is present or not
 led        FAIL         an RS-485 LED must answer PING
@@ -146,9 +146,11 @@ def apply_policy(kind: str, device: Any, health: Health, *, fresh: bool = False)
     if health.level is Level.UNKNOWN:
         facts = {**health.facts, "reported": Level.UNKNOWN.value}
         if kind == "printer" and _one_way(device):
-            return replace(health, level=Level.WARN, facts=facts,
-                           detail_zh=f"单向连接，无法读取打印机状态（{health.detail_zh}）",
-                           detail_en=f"one-way link, printer status cannot be read ({health.detail_en})")
+            # a file:// printer can never answer: that is how it was set up, not a fault, so OK (a WARN
+            # here became a yellow device-fault warning on the dashboard that nothing could clear)
+            return replace(health, level=Level.OK, facts={**facts, "status_readable": False},
+                           detail_zh="打印到文件，纸量等状态无法读取",
+                           detail_en="printing to a file; paper and cover status cannot be read")
         return replace(health, level=Level.FAIL, facts=facts)
     if (fresh and kind == "touch" and health.level is Level.WARN and health.facts.get("present", True)
             and not health.facts.get("events")):

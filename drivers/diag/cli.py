@@ -123,13 +123,24 @@ def _guarded(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
     return functools.wraps(fn)(run)
 
 
-def _config(args: argparse.Namespace) -> Any:
-    from drivers.terminal import default_terminal_config, load_terminal
+def _config(args: argparse.Namespace, *, say_implicit: bool = False) -> Any:
+    """The terminal file to check. ``say_implicit``: when nobody named one (no ``--config``, no
+    ``$HALLQ_TERMINAL_CONFIG``), say on stdout which file was taken — "OK 打印机正常" of the shipped
+    simulated kiosk says nothing about this machine's printer."""
+    from drivers.terminal import ENV_CONFIG, default_terminal_config, load_terminal, shipped_terminal_config
 
-    path = getattr(args, "config", None) or default_terminal_config()
+    named = getattr(args, "config", None) or os.environ.get(ENV_CONFIG)
+    path = named or default_terminal_config()
     cfg = load_terminal(path)
     where = f"{cfg.hall}" + (f" #{cfg.window}" if cfg.window is not None else "")
     _err(f"终端 terminal: {cfg.role} @ {where}  ({path})")
+    if say_implicit and not named:
+        if Path(path).resolve() == shipped_terminal_config("kiosk").resolve():
+            _out(f"未指定配置：检查的是随附的模拟自助机配置 {path}（设备均为 sim:// 模拟），用 --config 指定本机配置"
+                 f"（no config given: checked the shipped simulated kiosk {path}, sim:// devices; "
+                 "name this terminal's file with --config）")
+        else:
+            _out(f"未指定配置：检查的是本机配置 {path}（no config given: checked this terminal's {path}）")
     return cfg
 
 
@@ -196,7 +207,7 @@ def run_all(args: argparse.Namespace) -> int:
     from .checks import check_terminal, overall
     from .report import as_document, format_line
 
-    cfg = _config(args)
+    cfg = _config(args, say_implicit=not args.json)
     with open_devices(cfg) as devices:
         healths = check_terminal(devices, limit_s=args.timeout, fresh=True)
     verdict = overall(healths)

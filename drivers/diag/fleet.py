@@ -43,7 +43,8 @@ def state(device: dict[str, Any]) -> str:
 
 
 def render(devices: list[dict[str, Any]], now: float) -> str:
-    from drivers.diag.report import display_width, format_line, health_from_dict, pad
+    from config.textwidth import table
+    from drivers.diag.report import format_line, health_from_dict
 
     headers = ["#", "名称 name", "类型 kind", "大厅 hall", "窗口 win", "最后心跳 last seen", "状态 state"]
     rows: list[list[str]] = []
@@ -59,10 +60,10 @@ def render(devices: list[dict[str, Any]], now: float) -> str:
         rows.append([str(d.get("id", "")), str(d.get("name", "")), str(d.get("kind", "")),
                      str(d.get("hall") or "-"), str(d.get("window") or "-"), when, label])
         parts.append([format_line(health_from_dict(h)) for h in d.get("health") or []])
-    widths = [max(display_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-    out = ["  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    for row, lines in zip(rows, parts, strict=True):
-        out.append("  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
+    head, *body = table(headers, rows, align="l" * len(headers))
+    out = [head]
+    for row, lines in zip(body, parts, strict=True):
+        out.append(row)
         out += [f"    {line}" for line in lines]
     return "\n".join(out)
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from typing import Any, Protocol
 
 from drivers.health import Health
@@ -58,7 +57,6 @@ class Heartbeat:
         self.failed = 0  # rounds whose post failed
         self.last_health: list[Health] = []
         self.last_error: Exception | None = None
-        self.last_sent_at: float | None = None  # time.time() of the last accepted beat
 
     def beat(self) -> bool:
         """One round: check every device, post. True if the server accepted it; never raises."""
@@ -80,7 +78,6 @@ class Heartbeat:
             self.last_error = error
             if ok:
                 self.sent += 1
-                self.last_sent_at = time.time()
             else:
                 self.failed += 1
             self._cv.notify_all()

@@ -2,35 +2,25 @@
 
 >>> from drivers.health import Health, Level
 >>> print(format_line(Health("printer", Level.FAIL, "打印机缺纸", "paper out")))
-FAIL 打印机    打印机缺纸 (paper out)
+FAIL 打印机        打印机缺纸 (paper out)
 """
 
 from __future__ import annotations
 
 import json
-import unicodedata
 from typing import Any
 
+from config.textwidth import pad, width
 from drivers.health import Health, Level
 
 from .checks import DEVICE_LABELS, label, overall
 
-__all__ = ["as_document", "display_width", "format_line", "health_from_dict", "heartbeat_reports", "json_safe", "pad"]
+__all__ = ["as_document", "format_line", "health_from_dict", "heartbeat_reports", "json_safe"]
 
 #: what the server's heartbeat accepts (server/api/schemas.py HeartbeatRequest): devices per beat, text lengths
 HEARTBEAT_LIMITS = {"devices": 32, "device": 32, "detail": 500}
 
-_LABEL_WIDTH = max(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in zh)
-                   for zh, _ in DEVICE_LABELS.values())
-
-
-def display_width(text: str) -> int:
-    """Terminal columns: a CJK character takes two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - display_width(text))
+_LABEL_WIDTH = max(width(zh) for zh, _ in DEVICE_LABELS.values())
 
 
 def format_line(health: Health) -> str:

@@ -22,9 +22,8 @@ import select
 import threading
 import tty
 from collections.abc import Callable
-from types import TracebackType
-from typing import Self
 
+from ..simthread import LineSimulator
 from .codec import ReplyDecoder
 from .model import Fault, ReaderModel
 from .testcards import SampleCard
@@ -34,7 +33,7 @@ __all__ = ["Fault", "IdCardSimulator"]
 log = logging.getLogger(__name__)
 
 
-class IdCardSimulator:
+class IdCardSimulator(LineSimulator):
     def __init__(self, card: SampleCard | str | None = None, *, baud: int = 115200) -> None:
         self.baud = baud
         self.model = ReaderModel(card)
@@ -46,11 +45,8 @@ class IdCardSimulator:
         self._out: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._cv = threading.Condition()
         self.handled = 0
-        self._wake_r, self._wake_w = os.pipe()
-        self._closing = False
-        self._threads = [threading.Thread(target=self._run, name=f"idcard-sim {self.port}", daemon=True),
-                         threading.Thread(target=self._write_loop, name=f"idcard-sim-w {self.port}", daemon=True)]
-        self._started = False
+        super().__init__(f"idcard-sim {self.port}")
+        self._add_thread(self._write_loop, f"idcard-sim-w {self.port}")
 
     def url(self, **options: object) -> str:
         query = "&".join(f"{k}={v}" for k, v in {"baud": self.baud, **options}.items())
@@ -78,31 +74,13 @@ class IdCardSimulator:
         with self._cv:
             return self._cv.wait_for(predicate, timeout)
 
-    # -- life ------------------------------------------------------------------------------------------
-    def start(self) -> Self:
-        if not self._started:
-            self._started = True
-            for t in self._threads:
-                t.start()
-        return self
+    # -- life (start, close, with: drivers.simthread.LineSimulator) -----------------------------------
+    def _stopping(self) -> None:
+        self._out.put(None)  # the writer waits on its queue, not on the wake-up pipe
 
-    def close(self) -> None:
-        if self._closing:
-            return
-        self._closing = True
-        os.write(self._wake_w, b"x")
-        self._out.put(None)
-        if self._started:
-            for t in self._threads:
-                t.join(timeout=5.0)
-        for fd in (self._master, self._slave, self._wake_r, self._wake_w):
-            os.close(fd)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()
+    def _release(self) -> None:
+        os.close(self._master)
+        os.close(self._slave)
 
     # -- threads -----------------------------------------------------------------------------------------
     def _run(self) -> None:

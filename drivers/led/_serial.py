@@ -11,8 +11,8 @@ import logging
 import threading
 
 from ..errors import DeviceError
-from ..health import Health, Level
-from ..serialbus import BusAddress, SerialBus
+from ..health import Health
+from ..serialbus import BusAddress, SerialBus, ping_health
 from ..serialframe import Cmd
 from ..urls import DeviceUrl
 from ._base import WindowLed
@@ -52,33 +52,7 @@ class SerialLed(WindowLed):
         with self._lock:
             facts["showing"] = None if self._shown is None else self._shown.text
             facts["last_error"] = self._last_error
-        try:
-            status = self._bus.ping(w.addr, timeout_s=w.timeout_s, retries=w.retries)
-        except DeviceError as exc:
-            facts["error"] = str(exc)
-            return Health(
-                "led",
-                Level.FAIL,
-                f"窗口屏（{w.port} 地址{w.addr}）故障：{exc.zh}",
-                f"window LED ({w.port} address {w.addr}) failed: {exc.en}",
-                facts,
-            )
-        facts.update(model=status.model, flags=status.flags)
-        if status.flags:
-            return Health(
-                "led",
-                Level.WARN,
-                f"窗口屏（地址{w.addr}）报告故障标志 0x{status.flags:02x}",
-                f"window LED (address {w.addr}) reports fault flags 0x{status.flags:02x}",
-                facts,
-            )
-        return Health(
-            "led",
-            Level.OK,
-            f"窗口屏 {status.model}（地址{w.addr}）正常",
-            f"window LED {status.model} (address {w.addr}) OK",
-            facts,
-        )
+        return ping_health(self._bus, w, "led", ("窗口屏", "window LED"), facts)
 
     def close(self) -> None:
         with self._lock:

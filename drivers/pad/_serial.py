@@ -11,7 +11,7 @@ import logging
 
 from ..errors import DeviceError
 from ..health import Health, Level
-from ..serialbus import BusAddress, SerialBus
+from ..serialbus import BusAddress, SerialBus, ping_health
 from ..serialframe import Cmd, Frame
 from ..urls import DeviceUrl
 from ._base import RatingPad
@@ -48,27 +48,8 @@ class SerialPad(RatingPad):
             **self._rating_facts(),
         }
         w = self.where
-        try:
-            status = self._bus.ping(w.addr, timeout_s=w.timeout_s, retries=w.retries)
-        except DeviceError as exc:
-            facts["error"] = str(exc)
-            return Health(
-                "pad",
-                Level.FAIL,
-                f"评价器（{w.port} 地址{w.addr}）故障：{exc.zh}",
-                f"rating pad ({w.port} address {w.addr}) failed: {exc.en}",
-                facts,
-            )
-        facts.update(model=status.model, flags=status.flags)
-        if status.flags:
-            return Health(
-                "pad",
-                Level.WARN,
-                f"评价器（地址{w.addr}）报告故障标志 0x{status.flags:02x}",
-                f"rating pad (address {w.addr}) reports fault flags 0x{status.flags:02x}",
-                facts,
-            )
-        if facts["prompt_error"]:
+        health = ping_health(self._bus, w, "pad", ("评价器", "rating pad"), facts)
+        if health.level is Level.OK and facts["prompt_error"]:
             return Health(
                 "pad",
                 Level.WARN,
@@ -76,13 +57,7 @@ class SerialPad(RatingPad):
                 f"rating pad (address {w.addr}) last prompt failed",
                 facts,
             )
-        return Health(
-            "pad",
-            Level.OK,
-            f"评价器 {status.model}（地址{w.addr}）正常",
-            f"rating pad {status.model} (address {w.addr}) OK",
-            facts,
-        )
+        return health
 
     def _set_prompt(self, on: bool) -> None:
         w = self.where

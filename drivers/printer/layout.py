@@ -15,9 +15,10 @@ two columns), whatever Unicode's East-Asian-width says (¥ is "narrow" in Unicod
 from __future__ import annotations
 
 import enum
-import math
 from dataclasses import dataclass
 from datetime import datetime
+
+from client.estimate import wait_text
 
 from .errors import PrintContentError
 from .model import NoticePrint, Paper, TicketPrint
@@ -194,11 +195,10 @@ def _ahead(n: int, lang: str) -> str:
     return f"{n} person ahead of you" if n == 1 else f"{n} people ahead of you"
 
 
-def _wait(seconds: int, lang: str) -> str:
-    minutes = math.ceil(seconds / 60)
-    if lang == "zh":
-        return "预计等候不到 1 分钟" if minutes < 1 else f"预计等候约 {minutes} 分钟"
-    return "Estimated wait: under 1 min" if minutes < 1 else f"Estimated wait: about {minutes} min"
+def _wait(ticket: TicketPrint) -> str:
+    """The same words as the kiosk screen, from the same answer (issue 16: ``client.estimate``)."""
+    text = wait_text(ticket.estimated_wait_s, low_min=ticket.wait_low_min, high_min=ticket.wait_high_min)
+    return text.text(ticket.lang) if text is not None else ""
 
 
 def _when(t: datetime) -> str:
@@ -207,9 +207,9 @@ def _when(t: datetime) -> str:
 
 _TICKET_WORDS = {
     "zh": {"issued": "取号时间：", "scan": "扫码查看排队进度",
-           "notice": "过号请重新取号，请妥善保管此票"},
+           "notice": "过号可到取号机重排，请保管好此票"},
     "en": {"issued": "Issued: ", "scan": "Scan to follow the queue",
-           "notice": "Missed your call? Take a new ticket. Please keep this ticket."},
+           "notice": "Missed your call? Scan this ticket at a kiosk to rejoin. Keep this ticket."},
 }
 
 _NOTICE_WORDS = {
@@ -258,7 +258,7 @@ def ticket_layout(ticket: TicketPrint, paper: Paper) -> Layout:
         b.text(_LANE_NOTE[ticket.lang][ticket.lane], align=Align.CENTER, bold=True)
     b.text(_ahead(ticket.ahead, ticket.lang))
     if ticket.estimated_wait_s is not None:
-        b.text(_wait(ticket.estimated_wait_s, ticket.lang))
+        b.text(_wait(ticket))
     b.text(words["issued"] + _when(ticket.issued_at))
     b.qr(ticket.track_url)
     b.text(words["scan"], align=Align.CENTER)

@@ -82,8 +82,10 @@ def _is_count(value: object) -> bool:
 class TicketPrint:
     """A queue ticket as the kiosk prints it.
 
-    ``estimated_wait_s`` is seconds (``None``: no estimate, the line is left out).
-    ``notice`` replaces the default closing line (过号请重新取号…) when given.
+    ``estimated_wait_s`` is seconds (``None``: no estimate, the line is left out); it is printed as the
+    range the kiosk screen shows (``client.estimate``): the server's ``wait_low_min``–``wait_high_min``
+    when it sent them.
+    ``notice`` replaces the default closing line (过号可到取号机重排…) when given.
     """
 
     hall_name: str
@@ -96,6 +98,8 @@ class TicketPrint:
     track_url: str
     notice: str = ""
     lang: Lang = "zh"
+    wait_low_min: int | None = None
+    wait_high_min: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("hall_name", "number", "service_name", "track_url"):

@@ -20,11 +20,9 @@ import logging
 import os
 import selectors
 import socket
-import threading
 import tty
-from types import TracebackType
-from typing import Self
 
+from ..simthread import LineSimulator
 from .emulator import EmulatorControls, PrinterEmulator
 
 __all__ = ["SerialPrinterSimulator", "TcpPrinterSimulator"]
@@ -32,25 +30,17 @@ __all__ = ["SerialPrinterSimulator", "TcpPrinterSimulator"]
 log = logging.getLogger(__name__)
 
 
-class _Simulator(EmulatorControls, abc.ABC):
-    """The thread, the wake-up pipe and the state controls shared by both line types."""
+class _Simulator(EmulatorControls, LineSimulator):
+    """The selector and the state controls shared by both line types (the thread's life cycle is
+    :class:`~drivers.simthread.LineSimulator`'s)."""
 
     name = "printer-sim"
 
     def __init__(self, emulator: PrinterEmulator | None) -> None:
         self.emulator = emulator or PrinterEmulator()
+        super().__init__(self.name)
         self._sel = selectors.DefaultSelector()
-        self._wake_r, self._wake_w = os.pipe()
         self._sel.register(self._wake_r, selectors.EVENT_READ, None)
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-        self._closing = False
-        self._started = False
-
-    # -- what tests and the kiosk diagnostics change ----------------------------------------
-
-
-
-
 
     @property
     def received(self) -> bytes:
@@ -58,32 +48,6 @@ class _Simulator(EmulatorControls, abc.ABC):
 
     def wait_for(self, pattern: bytes, *, count: int = 1, timeout: float = 10.0) -> bool:
         return self.emulator.wait_for(pattern, count=count, timeout=timeout)
-
-    # -- life cycle ----------------------------------------------------------------------------
-    def start(self) -> Self:
-        if not self._started:
-            self._started = True
-            self._thread.start()
-        return self
-
-    def close(self) -> None:
-        if self._closing:
-            return
-        self._closing = True
-        os.write(self._wake_w, b"x")
-        if self._started:
-            self._thread.join(timeout=10.0)
-        self._sel.close()
-        self._release()
-        os.close(self._wake_r)
-        os.close(self._wake_w)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
 
     def _run(self) -> None:
         while True:
@@ -95,12 +59,16 @@ class _Simulator(EmulatorControls, abc.ABC):
                 except OSError as exc:  # the host hung up mid-write: keep serving
                     log.info("%s: line error ignored: %s", self.name, exc)
 
+    def _release(self) -> None:
+        self._sel.close()
+        self._release_line()
+
     @abc.abstractmethod
     def _ready(self, key: selectors.SelectorKey) -> None:
         """Serve one readable line file descriptor."""
 
     @abc.abstractmethod
-    def _release(self) -> None:
+    def _release_line(self) -> None:
         """Close the line's file descriptors (the thread has stopped)."""
 
 
@@ -133,7 +101,7 @@ class SerialPrinterSimulator(_Simulator):
         if reply:
             os.write(self._master, reply)
 
-    def _release(self) -> None:
+    def _release_line(self) -> None:
         os.close(self._master)
         os.close(self._slave)
 
@@ -175,7 +143,7 @@ class TcpPrinterSimulator(_Simulator):
         if reply:
             client.sendall(reply)
 
-    def _release(self) -> None:
+    def _release_line(self) -> None:
         for client in self._clients:
             client.close()
         self._listener.close()

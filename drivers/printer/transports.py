@@ -97,10 +97,11 @@ def backend_errors(name: str) -> Iterator[None]:
             raise DeviceTimeout(f"{name}：打印机写入超时：{exc}",
                                 f"{name}: write timed out: {exc}") from exc
         except EscposError as exc:  # DeviceNotFoundError and friends are not OSErrors
-            raise _unavailable(name, f"无法打开打印机：{exc}",
+            # the library's English goes in the English half only: the Chinese says what to check
+            raise _unavailable(name, "无法打开打印机：找不到设备（请检查连线、电源和设备权限）",
                                f"cannot open printer: {exc}") from exc
         except RuntimeError as exc:  # python-escpos: "requires a usb library" (pyusb missing)
-            raise _unavailable(name, f"打印机不可用：{exc}", f"printer unavailable: {exc}") from exc
+            raise _unavailable(name, "打印机不可用：缺少所需的程序库", f"printer unavailable: {exc}") from exc
 
 
 def _bad_url(url: DeviceUrl, zh: str, en: str) -> DeviceConfigError:

@@ -9,8 +9,9 @@ from .booking import BookingScreen
 from .home import HomeScreen
 from .maintenance import MaintenanceScreen
 from .notice import NoticeScreen
+from .requeue import RequeueScreen
 from .services import ServicesScreen
 from .ticket import TicketScreen
 
-__all__ = ["BookingScreen", "HomeScreen", "MaintenanceScreen", "NoticeScreen", "Screen", "ServicesScreen",
-           "TicketScreen"]
+__all__ = ["BookingScreen", "HomeScreen", "MaintenanceScreen", "NoticeScreen", "RequeueScreen", "Screen",
+           "ServicesScreen", "TicketScreen"]

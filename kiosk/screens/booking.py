@@ -23,7 +23,6 @@ class BookingScreen(Screen):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.value = ""
-        self.error_shown = False
         self.header, row, self.title = header()
         self.back_button = button("", "quiet", "main")
         self.back_button.clicked.connect(self.back)
@@ -44,8 +43,8 @@ class BookingScreen(Screen):
         self.check_in = button("", "action", "main")
         self.check_in.clicked.connect(self.submit)
         body = QVBoxLayout()
-        body.setContentsMargins(48, 24, 48, 32)
-        body.setSpacing(18)
+        body.setContentsMargins(48, 16, 48, 20)  # elder type at 1366 × 768 must fit (issue 16)
+        body.setSpacing(12)
         body.addWidget(self.prompt)
         body.addWidget(self.field)
         body.addWidget(self.error)

@@ -6,8 +6,8 @@ DOMAIN rule 4 / 003 §11 and 000 第二十七条 (one tap to the priority lane),
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from client.i18n import Lang
 
@@ -23,6 +23,7 @@ class HomeScreen(Screen):
     priority_clicked = Signal()
     leave_priority = Signal()
     booking_clicked = Signal()
+    requeue_clicked = Signal()
     language_clicked = Signal()
     elder_toggled = Signal(bool)
 
@@ -50,33 +51,37 @@ class HomeScreen(Screen):
         self.grid = TileGrid(model)
         self.grid.activated.connect(self.category_chosen)
         self.grid.set_count_text(lambda n: texts.SERVICES_COUNT.format(n=n).text(self.lang))
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.grid)
-        self.scroll = scroll
 
         self.priority_tile = Tile("priority", "priority")
         self.priority_tile.clicked.connect(self.priority_clicked)
         self.booking_tile = Tile("booking", "booking")
         self.booking_tile.clicked.connect(self.booking_clicked)
+        self.requeue_tile = Tile("booking", "requeue")  # 过号重排 (issue 16): the same quiet look as booking
+        self.requeue_tile.clicked.connect(self.requeue_clicked)
+        # the row of ways in besides the categories; another (an ID-card reader…) goes in with add_way
         self.bottom = QHBoxLayout()
         self.bottom.setSpacing(16)
-        self.bottom.addWidget(self.priority_tile, 3)
-        self.bottom.addWidget(self.booking_tile, 2)
+        self.ways: list[Tile] = []
+        self.add_way(self.priority_tile, 3)
+        self.add_way(self.booking_tile, 2)
+        self.add_way(self.requeue_tile, 2)
 
         body = QVBoxLayout()
         body.setContentsMargins(32, 20, 32, 28)
         body.setSpacing(18)
         body.addLayout(prompt_row)
-        body.addWidget(scroll, 1)
+        body.addWidget(self.grid, 1)  # pages of tiles, with 上一页/下一页 when they do not all fit
         body.addLayout(self.bottom)
         page = QVBoxLayout(self)
         page.setContentsMargins(0, 0, 0, 0)
         page.setSpacing(0)
         page.addWidget(self.header)
         page.addLayout(body, 1)
+
+    def add_way(self, tile: Tile, stretch: int = 2) -> None:
+        """A big button in the bottom row (hidden in the priority lane, which is for the categories)."""
+        self.bottom.addWidget(tile, stretch)
+        self.ways.append(tile)
 
     # -- state from the window -------------------------------------------------------------------
     def set_hall_name(self, zh: str, en: str) -> None:
@@ -88,8 +93,8 @@ class HomeScreen(Screen):
         self.header.setProperty("kind", "header-priority" if on else "header")
         repolish(self.header)
         self.leave.setVisible(on)
-        self.priority_tile.setVisible(not on)
-        self.booking_tile.setVisible(not on)
+        for tile in self.ways:
+            tile.setVisible(not on)
         self._texts()
 
     def set_elder(self, on: bool) -> None:
@@ -100,12 +105,13 @@ class HomeScreen(Screen):
 
     def set_issuing(self, enabled: bool) -> None:
         """Server unreachable: the buttons stay visible but cannot be pressed (no ticket)."""
-        for tile in [*self.grid.tiles, self.priority_tile, self.booking_tile]:
+        for tile in [*self.grid.tiles, *self.ways]:
             tile.setEnabled(enabled)
 
     def retranslate(self, lang: Lang) -> None:
         super().retranslate(lang)
         self.grid.retitle()
+        self.grid.retranslate(lang)
         self._texts()
 
     def _texts(self) -> None:
@@ -118,14 +124,15 @@ class HomeScreen(Screen):
         self.leave.setText(texts.PRIORITY_LEAVE.text(lang))
         self.priority_tile.set_texts(texts.PRIORITY.text(lang))
         self.booking_tile.set_texts(texts.BOOKING.text(lang), texts.BOOKING_SUB.text(lang))
+        self.requeue_tile.set_texts(texts.REQUEUE.text(lang), texts.REQUEUE_SUB.text(lang))
 
     def apply_mode(self, elder: bool, portrait: bool) -> None:
         super().apply_mode(elder, portrait)
         self.grid.set_columns(2 if portrait else (3 if elder else 4))
         icon = 84 if elder else 64
         self.grid.set_icon_size(icon)
-        self.priority_tile.set_icon_size(icon)
-        self.booking_tile.set_icon_size(icon)
+        for tile in self.ways:
+            tile.set_icon_size(icon)
         # portrait: one above the other, so the priority button's long label stays on one line
         self.bottom.setDirection(QHBoxLayout.Direction.TopToBottom if portrait else QHBoxLayout.Direction.LeftToRight)
 

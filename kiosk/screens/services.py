@@ -6,8 +6,8 @@ and Chinese from an IME or a keyboard when the kiosk has one; see :mod:`kiosk.ca
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QBoxLayout, QLineEdit, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from client.i18n import Lang
 
@@ -43,17 +43,12 @@ class ServicesScreen(Screen):
         self.grid.activated.connect(self.service_chosen)
         self.none = label("", "body", tone="muted")
         self.none.hide()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        inner = QWidget()
+        inner = QWidget()  # the list: pages of tiles (上一页/下一页 when they do not all fit)
         inner.setProperty("kind", "page")
         inner_layout = QVBoxLayout(inner)
         inner_layout.setContentsMargins(0, 0, 0, 0)
         inner_layout.addWidget(self.none)
         inner_layout.addWidget(self.grid, 1)
-        scroll.setWidget(inner)
 
         self.search = QLineEdit()
         self.search.setProperty("role", "main")
@@ -74,7 +69,7 @@ class ServicesScreen(Screen):
 
         self.split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.split.setSpacing(24)
-        self.split.addWidget(scroll, 3)
+        self.split.addWidget(inner, 3)
         self.split.addWidget(self.search_panel, 2)
 
         body = QVBoxLayout()
@@ -109,6 +104,7 @@ class ServicesScreen(Screen):
     def retranslate(self, lang: Lang) -> None:
         super().retranslate(lang)
         self.model.set_lang(lang)
+        self.grid.retranslate(lang)
         self._texts()
 
     def _texts(self) -> None:

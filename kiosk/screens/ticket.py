@@ -64,25 +64,25 @@ class TicketScreen(Screen):
         for w in (self.caption, self.number, self.lane, self.service, self.ahead, self.wait, self.note):
             info.addWidget(w)
         info.addStretch(1)
+        # the QR, then what to do now (print state or "photograph this", the way home) in one column
+        # beside the number: a 768-px panel in elder type has no height for a row below both
         qr_col = QVBoxLayout()
+        qr_col.setSpacing(10)
         qr_col.addWidget(self.qr, 1)
         qr_col.addWidget(self.scan)
+        qr_col.addWidget(self.status)
+        qr_col.addWidget(self.photo)
+        qr_col.addWidget(self.countdown)
+        qr_col.addWidget(self.done_button)
         self.split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.split.setSpacing(32)
         self.split.addLayout(info, 3)
         self.split.addLayout(qr_col, 2)
 
-        foot = QHBoxLayout()
-        foot.addWidget(self.countdown, 1)
-        foot.addWidget(self.done_button)
-
         body = QVBoxLayout()
         body.setContentsMargins(32, 20, 32, 28)
         body.setSpacing(16)
         body.addLayout(self.split, 1)
-        body.addWidget(self.status)
-        body.addWidget(self.photo)
-        body.addLayout(foot)
         page = QVBoxLayout(self)
         page.setContentsMargins(0, 0, 0, 0)
         page.setSpacing(0)

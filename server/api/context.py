@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -23,3 +24,5 @@ class AppContext:
     fanout: Fanout
     login_policy: LoginPolicy
     device_silent_after_s: float = 180  # a device without a heartbeat this long is reported silent
+    readmodels: Any = None  # server.readmodels.ReadModels (issue 14): what screens and phones read
+    who_cache: dict[str, Any] = field(default_factory=dict)  # deps.principal_cached

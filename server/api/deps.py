@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -50,8 +52,44 @@ def principal(request: Request) -> Principal:
     return who_is(request.app.state.ctx, bearer(request.headers.get("authorization")))
 
 
+# Hot paths (issue 14): an async dependency that remembers a resolved token for WHO_TTL_S seconds, so a
+# kiosk issuing or a display polling does not pay a token lookup (and a thread-pool hop) per request. A
+# token revoked or expired meanwhile keeps working in this process for at most that long.
+WHO_TTL_S = 1.0
+WHO_KEPT = 10_000
+
+
+async def principal_cached(request: Request) -> Principal:
+    ctx: AppContext = request.app.state.ctx
+    token = bearer(request.headers.get("authorization"))
+    if token is not None:
+        hit = ctx.who_cache.get(token)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+    who = await asyncio.to_thread(who_is, ctx, token)
+    if len(ctx.who_cache) >= WHO_KEPT:
+        ctx.who_cache.clear()
+    ctx.who_cache[token] = (time.monotonic() + WHO_TTL_S, who)  # type: ignore[index]
+    return who
+
+
 Ctx = Annotated[AppContext, Depends(context)]
 Who = Annotated[Principal, Depends(principal)]
+WhoFast = Annotated[Principal, Depends(principal_cached)]
+
+
+def _idem(request: Request, who: Principal, body: bytes) -> IdempotencyKey | None:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    return IdempotencyKey.of(who.actor, key, request.method, request.url.path, body)
+
+
+async def idempotency_key_fast(request: Request, who: WhoFast) -> IdempotencyKey | None:
+    """:func:`idempotency_key` for the hot paths (the caller resolved through :func:`principal_cached`)."""
+    if "idempotency-key" not in request.headers:
+        return None
+    return _idem(request, who, await request.body())
 
 
 async def idempotency_key(request: Request, who: Who) -> IdempotencyKey | None:
@@ -63,3 +101,4 @@ async def idempotency_key(request: Request, who: Who) -> IdempotencyKey | None:
 
 
 Idem = Annotated[IdempotencyKey | None, Depends(idempotency_key)]
+IdemFast = Annotated[IdempotencyKey | None, Depends(idempotency_key_fast)]

@@ -23,7 +23,7 @@ import contextlib
 import json
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,6 +130,7 @@ class Fanout:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._listener: threading.Thread | None = None
         self._stop = threading.Event()
+        self.notice_hooks: list[Callable[[str, int], None]] = []  # on the loop, per PostgreSQL NOTIFY
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -176,6 +177,8 @@ class Fanout:
             feed.offer(rows)
 
     def _notified(self, hall: str, seq: int) -> None:
+        for hook in self.notice_hooks:  # e.g. the read models (server/readmodels): they follow NOTIFY too
+            hook(hall, seq)
         feed = self._feeds.get(hall)
         if feed is not None:
             feed.want(seq)

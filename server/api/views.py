@@ -8,18 +8,22 @@ staff number and photo, is public by rule (004 第十四条).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from config import HallConfig
 from server.auth import public_clerks
+from server.core.model import Ticket
 from server.storage import schema as t
 
 # "warning" / "followup": supervision and 好差评 follow-up events (server/supervision/events.py) are for
 # managers; screens in public places get only their kind and time (004 第五条)
 PRIVATE_KEYS = frozenset({"note", "appointment_id", "track_token", "warning", "followup"})
 LANES = ("normal", "priority", "appointment")
+TICKET_FIELDS = tuple(f.name for f in fields(Ticket))
 
 
 def strip_private(value: Any) -> Any:
@@ -88,21 +92,22 @@ def _service_waiting(
     return out
 
 
-def _window_states(conn: Connection, hall: str) -> dict[int, Any]:
+def _window_states(conn: Connection, hall: str) -> dict[int, Mapping[str, Any]]:
     return {
-        r.number: r
+        r.number: r._mapping
         for r in conn.execute(select(t.window_states).where(t.window_states.c.hall == hall))
     }
 
 
-def _current_tickets(conn: Connection, ids: set[str]) -> dict[str, Any]:
+def _current_tickets(conn: Connection, ids: set[str]) -> dict[str, Mapping[str, Any]]:
     if not ids:
         return {}
-    return {r.id: r for r in conn.execute(select(t.tickets).where(t.tickets.c.id.in_(ids)))}
+    return {r.id: r._mapping for r in conn.execute(select(t.tickets).where(t.tickets.c.id.in_(ids)))}
 
 
 def _window_public(
-    cfg: HallConfig, number: int, state: Any, current: Any, clerks: dict
+    cfg: HallConfig, number: int, state: Mapping[str, Any] | None, current: Mapping[str, Any] | None,
+    clerks: dict
 ) -> dict[str, Any]:
     w = cfg.window(number)
     return {
@@ -112,47 +117,46 @@ def _window_public(
         "kind": str(w.kind),
         "zone": w.zone,
         "green_channel": w.green_channel,
-        "status": state.status if state else "closed",
+        "status": state["status"] if state else "closed",
         "current": (
             {
-                "id": current.id,
-                "number": current.number,
-                "service": current.service,
-                "state": current.state,
+                "id": current["id"],
+                "number": current["number"],
+                "service": current["service"],
+                "state": current["state"],
             }
             if current is not None
             else None
         ),
         "clerk": clerk_public(
-            clerks.get(state.clerk) if state else None, state.clerk if state else None
+            clerks.get(state["clerk"]) if state else None, state["clerk"] if state else None
         ),
-        "pause_reason": state.pause_reason if state else "",
-        "pause_until": state.pause_until if state else None,
-        "tide_service": state.tide_service if state else None,
+        "pause_reason": state["pause_reason"] if state else "",
+        "pause_until": state["pause_until"] if state else None,
+        "tide_service": state["tide_service"] if state else None,
     }
 
 
-def snapshot(conn: Connection, cfg: HallConfig) -> dict[str, Any]:
-    """Everything a lobby display shows, consistent with ``seq`` (one read transaction)."""
-    seq = conn.execute(select(t.halls.c.seq).where(t.halls.c.id == cfg.id)).scalar_one()
-    states = _window_states(conn, cfg.id)
-    current = _current_tickets(conn, {s.current for s in states.values() if s.current})
-    clerks = public_clerks(conn, {s.clerk for s in states.values() if s.clerk})
-    counts = waiting_counts(conn, cfg.id)
+def snapshot_of(cfg: HallConfig, seq: int, states: Mapping[int, Mapping[str, Any]],
+                current: Mapping[str, Mapping[str, Any]], clerks: dict,
+                counts: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """The lobby display's view from window states, their current tickets, clerks and waiting counts
+    (read from the database by :func:`snapshot`, or kept in memory by ``server.readmodels``)."""
     windows = [
         _window_public(
             cfg,
             w.number,
             states.get(w.number),
-            current.get(states[w.number].current) if w.number in states else None,
+            current.get(states[w.number]["current"]) if w.number in states and states[w.number]["current"]
+            else None,
             clerks,
         )
         for w in cfg.windows
     ]
     tides = [
-        {"window": n, "service": s.tide_service, "manual": s.tide_manual, "since": s.tide_since}
+        {"window": n, "service": s["tide_service"], "manual": bool(s["tide_manual"]), "since": s["tide_since"]}
         for n, s in sorted(states.items())
-        if s.tide_service
+        if s["tide_service"]
     ]
     return {
         "hall": cfg.id,
@@ -166,20 +170,23 @@ def snapshot(conn: Connection, cfg: HallConfig) -> dict[str, Any]:
     }
 
 
-def window_detail(conn: Connection, cfg: HallConfig, number: int) -> dict[str, Any]:
-    """One window for its counter terminal: state, current ticket (full), waiting for its profile."""
+def snapshot(conn: Connection, cfg: HallConfig) -> dict[str, Any]:
+    """Everything a lobby display shows, consistent with ``seq`` (one read transaction): the reference
+    the in-memory read model (``server.readmodels``) is tested against."""
     seq = conn.execute(select(t.halls.c.seq).where(t.halls.c.id == cfg.id)).scalar_one()
-    state = _window_states(conn, cfg.id).get(number)
-    current = _current_tickets(conn, {state.current} if state and state.current else set())
-    cur = next(iter(current.values()), None)
-    clerks = public_clerks(conn, {state.clerk} if state and state.clerk else set())
+    states = _window_states(conn, cfg.id)
+    current = _current_tickets(conn, {s["current"] for s in states.values() if s["current"]})
+    clerks = public_clerks(conn, {s["clerk"] for s in states.values() if s["clerk"]})
+    return snapshot_of(cfg, seq, states, current, clerks, waiting_counts(conn, cfg.id))
+
+
+def window_detail_of(cfg: HallConfig, seq: int, number: int, state: Mapping[str, Any] | None,
+                     cur: Mapping[str, Any] | None, clerks: dict,
+                     counts: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """One window for its counter terminal: state, current ticket (full), waiting for its profile."""
     view = _window_public(cfg, number, state, cur, clerks)
     view["current"] = (
-        ticket_view(
-            {c: getattr(cur, c) for c in cur._fields if c not in ("rev", "track_token")}, cfg
-        )
-        if cur is not None
-        else None
+        ticket_view({c: cur[c] for c in TICKET_FIELDS}, cfg) if cur is not None else None
     )
     w = cfg.window(number)
     view["profile"] = [tier.model_dump(mode="json") for tier in w.profile]
@@ -187,14 +194,24 @@ def window_detail(conn: Connection, cfg: HallConfig, number: int) -> dict[str, A
         dict.fromkeys(
             [
                 *(s for tier in w.profile for s in tier.services),
-                *([state.tide_service] if state and state.tide_service else []),
+                *([state["tide_service"]] if state and state["tide_service"] else []),
             ]
         )
     )
-    view["waiting"] = _service_waiting(cfg, waiting_counts(conn, cfg.id), codes)
-    view["tide_manual"] = bool(state.tide_manual) if state else False
+    view["waiting"] = _service_waiting(cfg, counts, codes)
+    view["tide_manual"] = bool(state["tide_manual"]) if state else False
     view["seq"] = seq
     return view
+
+
+def window_detail(conn: Connection, cfg: HallConfig, number: int) -> dict[str, Any]:
+    """One window for its counter terminal, read from the database."""
+    seq = conn.execute(select(t.halls.c.seq).where(t.halls.c.id == cfg.id)).scalar_one()
+    state = _window_states(conn, cfg.id).get(number)
+    current = _current_tickets(conn, {state["current"]} if state and state["current"] else set())
+    cur = next(iter(current.values()), None)
+    clerks = public_clerks(conn, {state["clerk"]} if state and state["clerk"] else set())
+    return window_detail_of(cfg, seq, number, state, cur, clerks, waiting_counts(conn, cfg.id))
 
 
 def ticket_history(conn: Connection, ticket_id: str) -> list[dict[str, Any]]:
@@ -213,6 +230,10 @@ def hall_listing(cfg: HallConfig) -> dict[str, Any]:
         "name_en": cfg.name_en,
         "priority_age": cfg.lanes.priority_age,  # issue 18: green channel offered by ID card from this age
         "categories": [c.model_dump(mode="json") for c in cfg.categories],
+        # public rules the terminals say plainly: F2 重呼 greys out after max_recalls; a refused
+        # 过号重排 names its limits (issue 16)
+        "rules": {"max_recalls": cfg.recall.max_recalls, "requeue_behind": cfg.recall.requeue_behind,
+                  "requeue_within_min": cfg.recall.requeue_within_min},
         "services": [
             {
                 "code": s.code,

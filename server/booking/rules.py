@@ -25,7 +25,6 @@ from .person import Person
 from .policy import BookingPolicy
 from .slots import Slot, checkin_closes, find_slot
 
-_ACTIVE = frozenset({BookingState.BOOKED, BookingState.CHECKED_IN, BookingState.LATE})
 _STATE_TEXT = {
     BookingState.CHECKED_IN: ("已签到", "already checked in"),
     BookingState.LATE: ("已签到", "already checked in"),
@@ -121,7 +120,3 @@ def pick_for_checkin(bookings: Iterable[Booking], now: float, tz: ZoneInfo, earl
                          and (b.day == today or b.slot_start - early_min * 60 <= now)),
                         key=lambda b: b.slot_start)
     return candidates[0] if candidates else None
-
-
-def is_active(booking: Booking, now: float) -> bool:
-    return booking.state_at(now) in _ACTIVE

@@ -25,7 +25,7 @@ from server.audit import AuditRecord, append
 from server.auth import Principal
 from server.cards.links import link_booking_person, person_for_card
 from server.core import FINAL, Hall, Issued, Lane, Ticket, TicketState
-from server.halls.service import SYSTEM, HallService, Outcome, Render
+from server.halls.service import SYSTEM, Answer, HallService, Render
 from server.storage.db import read_transaction, write_transaction
 
 from . import phone_proof, rules, store
@@ -184,7 +184,7 @@ class BookingService:
 
     # -- check-in at the kiosk or counter -------------------------------------------------------------------
     def check_in(self, hall_id: str, *, who: Principal, code: str | None = None, phone: Person | None = None,
-                 render: Render, idem: Any = None, card: str | None = None) -> Outcome:
+                 render: Render, idem: Any = None, card: str | None = None) -> Answer:
         """Issue the booked visitor's ticket: appointment lane on time, walk-in lane when late.
 
         An unverified booking (an ID number without a proved phone: anyone could have typed it) is checked
@@ -245,7 +245,7 @@ class BookingService:
 
     # -- remote walk-in tickets (云叫号) ---------------------------------------------------------------------
     def remote_ticket(self, hall_id: str, *, service: str, person: Person, address: str,
-                      render: Render, phone: str | None = None) -> Outcome:
+                      render: Render, phone: str | None = None) -> Answer:
         """A walk-in ticket taken from a phone (channel "phone"), within opening hours (the core checks
         them), rate-limited per person and per client address; ``phone``: the proved phone hash."""
         cfg = self.config(hall_id)

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from config import HallConfig, Hours, Interval, ServiceConfig
+from config import HallConfig, Hours, Interval, ServiceConfig, merge_intervals
 from config.intervals import DAY_MINUTES
 from server.core import WorkCalendar
 
@@ -56,19 +56,9 @@ class Slot:
         return local_instant(self.day, self.end_min, tz)
 
 
-def _merge(intervals: list[Interval]) -> list[Interval]:
-    out: list[Interval] = []
-    for iv in sorted(intervals):
-        if out and iv.start <= out[-1].end:
-            out[-1] = Interval(out[-1].start, max(out[-1].end, iv.end))
-        else:
-            out.append(iv)
-    return out
-
-
 def _subtract(span: Interval, taken: list[Interval]) -> list[Interval]:
     out, start = [], span.start
-    for iv in _merge(taken):
+    for iv in merge_intervals(taken):
         if iv.end <= start or iv.start >= span.end:
             continue
         if iv.start > start:
@@ -81,7 +71,7 @@ def _subtract(span: Interval, taken: list[Interval]) -> list[Interval]:
 
 def in_hours(calendar: WorkCalendar, hours: Hours, service: ServiceConfig, day: dt.date) -> list[Interval]:
     """When the service is offered on ``day`` (touching intervals joined)."""
-    return _merge(calendar.intervals(hours, service, day))
+    return merge_intervals(calendar.intervals(hours, service, day))
 
 
 def after_hours(calendar: WorkCalendar, hours: Hours, service: ServiceConfig, day: dt.date,

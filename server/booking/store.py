@@ -151,9 +151,3 @@ def claim_notice(conn: Connection, *, ticket_id: str, hall: str, kind: str, reci
 def release_notice(conn: Connection, ticket_id: str) -> None:
     """Undo a claim whose message could not be sent, so that a later check tries again."""
     conn.execute(_N.delete().where(_N.c.ticket_id == ticket_id))
-
-
-def notified(conn: Connection, ticket_ids: list[str]) -> set[str]:
-    if not ticket_ids:
-        return set()
-    return {r.ticket_id for r in conn.execute(select(_N.c.ticket_id).where(_N.c.ticket_id.in_(ticket_ids)))}

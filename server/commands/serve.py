@@ -6,8 +6,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 
-from .common import guarded, parser
+from .common import EXIT_USAGE, fail, guarded, parser
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,8 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--sqlite-synchronous",
         choices=["normal", "full"],
-        help="SQLite synchronous (HALLQ_SQLITE_SYNCHRONOUS; default normal: survives kill -9, "
-        "not power loss; full: fsync every commit)",
+        help="SQLite synchronous (HALLQ_SQLITE_SYNCHRONOUS; default full: fsync each group commit, "
+        "survives power loss; normal: survives kill -9 only)",
     )
     p.add_argument(
         "--tick-interval", type=float, help="潮汐控制周期 / tide tick seconds (default 30; 0 = off)"
@@ -85,15 +86,22 @@ def run(args: argparse.Namespace) -> int:
     from server.api.logs import configure
     from server.app import build_context, create_app
     from server.settings import Settings
+    from server.testclock import CLOCK_ENV, TestClockRefused, clock_from_env
 
     configure(args.log_level.upper())
     settings = Settings.resolve(args)
+    try:
+        clock = clock_from_env(os.environ)  # time.time, unless a test set HALLQ_TEST_CLOCK (test mode only)
+    except TestClockRefused as exc:
+        return fail(exc.zh, exc.en, EXIT_USAGE)
+    if clock is not time.time:
+        print(f"hallq server: 测试时钟 / TEST CLOCK {CLOCK_ENV}={os.environ[CLOCK_ENV]}", file=sys.stderr, flush=True)
     settings.secret()  # made on first start if `hallq init` was skipped
     import config
 
     if not _public_url_ok(config.load(settings.config_path).deployment.public_base_url, args):
         return 2  # before anything is written or the port opens
-    context = build_context(settings)  # config errors exit 2 here, before the port opens
+    context = build_context(settings, clock=clock)  # config errors exit 2 here, before the port opens
     app = create_app(settings, context=context)
     print(
         f"hallq server: http://{args.host}:{args.port}  (API docs /docs)",

@@ -6,10 +6,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import unicodedata
 from datetime import datetime
 from typing import Any
 
+from config.textwidth import table
 from server.api.views import snapshot
 from server.storage.db import read_transaction
 
@@ -29,25 +29,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(_width(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-    lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(_pad(str(c), w) for c, w in zip(r, widths, strict=True)) for r in rows]
-    return lines
+    """The status screen's tables: every column left-aligned, a rule under the header."""
+    return table(headers, rows, align="l" * len(headers), rule=True)
 
 
-def render(snap: dict[str, Any], tz: Any) -> str:
-    now = datetime.now(tz).strftime("%Y-%m-%d %H:%M:%S")
-    out = [f"{snap['name_zh']} / {snap['name_en']}    {now}    seq={snap['seq']}", ""]
+def render(snap: dict[str, Any], tz: Any, *, now: float | None = None) -> str:
+    """``now``: the time to show (``hallq run`` passes its demo clock); default the real time."""
+    shown = (datetime.fromtimestamp(now, tz) if now is not None else datetime.now(tz)).strftime("%Y-%m-%d %H:%M:%S")
+    out = [f"{snap['name_zh']} / {snap['name_en']}    {shown}    seq={snap['seq']}", ""]
     rows = []
     for w in snap["windows"]:
         clerk = w["clerk"]

@@ -12,7 +12,7 @@ import enum
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from config import CalendarConfig, Hours, Interval, ServiceConfig, format_intervals
+from config import CalendarConfig, Hours, Interval, ServiceConfig, format_intervals, merge_intervals
 
 _WEEKDAYS_ZH = "一二三四五六日"
 
@@ -93,7 +93,7 @@ class WorkCalendar:
         issue stop, except one that runs to 24:00 (a 24-hour area has no closing)."""
         stop = hours.issue_stop_before_close_min
         out = []
-        for iv in _merge(self.intervals(hours, service, day)):
+        for iv in merge_intervals(self.intervals(hours, service, day)):  # touching: no stop between
             end = iv.end if iv.end >= 24 * 60 else iv.end - stop
             if end > iv.start:
                 out.append(Interval(iv.start, end))
@@ -125,17 +125,6 @@ class WorkCalendar:
                 f"取号时间 {format_intervals(issuing)}",
                 f"{head_en}: {service.name_en} is served {format_intervals(opening, ', ')}; "
                 f"tickets {format_intervals(issuing, ', ')}")
-
-
-def _merge(intervals: list[Interval]) -> list[Interval]:
-    """Join touching intervals (08:30-12:00 + 12:00-13:30 is one stretch: no issue stop at noon)."""
-    out: list[Interval] = []
-    for iv in sorted(intervals):
-        if out and iv.start <= out[-1].end:
-            out[-1] = Interval(out[-1].start, max(out[-1].end, iv.end))
-        else:
-            out.append(iv)
-    return out
 
 
 def local_time(now: float, tz: ZoneInfo) -> dt.datetime:

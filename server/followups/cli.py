@@ -11,8 +11,8 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from config.textwidth import table
 from server.commands.common import check_hall, guarded, now, open_db, parser, print_json
-from server.reports.render import pad, width
 from server.storage.db import read_transaction
 
 from .store import listing
@@ -66,7 +66,5 @@ def run(args: argparse.Namespace) -> int:
     rows = [[str(f["id"]), f["hall"], f["number"], f["service"], str(f["window"] or "-"),
              f"{f['score']} {f['score_zh']}", f"{f['state_zh']} {f['state_en']}", f["assignee"] or "-",
              _local(f["contact_due"], tz), _local(f["close_due"], tz), late[f["overdue"]]] for f in items]
-    widths = [max(width(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    for r in [head, *rows]:
-        print("  ".join(pad(v, widths[i], right=False) for i, v in enumerate(r)).rstrip())
+    print("\n".join(table(head, rows, align="l" * len(head))))
     return 0

@@ -75,6 +75,41 @@ def store(conn: Connection, idem: IdempotencyKey, response: StoredResponse, *, n
                              "body": json.dumps(response.body, ensure_ascii=False)})
 
 
+_LOOKUP_MANY = select(_KEYS).where(_KEYS.c.key.in_(bindparam("keys", expanding=True)),
+                                   _KEYS.c.created_at > bindparam("since"))
+
+
+def lookup_many(conn: Connection, idems: list[IdempotencyKey], *, now: float) -> dict[tuple[str, str], Any]:
+    """The stored rows of several keys in one statement (a group commit looks its keys up together);
+    ``(actor, key) → row``. :func:`answer` turns a row into the stored response, or refuses a reuse."""
+    if not idems:
+        return {}
+    rows = conn.execute(_LOOKUP_MANY, {"keys": sorted({i.key for i in idems}), "since": now - KEEP_S})
+    return {(r.actor, r.key): r for r in rows}
+
+
+def answer(row: Any, idem: IdempotencyKey) -> StoredResponse:
+    if row.fingerprint != idem.fingerprint:
+        raise Problem(
+            "idempotency_key_reused",
+            "此 Idempotency-Key 已用于另一个请求",
+            "this Idempotency-Key was already used for a different request",
+            422,
+        )
+    body = row.body if isinstance(row.body, str) else json.dumps(row.body)
+    return StoredResponse(row.status, json.loads(body))
+
+
+def store_many(conn: Connection, items: list[tuple[IdempotencyKey, StoredResponse]], *, now: float) -> None:
+    """Store several responses: one DELETE (expired rows with the same key) and one INSERT, each executemany."""
+    if not items:
+        return
+    conn.execute(_FORGET, [{"actor": i.actor, "key": i.key} for i, _ in items])
+    conn.execute(_REMEMBER, [{"actor": i.actor, "key": i.key, "created_at": now, "fingerprint": i.fingerprint,
+                              "status": r.status, "body": json.dumps(r.body, ensure_ascii=False)}
+                             for i, r in items])
+
+
 def purge(conn: Connection, *, now: float) -> int:
     return conn.execute(
         delete(t.idempotency_keys).where(t.idempotency_keys.c.created_at <= now - KEEP_S)

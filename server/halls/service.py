@@ -1,32 +1,50 @@
 """HallService: the one transaction path every hall mutation goes through.
 
-For each mutation:
+Every mutation is a *job* handed to the hall's **writer**: one thread per hall on PostgreSQL (halls lock
+separately), one per process on SQLite (the database has one write lock). The writer takes the jobs
+queued behind it — up to :data:`BATCH_MAX` — and commits them in **one transaction** (group commit):
 
-1. take this process's lock for the hall (threads of one process queue here, not on the database);
+1. take this process's lock for the hall (the writer holds it for the batch; ``view()`` takes it too);
 2. open a write transaction and take the hall's database lock (SQLite: ``BEGIN IMMEDIATE``;
    PostgreSQL: ``SELECT … FROM halls WHERE id = :id FOR UPDATE``) and read ``seq``/``rev``;
-3. answer a retried request (same actor, same ``Idempotency-Key``) from the stored response;
+3. look up every ``Idempotency-Key`` of the batch in one statement; a retried request (same actor, same
+   key; also within the batch) is answered from the stored response;
 4. if this process's cached ``Hall`` is at another ``rev`` (another process wrote) or another local day,
    bring it up to date from the database (changed rows only when possible);
-5. run the core command with ``now`` from the injected clock; ``Refused`` → rollback, a 4xx Problem;
-6. drain the events; upsert the touched tickets and windows; insert the events as ``seq+1…``; update the
-   hall row; append the audit records; store the idempotent response; (PostgreSQL) ``pg_notify``;
-7. commit; then hand the events to the listeners (the WebSocket fan-out).
+5. run each job's core command with ``now`` from the injected clock, in queue order; ``Refused`` → that
+   job gets a 4xx Problem, the others go on (a refusal changes nothing);
+6. for the whole batch: upsert the touched tickets and windows (final state, one statement each), insert
+   the events as ``seq+1…`` (one statement), update the hall row once, append the audit records in one
+   go, store the idempotent responses (one DELETE + one INSERT), (PostgreSQL) ``pg_notify``;
+7. commit — one fsync (SQLite, ``synchronous=FULL``) or one round trip (PostgreSQL) for the batch; then
+   hand the events to the listeners (fan-out, read models) and only then answer the jobs. A request is
+   never answered before its commit, so ``kill -9`` loses no acknowledged ticket.
 
-Any other error rolls back and drops the cached Hall (it may have been mutated), so the next call
-rebuilds it from the committed state. Two server processes on one database are correct because of 2 + 4.
+A job that writes extra rows (``write=``, e.g. a rating or a check-in) or appends events
+(:meth:`append_events`) runs in a batch of its own, so a Problem it raises rolls back only itself. Any
+other error rolls the batch back, drops the cached Hall (it may have been mutated) and runs the batch's
+jobs again one by one, so only the faulty one fails. Two server processes on one database are correct
+because of 2 + 4.
+
+Callers: ``await submit(...)`` from the event loop (no thread-pool hop: the writer resolves the futures of
+a batch with one wake-up of the loop), or ``mutate(...)`` from any other thread (blocks until committed).
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import contextlib
 import json
 import secrets
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -36,6 +54,7 @@ from config import Deployment, HallConfig
 from server.audit import AuditRecord, append
 from server.auth import Principal
 from server.core import Hall, Lane, Refused, Ticket, WindowState, WorkCalendar
+from server.core.model import Estimate
 from server.storage import schema as t
 from server.storage.db import is_sqlite, read_transaction, write_transaction
 
@@ -48,6 +67,8 @@ T = TypeVar("T")
 Clock = Callable[[], float]
 Listener = Callable[[str, list[EventRow]], None]
 PG_CHANNEL = "hallq_events"
+BATCH_MAX = 64  # jobs per group commit: bounds one transaction's time (and a batch's latency)
+IDLE_EXIT_S = 10.0  # a writer thread with nothing to do this long ends; the next job starts another
 
 SYSTEM = Principal(actor="system", role="system", hall=None)
 TICK = "tide.tick"  # the background tide controller's action name
@@ -55,11 +76,13 @@ TICK = "tide.tick"  # the background tide controller's action name
 # statements built once (building costs more than executing them on the hot path)
 _HALL_HEAD = select(t.halls.c.seq, t.halls.c.rev, t.halls.c.day).where(t.halls.c.id == bindparam("hall_id"))
 _HALL_HEAD_LOCKED = _HALL_HEAD.with_for_update()
+_HALL_MEMORY = select(t.halls.c.tide_memory).where(t.halls.c.id == bindparam("hall_id"))
 _ADVANCE_HALL = (
     update(t.halls).where(t.halls.c.id == bindparam("hall_id"))
     .values(seq=bindparam("seq"), rev=bindparam("rev"), day=bindparam("day"),
             tide_memory=bindparam("tide_memory"), updated_at=bindparam("updated_at"))
 )
+_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
 
 
 @dataclass(slots=True)
@@ -80,7 +103,9 @@ class Committed(Generic[T]):
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class Answer:
+    """The HTTP answer to a mutation: status and JSON body (as rendered, or as stored for a retry)."""
+
     status: int
     body: Any
     replayed: bool = False  # answered from the idempotency store: nothing was applied
@@ -91,10 +116,108 @@ Render = Callable[[Committed[Any]], tuple[int, Any]]
 # Extra rows a mutation writes beside the hall's state, in the same transaction (step 6), e.g. a rating:
 # ``write(conn, result, now)``; raising a Problem there rolls the whole mutation back.
 Write = Callable[[Connection, Any, float], None]
+Step = Callable[[Connection, Hall, float], list[Any]]
 
 
 def _default_render(done: Committed[Any]) -> tuple[int, Any]:
     return 200, None
+
+
+@dataclass(eq=False, slots=True)
+class _Job:
+    hall_id: str
+    command: Callable[[Hall, float], Any] | None
+    who: Principal
+    action: str
+    window: int | None = None
+    render: Render = _default_render
+    idem: IdempotencyKey | None = None
+    detail: dict[str, Any] | None = None
+    write: Write | None = None
+    step: Step | None = None  # append_events: reads the hall, writes its own rows, returns events
+    future: concurrent.futures.Future | None = None  # a thread waits on it (mutate)
+    loop: asyncio.AbstractEventLoop | None = None  # or a coroutine awaits ``waiter`` on this loop
+    waiter: asyncio.Future | None = None
+    outcome: Any = None  # Answer | list[EventRow] (append) | BaseException
+    failed: bool = False
+
+    @property
+    def alone(self) -> bool:
+        return self.write is not None or self.step is not None
+
+
+class _Writer:
+    """One queue and one thread: takes the queued jobs in order and commits them in batches."""
+
+    def __init__(self, service: HallService, name: str, lock: threading.RLock) -> None:
+        self.service = service
+        self.name = name
+        self.lock = lock
+        self._jobs: deque[_Job] = deque()
+        self._cond = threading.Condition(threading.Lock())
+        self._thread: threading.Thread | None = None
+        self.pending = 0  # jobs queued or being committed (HallService.busy)
+
+    def put(self, job: _Job) -> None:
+        with self._cond:
+            self.pending += 1
+            self._jobs.append(job)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name=f"hallq-writer-{self.name}", daemon=True)
+                self._thread.start()
+            else:
+                self._cond.notify()
+
+    def on_thread(self) -> bool:
+        return self._thread is threading.current_thread()
+
+    def _take(self) -> list[_Job] | None:
+        with self._cond:
+            while not self._jobs:
+                if not self._cond.wait(IDLE_EXIT_S) and not self._jobs:
+                    self._thread = None  # idle: end; put() starts a new thread
+                    return None
+            first = self._jobs.popleft()
+            batch = [first]
+            if not first.alone:
+                while self._jobs and len(batch) < BATCH_MAX and not self._jobs[0].alone:
+                    batch.append(self._jobs.popleft())
+            return batch
+
+    def _run(self) -> None:
+        while (batch := self._take()) is not None:
+            with self.lock:
+                self.service._run_batch(batch)
+            _settle(batch)
+            with self._cond:
+                self.pending -= len(batch)
+
+
+def _settle(jobs: list[_Job]) -> None:
+    """Answer the jobs: threads through their futures, coroutines with one wake-up per event loop."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[_Job]] = {}
+    for job in jobs:
+        if job.future is not None:
+            if job.failed:
+                job.future.set_exception(job.outcome)
+            else:
+                job.future.set_result(job.outcome)
+        elif job.loop is not None:
+            by_loop.setdefault(job.loop, []).append(job)
+    for loop, some in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # the loop closed: nobody waits any more
+            loop.call_soon_threadsafe(_resolve, some)
+
+
+def _resolve(jobs: list[_Job]) -> None:
+    for job in jobs:
+        w = job.waiter
+        if w is None or w.done():
+            continue
+        if job.failed:
+            w.set_exception(job.outcome)
+        else:
+            w.set_result(job.outcome)
 
 
 class HallService:
@@ -106,11 +229,19 @@ class HallService:
         self.calendar = WorkCalendar(deployment.calendar)
         self.configs: dict[str, HallConfig] = {h.id: h for h in deployment.halls}
         self.listeners: list[Listener] = []
+        # the tracking tokens of the tickets a batch issued, {token: (hall, ticket id)}, after its commit
+        # (the read models: a phone's first poll then needs no database lookup)
+        self.token_listeners: list[Callable[[dict[str, tuple[str, str]]], None]] = []
+        self._new_tokens: dict[str, tuple[str, str]] = {}
+        self.reload_listeners: list[Callable[[], None]] = []  # after reload(): names and windows changed
         self.postgres = not is_sqlite(engine)
         self._cache: dict[str, _Cached] = {}
-        # SQLite has one write lock per database, so one lock per process; PostgreSQL locks per hall row
+        # SQLite has one write lock per database, so one lock and one writer per process; PostgreSQL
+        # locks per hall row, so one of each per hall
         shared = threading.RLock()
         self._locks = {h: (threading.RLock() if self.postgres else shared) for h in self.configs}
+        one = None if self.postgres else _Writer(self, "db", shared)
+        self._writers = {h: one or _Writer(self, h, self._locks[h]) for h in self.configs}
 
     # -- helpers -------------------------------------------------------------------------------------
     def reload(self, deployment: Deployment) -> None:
@@ -123,6 +254,8 @@ class HallService:
                 self._cache.pop(hall_id, None)
         self.deployment = deployment
         self.calendar = WorkCalendar(deployment.calendar)
+        for listener in list(self.reload_listeners):  # e.g. the read models' encoded answers
+            listener()
 
     def config(self, hall_id: str) -> HallConfig:
         try:
@@ -136,7 +269,7 @@ class HallService:
     def track_url(self, token: str) -> str:
         return f"{self.deployment.deployment.public_base_url.rstrip('/')}/t/{token}"
 
-    # -- the transaction path ------------------------------------------------------------------------
+    # -- entry points ----------------------------------------------------------------------------------
     def mutate(
         self,
         hall_id: str,
@@ -149,91 +282,183 @@ class HallService:
         idem: IdempotencyKey | None = None,
         detail: dict[str, Any] | None = None,
         write: Write | None = None,
-    ) -> Outcome:
-        """Run ``command(hall, now)`` as one transaction; see the module docstring."""
+    ) -> Answer:
+        """Run ``command(hall, now)`` through the hall's writer and wait for its commit (any thread)."""
         self.config(hall_id)
-        with self._locks[hall_id]:
-            try:
-                outcome, committed = self._mutate_locked(
-                    hall_id, command, who, action, window, render, idem, detail, write
-                )
-            except Problem:
-                raise  # refused before anything changed: the cached Hall is still the committed state
-            except BaseException:
-                self._cache.pop(hall_id, None)
-                raise
-            if committed:  # under the lock, so that this process's events leave in seq order
-                self._publish(hall_id, list(outcome.events))
-        return outcome
+        job = _Job(hall_id, command, who, action, window, render, idem, detail, write)
+        return self._wait(job)
 
-    def _mutate_locked(
+    async def submit(
         self,
         hall_id: str,
         command: Callable[[Hall, float], T],
+        *,
         who: Principal,
         action: str,
-        window: int | None,
-        render: Render,
-        idem: IdempotencyKey | None,
-        detail: dict[str, Any] | None,
+        window: int | None = None,
+        render: Render = _default_render,
+        idem: IdempotencyKey | None = None,
+        detail: dict[str, Any] | None = None,
         write: Write | None = None,
-    ) -> tuple[Outcome, bool]:
+    ) -> Answer:
+        """:meth:`mutate` for the event loop: queue the job, await its commit (no thread-pool hop)."""
+        self.config(hall_id)
+        loop = asyncio.get_running_loop()
+        job = _Job(hall_id, command, who, action, window, render, idem, detail, write,
+                   loop=loop, waiter=loop.create_future())
+        self._writers[hall_id].put(job)
+        return await job.waiter  # type: ignore[misc]
+
+    def _wait(self, job: _Job) -> Any:
+        writer = self._writers[job.hall_id]
+        if writer.on_thread():  # called from a listener on the writer itself: run it here, now
+            with writer.lock:
+                self._run_batch([job])
+            if job.failed:
+                raise job.outcome
+            return job.outcome
+        job.future = concurrent.futures.Future()
+        writer.put(job)
+        return job.future.result()
+
+    # -- the transaction path (writer thread, under the hall lock) -------------------------------------
+    def _run_batch(self, jobs: list[_Job]) -> None:
+        try:
+            published = self._transact(jobs)
+        except BaseException as exc:
+            for job in jobs:
+                self._cache.pop(job.hall_id, None)  # the Hall may have changed without a commit
+            if len(jobs) > 1:  # find the faulty one: each job again in its own transaction
+                for job in jobs:
+                    self._run_batch([job])
+                return
+            jobs[0].outcome, jobs[0].failed = exc, True
+            return
+        for hall_id, rows in published:  # in seq order, before anyone is answered
+            self._publish(hall_id, rows)
+        tokens, self._new_tokens = self._new_tokens, {}
+        if tokens:
+            for listener in list(self.token_listeners):
+                listener(tokens)
+
+    def _transact(self, jobs: list[_Job]) -> list[tuple[str, list[EventRow]]]:
+        published: list[tuple[str, list[EventRow]]] = []
+        self._new_tokens = {}
         with write_transaction(self.engine) as conn:
-            head = self._lock_hall(conn, hall_id)
             now = self.clock()
-            if idem is not None:
-                stored = idempotency.lookup(conn, idem, now=now)
-                if stored is not None:
-                    return Outcome(stored.status, stored.body, replayed=True), False
-            cached = self._current(conn, hall_id, head, now)
-            hall = cached.hall
-            memory_before = json.dumps(hall.tide_memory, sort_keys=True)
+            keyed = [j.idem for j in jobs if j.idem is not None]
+            stored = idempotency.lookup_many(conn, keyed, now=now) if keyed else {}
+            audit: list[AuditRecord] = []
+            remember: list[tuple[IdempotencyKey, StoredResponse]] = []
+            halls: dict[str, list[_Job]] = {}
+            for job in jobs:
+                halls.setdefault(job.hall_id, []).append(job)
+            wrote = False
+            for hall_id, hall_jobs in halls.items():
+                rows = self._hall_batch(conn, hall_id, hall_jobs, stored, audit, remember)
+                if rows is None:
+                    continue
+                wrote = True
+                if rows:
+                    published.append((hall_id, rows))
+            if not wrote:
+                conn.rollback()  # e.g. only ticks that decided nothing, retries and refusals
+                return []
+            append(conn, audit, at=now)
+            idempotency.store_many(conn, remember, now=now)
+        return published
+
+    def _hall_batch(self, conn: Connection, hall_id: str, jobs: list[_Job], stored: dict[tuple[str, str], Any],
+                    audit: list[AuditRecord], remember: list[tuple[IdempotencyKey, StoredResponse]],
+                    ) -> list[EventRow] | None:
+        """Steps 2–6 for one hall's jobs of a batch. Returns the events written, or None if nothing was."""
+        head = self._lock_hall(conn, hall_id)
+        cached = self._current(conn, hall_id, head, self.clock())
+        hall = cached.hall
+        memory_start = json.dumps(hall.tide_memory, sort_keys=True)
+        seq, all_rows = head.seq, []
+        tickets: dict[str, None] = {}
+        windows: dict[int, None] = {}
+        tokens: dict[str, str] = {}
+        changed = wrote = False
+        for job in jobs:
+            job.failed, job.outcome = False, None
+            now = self.clock()
+            if job.idem is not None:
+                row = stored.get((job.idem.actor, job.idem.key))
+                if row is not None:
+                    try:
+                        resp = idempotency.answer(row, job.idem)
+                    except Problem as problem:
+                        job.outcome, job.failed = problem, True
+                        continue
+                    job.outcome = Answer(resp.status, resp.body, replayed=True)
+                    continue
+            if job.step is not None:  # append_events: no rev bump, one audit record per event
+                events = list(job.step(conn, hall, now))
+                rows = repo.event_rows(hall_id, seq + 1, events)
+                seq += len(rows)
+                all_rows += rows
+                wrote = wrote or bool(rows)
+                audit += [AuditRecord(r.kind, job.who.actor, job.who.role, hall_id, None, job.who.device,
+                                      {"event": r.seq}) for r in rows]
+                job.outcome = rows
+                continue
+            memory_before = json.dumps(hall.tide_memory, sort_keys=True) if job.action == TICK else None
             try:
-                result = command(hall, now)
+                result = job.command(hall, now)  # type: ignore[misc]
             except Refused as refused:
                 hall.drain_events()  # a refusal emits nothing; drain defensively all the same
-                raise Problem(
-                    refused.code, refused.zh, refused.en, refused_status(refused.code)
-                ) from None
-            try:
-                return self._record(conn, hall_id, cached, head, now, result, memory_before, who, action,
-                                    window, render, idem, detail, write)
-            except BaseException:
-                self._cache.pop(hall_id, None)  # the Hall changed but the change was not committed
-                raise
-
-    def _record(self, conn: Connection, hall_id: str, cached: _Cached, head: Any, now: float, result: Any,
-                memory_before: str, who: Principal, action: str, window: int | None, render: Render,
-                idem: IdempotencyKey | None, detail: dict[str, Any] | None,
-                write: Write | None = None) -> tuple[Outcome, bool]:
-        """Step 6 of the transaction path: write what the command did, in the caller's transaction."""
-        hall = cached.hall
-        events = hall.drain_events()
+                job.outcome = Problem(refused.code, refused.zh, refused.en, refused_status(refused.code))
+                job.failed = True
+                continue
+            events = hall.drain_events()
+            if job.action == TICK and not events \
+                    and json.dumps(hall.tide_memory, sort_keys=True) == memory_before:
+                job.outcome = Answer(204, None)  # a tick that decided nothing writes nothing
+                continue
+            rows = repo.event_rows(hall_id, seq + 1, events)
+            _attach_waiting(hall, rows)
+            seq += len(rows)
+            all_rows += rows
+            changed = changed or bool(rows)
+            wrote = True
+            mine: dict[str, str] = {}
+            for row in rows:
+                _collect(row.data, tickets, windows)
+                if row.kind == "ticket.issued" and (tid := _ticket_id(row.data)):
+                    mine[tid] = tokens[tid] = secrets.token_urlsafe(16)
+            for obj in _result_objects(result):
+                if isinstance(obj, Ticket):
+                    tickets[obj.id] = None
+                elif isinstance(obj, WindowState):
+                    windows[obj.number] = None
+            if job.write is not None:
+                job.write(conn, result, now)
+            audit += self._audit(hall_id, job.who, job.action, job.window, rows, result, job.detail)
+            status, body = job.render(Committed(result, rows, seq, mine))
+            if job.idem is not None:
+                remember.append((job.idem, StoredResponse(status, body)))
+                stored[(job.idem.actor, job.idem.key)] = SimpleNamespace(
+                    fingerprint=job.idem.fingerprint, status=status, body=json.dumps(body))
+            job.outcome = Answer(status, body, events=tuple(rows))
+        if not wrote:
+            return None
         memory = json.dumps(hall.tide_memory, sort_keys=True)
-        changed = bool(events) or memory != memory_before
-        if not changed and action == TICK:
-            conn.rollback()
-            return Outcome(204, None), False
+        changed = changed or memory != memory_start
         rev = head.rev + 1 if changed else head.rev  # e.g. a call with nobody waiting changes nothing
-        rows = repo.event_rows(hall_id, head.seq + 1, events)
-        _attach_waiting(hall, rows)
-        seq = head.seq + len(rows)
-        tokens = self._write_state(conn, hall_id, hall, rows, result, rev)
-        if write is not None:
-            write(conn, result, now)
+        repo.upsert(conn, t.tickets, [repo.ticket_row(hall_id, hall.ticket(tid), rev, tokens.get(tid))
+                                      for tid in tickets], keys=["id"], keep=["track_token"])
+        repo.upsert(conn, t.window_states, [repo.window_row(hall_id, hall.window(n), rev) for n in windows],
+                    keys=["hall", "number"])
+        repo.insert_events(conn, all_rows)
         conn.execute(_ADVANCE_HALL, {"hall_id": hall_id, "seq": seq, "rev": rev, "day": cached.day,
-                                     "tide_memory": memory, "updated_at": now})
-        append(conn, self._audit(hall_id, who, action, window, rows, result, detail), at=now)
-        status, body = render(Committed(result, rows, seq, tokens))
-        if idem is not None:
-            idempotency.store(conn, idem, StoredResponse(status, body), now=now)
-        if self.postgres and rows:
-            conn.execute(
-                text("SELECT pg_notify(:channel, :payload)"),
-                {"channel": PG_CHANNEL, "payload": f"{hall_id}:{seq}"},
-            )
-        cached.rev = rev  # if the commit fails, mutate() drops the cache
-        return Outcome(status, body, events=tuple(rows)), True
+                                     "tide_memory": memory, "updated_at": self.clock()})
+        if self.postgres and all_rows:
+            conn.execute(_NOTIFY, {"channel": PG_CHANNEL, "payload": f"{hall_id}:{seq}"})
+        cached.rev = rev  # if the commit fails, _run_batch drops the cache
+        self._new_tokens.update((token, (hall_id, tid)) for tid, token in tokens.items())
+        return all_rows
 
     def _lock_hall(self, conn: Connection, hall_id: str, *, lock: bool = True) -> Any:
         q = _HALL_HEAD_LOCKED if self.postgres and lock else _HALL_HEAD
@@ -253,9 +478,7 @@ class HallService:
         cached = self._cache.get(hall_id)
         if cached is not None and cached.rev == head.rev and cached.day == day:
             return cached
-        memory = json.loads(
-            conn.execute(select(t.halls.c.tide_memory).where(t.halls.c.id == hall_id)).scalar_one()
-        )
+        memory = json.loads(conn.execute(_HALL_MEMORY, {"hall_id": hall_id}).scalar_one())
         if cached is not None and cached.day == day and head.day == day:
             # another process wrote: merge the rows it changed into what we hold
             tickets = {tk.id: tk for tk in cached.hall.tickets()}
@@ -277,45 +500,6 @@ class HallService:
         cached = _Cached(hall, head.rev, day)
         self._cache[hall_id] = cached
         return cached
-
-    def _write_state(
-        self,
-        conn: Connection,
-        hall_id: str,
-        hall: Hall,
-        rows: list[EventRow],
-        result: Any,
-        rev: int,
-    ) -> dict[str, str]:
-        ticket_ids: dict[str, None] = {}
-        window_numbers: dict[int, None] = {}
-        for row in rows:
-            _collect(row.data, ticket_ids, window_numbers)
-        for obj in _result_objects(result):
-            if isinstance(obj, Ticket):
-                ticket_ids[obj.id] = None
-            elif isinstance(obj, WindowState):
-                window_numbers[obj.number] = None
-        issued = {_ticket_id(r.data) for r in rows if r.kind == "ticket.issued"}
-        tokens = {tid: secrets.token_urlsafe(16) for tid in issued if tid}
-        repo.upsert(
-            conn,
-            t.tickets,
-            [
-                repo.ticket_row(hall_id, hall.ticket(tid), rev, tokens.get(tid))
-                for tid in ticket_ids
-            ],
-            keys=["id"],
-            keep=["track_token"],
-        )
-        repo.upsert(
-            conn,
-            t.window_states,
-            [repo.window_row(hall_id, hall.window(n), rev) for n in window_numbers],
-            keys=["hall", "number"],
-        )
-        repo.insert_events(conn, rows)
-        return tokens
 
     def _audit(
         self,
@@ -355,48 +539,23 @@ class HallService:
             listener(hall_id, rows)
 
     # -- background work -----------------------------------------------------------------------------
-    def tick(self, hall_id: str) -> Outcome:
+    def tick(self, hall_id: str) -> Answer:
         """The tide controller, through the same path (writes only when something changed)."""
         return self.mutate(
             hall_id, lambda hall, now: hall.tick(now=now), who=SYSTEM, action=TICK
         )
 
-    def append_events(
-        self, hall_id: str, step: Callable[[Connection, Hall, float], list[Any]], *, who: Principal
-    ) -> list[EventRow]:
+    def append_events(self, hall_id: str, step: Step, *, who: Principal) -> list[EventRow]:
         """Events that change no ticket or window (supervision warnings, issue 9) into the hall's log.
 
-        The same path as :meth:`mutate` — process lock, hall lock, gap-free ``seq``, one audit record
+        The same path as :meth:`mutate` — the hall's writer, hall lock, gap-free ``seq``, one audit record
         per event, ``pg_notify``, fan-out after the commit — but ``step(conn, hall, now)`` only *reads*
         the hall, writes its own rows in ``conn`` and returns its events (objects with ``kind``, ``at``
         and ``to_dict()``). ``rev`` is not bumped: the hall's state did not change. No events → rolled
         back, nothing written (a periodic check that finds nothing leaves no trace).
         """
         self.config(hall_id)
-        with self._locks[hall_id]:
-            with write_transaction(self.engine) as conn:
-                head = self._lock_hall(conn, hall_id)
-                now = self.clock()
-                try:
-                    hall = self._current(conn, hall_id, head, now).hall
-                except BaseException:
-                    self._cache.pop(hall_id, None)
-                    raise
-                events = list(step(conn, hall, now))
-                if not events:
-                    conn.rollback()
-                    return []
-                rows = repo.event_rows(hall_id, head.seq + 1, events)
-                repo.insert_events(conn, rows)
-                conn.execute(update(t.halls).where(t.halls.c.id == hall_id)
-                             .values(seq=rows[-1].seq, updated_at=now))
-                append(conn, [AuditRecord(r.kind, who.actor, who.role, hall_id, None, who.device,
-                                          {"event": r.seq}) for r in rows], at=now)
-                if self.postgres:
-                    conn.execute(text("SELECT pg_notify(:channel, :payload)"),
-                                 {"channel": PG_CHANNEL, "payload": f"{hall_id}:{rows[-1].seq}"})
-            self._publish(hall_id, rows)
-        return rows
+        return self._wait(_Job(hall_id, None, who, "events.append", step=step))
 
     def purge_idempotency_keys(self) -> int:
         with write_transaction(self.engine) as conn:
@@ -416,6 +575,38 @@ class HallService:
                 self._cache.pop(hall_id, None)
                 raise
             yield cached.hall, head.seq, now
+
+    def estimate(self, hall_id: str, ticket_id: str) -> Estimate | None:
+        """The core's ``Estimate`` of a waiting ticket, from this process's Hall (the tracking page);
+        None when the Hall does not know the ticket."""
+        with self.view(hall_id) as (hall, _seq, now):
+            try:
+                return hall.estimate(ticket_id, now=now)
+            except Refused:
+                return None
+
+    def busy(self) -> bool:
+        """Whether mutations are waiting for a writer of this process right now."""
+        return any(w.pending for w in self._writers.values())
+
+    def try_estimate(self, hall_id: str, ticket_id: str) -> Estimate | None:
+        """:meth:`estimate` without waiting and without the database, for the event loop: from the
+        cached Hall if the writer is not using it right now (the Hall then holds only committed state);
+        None otherwise (the caller falls back to :meth:`estimate` on a worker thread)."""
+        lock = self._locks[hall_id]
+        if not lock.acquire(blocking=False):
+            return None
+        try:
+            cached = self._cache.get(hall_id)
+            now = self.clock()
+            if cached is None or cached.day != self.local_day(now):
+                return None
+            try:
+                return cached.hall.estimate(ticket_id, now=now)
+            except Refused:
+                return None
+        finally:
+            lock.release()
 
     def drop_cache(self) -> None:
         self._cache.clear()

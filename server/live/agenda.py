@@ -62,10 +62,6 @@ class Agenda:
         with self._cv:
             return self._running > 0 or bool(self._heap and self._heap[0][0] <= self.clock.now())
 
-    def next_due(self) -> float | None:
-        with self._cv:
-            return self._heap[0][0] if self._heap else None
-
     def _loop(self) -> None:
         with self._cv:
             while not self._stopping:

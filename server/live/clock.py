@@ -25,7 +25,17 @@ DAYS_AHEAD = 21  # the longest closure looked past (春节 is nine days)
 
 
 class DemoClock:
-    def __init__(self, start: float, speed: float = 1.0, *,
+    """``paused=True``: the clock stands at ``start`` until :meth:`go` — ``hallq run`` starts it when the
+    hall begins, so the seconds spent starting the server (many on a busy machine, hours of demo time at
+    ×600) do not eat the opening hours.
+
+    >>> ticks = iter([5.0, 6.0])
+    >>> clock = DemoClock(100.0, speed=10, paused=True, monotonic=ticks.__next__)
+    >>> clock.now(), clock.go(), clock.now()
+    (100.0, None, 110.0)
+    """
+
+    def __init__(self, start: float, speed: float = 1.0, *, paused: bool = False,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         if not speed > 0:
             raise ValueError(f"speed must be > 0, got {speed!r}")
@@ -33,11 +43,21 @@ class DemoClock:
         self._monotonic = monotonic
         self._lock = threading.Lock()
         self._anchor = start
-        self._t0 = monotonic()
+        self._paused = paused
+        self._t0 = 0.0 if paused else monotonic()
 
     def now(self) -> float:
         with self._lock:
+            if self._paused:
+                return self._anchor
             return self._anchor + (self._monotonic() - self._t0) * self.speed
+
+    def go(self) -> None:
+        """Start a paused clock from where it stands."""
+        with self._lock:
+            if self._paused:
+                self._paused = False
+                self._t0 = self._monotonic()
 
     def real_seconds(self, demo_seconds: float) -> float:
         """How long ``demo_seconds`` of demo time take on the wall clock."""
@@ -46,6 +66,9 @@ class DemoClock:
     def jump_to(self, when: float) -> None:
         """Move forward to ``when`` (never back)."""
         with self._lock:
+            if self._paused:
+                self._anchor = max(self._anchor, when)
+                return
             now = self._anchor + (self._monotonic() - self._t0) * self.speed
             if when > now:
                 self._anchor += when - now

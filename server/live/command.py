@@ -10,9 +10,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+# the same as server.live.run.DEFAULT_SCENARIO, without importing it here (register() stays light)
+DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "config" / "scenarios" / "ordinary-day.toml"
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from server.live.run import DEFAULT_SCENARIO
+    from server.live.stopping import install
+
+    install()  # Ctrl-C from here on stops cleanly, also during the imports of main() (server.live.stopping)
 
     p = subparsers.add_parser(
         "run", help="运行大厅：服务器 + 模拟的大厅 / run the hall: server + a simulated hall on its API",
@@ -36,11 +41,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from server.live import LiveOptions, run_live
+    from server.live.stopping import install
 
-    if args.speed is not None and not args.speed > 0:
-        print("--speed 须大于 0（must be > 0）")
-        return 2
-    return run_live(LiveOptions(root=args.dir, host=args.host, port=args.port, speed=args.speed,
-                                minutes=args.minutes, once=args.once, scenario=args.scenario, seed=args.seed,
-                                apps=args.apps, interval=args.interval))
+    signals = install()
+    try:  # from the first line on: a Ctrl-C during the print itself lands here too
+        signals.arm()  # a Ctrl-C while the arguments were parsed stops here
+        print("hallq run：正在启动…（starting…）Ctrl-C 随时退出 / to stop at any time", flush=True)
+        from server.live import LiveOptions, run_live
+
+        if args.speed is not None and not args.speed > 0:
+            print("--speed 须大于 0（must be > 0）")
+            return 2
+        return run_live(LiveOptions(root=args.dir, host=args.host, port=args.port, speed=args.speed,
+                                    minutes=args.minutes, once=args.once, scenario=args.scenario, seed=args.seed,
+                                    apps=args.apps, interval=args.interval))
+    except KeyboardInterrupt:  # stopped before the hall ran (run_live prints its own totals once it does)
+        signals.stopping = True
+        from server.live.summary import stats_line  # light: no server imports
+
+        print(f"{signals.name} — {stats_line({})}", flush=True)
+        return 0

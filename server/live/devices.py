@@ -31,7 +31,6 @@ class SimDevices:
         self.printers = [open_printer("sim://", paper=Paper.MM80) for _ in range(kiosks)]
         self.leds = {n: open_led("sim://") for n in windows}
         self.pads = {n: open_pad("sim://") for n in windows}
-        self.printed_bytes = 0
         self._lock = threading.Lock()
 
     def print_ticket(self, kiosk: int, ticket: Issued, service_name: str) -> None:
@@ -41,7 +40,6 @@ class SimDevices:
         with self._lock:
             printer = self.printers[kiosk]
             printer.print_ticket(slip)
-            self.printed_bytes += len(printer.sent)
             printer.clear()
 
     def show_call(self, window: int, number: str) -> None:

@@ -33,8 +33,11 @@ def clock_line(now: float, tz: ZoneInfo, speed: float) -> str:
 
 
 def frame(snapshot: dict[str, Any], stats: dict[str, int], *, now: float, tz: ZoneInfo, speed: float,
-          url: str, errors: int = 0) -> str:
-    lines = [f"hallq run — {url}  (Ctrl-C 退出 / to stop)", clock_line(now, tz, speed), stats_line(stats)]
+          url: str, errors: int = 0, banner: str = "") -> str:
+    """One screen: what is simulated and where to look (``banner``, first: a newcomer reads it), the demo
+    clock — the only time shown: the hall lives on it — the totals, and the hall as ``hallq status``."""
+    lines = [f"hallq run — {url}  (Ctrl-C 退出 / to stop)", *([banner] if banner else []),
+             clock_line(now, tz, speed), stats_line(stats)]
     if errors:
         lines.append(f"模拟动作出错 failed actions: {errors} (var/live-server.log)")
-    return "\n".join(lines) + "\n\n" + render(snapshot, tz)
+    return "\n".join(lines) + "\n\n" + render(snapshot, tz, now=now)

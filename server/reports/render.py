@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from collections.abc import Callable
 from typing import Any
+
+from config import textwidth
 
 from .report import Report
 
@@ -58,16 +59,6 @@ def _records(report: Report) -> tuple[list[str], list[list[Any]]]:
     return head, body
 
 
-def width(text: str) -> int:
-    """Columns a text takes on a terminal (Chinese characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def pad(text: str, columns: int, right: bool) -> str:
-    fill = " " * (columns - width(text))
-    return fill + text if right else text + fill
-
-
 def _cell(value: Any) -> str:
     return "—" if value is None else str(value)
 
@@ -77,16 +68,10 @@ def table(report: Report) -> str:
     head_en = ["period", "group"] + [en for _, _, en, _ in COLUMNS]
     _, body = _records(report)
     cells = [[_cell(v) for v in row] for row in body]
-    widths = [max([width(h) for h in (head_zh[i], head_en[i])] + [width(r[i]) for r in cells])
-              for i in range(len(head_zh))]
-
-    def line(values: list[str]) -> str:
-        return "  ".join(pad(v, widths[i], right=i >= 2) for i, v in enumerate(values)).rstrip()
-
     title = (f"{report.hall} {report.first}~{report.last} 统计报表 / report "
              f"(period {report.period.value}, by {report.by.value})")
-    rule = "-" * width(line(head_zh))
-    lines = [title, line(head_zh), line(head_en), rule, *(line(r) for r in cells)]
+    lines = [title, *textwidth.table(head_zh, cells, subheaders=head_en, align="ll" + "r" * len(COLUMNS),
+                                     rule=True)]
     if not cells:
         lines.append("（无数据 / no visits）")
     return "\n".join(lines) + "\n"

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from config import ConfigError, Deployment, HallConfig, Problem, default_config_path, load
+from config import ConfigError, Deployment, HallConfig, Problem, default_config_path, load, merge_intervals
 from server.core import WorkCalendar
 
 from .distributions import sampler
@@ -150,16 +150,6 @@ def service_times(scenario: Scenario, hall: HallConfig) -> dict[str, Any]:
     return out
 
 
-def _merged(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(intervals):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
-
-
 def shifts(scenario: Scenario, hall: HallConfig, calendar: WorkCalendar,
            day_start: float) -> dict[int, list[tuple[float, float]]]:
     """Who works when: by default each window is staffed while any service of its profile is open
@@ -172,8 +162,8 @@ def shifts(scenario: Scenario, hall: HallConfig, calendar: WorkCalendar,
         if w.number in own:
             minutes = own[w.number]
         else:
-            minutes = _merged([(i.start, i.end) for code in w.services()
-                               for i in calendar.intervals(hall.hours, hall.service(code), scenario.date)])
+            minutes = merge_intervals([i for code in w.services()
+                                       for i in calendar.intervals(hall.hours, hall.service(code), scenario.date)])
         if minutes:
             out[w.number] = [(day_start + a * 60, day_start + b * 60) for a, b in minutes]
     return out

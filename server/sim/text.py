@@ -1,34 +1,21 @@
-"""The report as a bilingual text table (Chinese first), for terminals: CJK characters are two
-columns wide, so padding counts display width, not characters."""
+"""The report as bilingual text tables (Chinese first), for terminals (CJK characters are two
+columns wide: :mod:`config.textwidth` pads them)."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
+
+from config import textwidth
 
 LANES = {"normal": "普通 normal", "priority": "优先 priority", "appointment": "预约 appointment"}
 POLICY_NAMES = {"bounded": "优先且有上限 bounded", "lanes": "分通道加分 lanes", "fifo": "先到先办 FIFO"}
 REFUSALS = {"closed": "非取号时间 closed", "daily_cap": "当日号满 daily cap"}
 
 
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, cols: int, right: bool) -> str:
-    gap = " " * max(0, cols - width(text))
-    return gap + text if right else text + gap
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, align: str = "",
-          indent: str = "  ") -> list[str]:
-    """Columns sized to their widest cell. ``align``: "l" or "r" per column; by default the first
-    column is left-aligned and the others (numbers) right-aligned."""
-    align = align or "l" + "r" * (len(headers) - 1)
-    cols = [max(width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-    return [indent + "  ".join(_pad(cell, cols[i], align[i] == "r") for i, cell in enumerate(row)).rstrip()
-            for row in [headers, *rows]]
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, align: str = "") -> list[str]:
+    """A table of the report, indented under its heading (:func:`config.textwidth.table`)."""
+    return textwidth.table(headers, rows, align=align, indent="  ")
 
 
 def num(value: float | None, digits: int = 1) -> str:

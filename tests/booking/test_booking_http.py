@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from server.booking import Person
-from tests.server.conftest import ServerProcess, start_server, stop_server
+from tests.server.conftest import ServerProcess, fixed_clock_env, start_server, stop_server
 
 pytestmark = pytest.mark.timeout(180)  # a hang fails the test instead of blocking the run
 
@@ -26,7 +26,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         mp.setenv("HALLQ_NOTIFY", f"sim://{workdir / 'notices.jsonl'}")
         mp.setenv("HALLQ_BOOKING_REMOTE_PER_IP_HOUR", str(REMOTE_PER_IP_HOUR))
         mp.setenv("HALLQ_BOOKING_BOOKING_PER_IP_HOUR", "200")  # many numbers are proved from this address
-        srv = start_server(workdir, f"sqlite:///{workdir / 'hallq.db'}")
+        # on the test clock (a Monday morning): the soonest slot is today's whenever the suite runs
+        srv = start_server(workdir, f"sqlite:///{workdir / 'hallq.db'}", env=fixed_clock_env())
     try:
         yield srv
     finally:

@@ -36,17 +36,28 @@ def ticket(state: str, **extra: Any) -> dict:
             "queued_at": AT_0930 - 600, **extra}
 
 
+R = Act.REQUEUE  # 过号重排 (F10) whenever the window is the clerk's (issue 16)
+
+
 @pytest.mark.parametrize(("info", "me", "expected"), [
     (window("closed", clerk=None), "6001", {Act.SIGN_IN, Act.SWITCH}),
     (window(clerk="6002"), "6001", {Act.TAKEOVER, Act.SWITCH}),
-    (window("paused", pause_reason="会议"), "6001", {Act.RESUME, Act.SWITCH, Act.SIGN_OUT}),
-    (window(), "6001", {Act.CALL, Act.PAUSE, Act.SWITCH, Act.SIGN_OUT}),
-    (window(current=ticket("called")), "6001", {Act.RECALL, Act.NO_SHOW, Act.START, Act.SWITCH}),
-    (window(current=ticket("recalled", recalls=1)), "6001", {Act.RECALL, Act.NO_SHOW, Act.START, Act.SWITCH}),
-    (window(current=ticket("serving")), "6001", {Act.FINISH, Act.TRANSFER, Act.SWITCH}),
+    (window("paused", pause_reason="会议"), "6001", {Act.RESUME, Act.SWITCH, Act.SIGN_OUT, R}),
+    (window(), "6001", {Act.CALL, Act.PAUSE, Act.SWITCH, Act.SIGN_OUT, R}),
+    (window(current=ticket("called")), "6001", {Act.RECALL, Act.NO_SHOW, Act.START, Act.SWITCH, R}),
+    (window(current=ticket("recalled", recalls=1)), "6001", {Act.RECALL, Act.NO_SHOW, Act.START, Act.SWITCH, R}),
+    (window(current=ticket("serving")), "6001", {Act.FINISH, Act.TRANSFER, Act.SWITCH, R}),
 ])
 def test_what_a_clerk_may_start(info: WindowInfo, me: str, expected: set[Act]) -> None:
     assert allowed(Situation(info, me, online=True)) == expected
+
+
+def test_recall_is_not_offered_at_the_halls_limit() -> None:
+    """F2 greys out once the hall's max_recalls is reached (issue 16): then only no-show or start."""
+    under, at = window(current=ticket("recalled", recalls=1)), window(current=ticket("recalled", recalls=2))
+    assert Act.RECALL in allowed(Situation(under, "6001", online=True, max_recalls=2))
+    assert allowed(Situation(at, "6001", online=True, max_recalls=2)) == {Act.NO_SHOW, Act.START, Act.SWITCH, R}
+    assert Act.RECALL in allowed(Situation(at, "6001", online=True))  # limit not known yet: the server decides
 
 
 def test_nothing_while_offline_busy_or_logged_out() -> None:

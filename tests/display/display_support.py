@@ -30,9 +30,19 @@ FIRST_SERVICE = {1: "MA01", 2: "MA01", 3: "MA01", 4: "RE01", 5: "RE01", 6: "RE01
                  16: "MA01", 17: "CO01", 18: "MA01", 19: "CO01", 20: "CO01"}
 
 
-def start_display_server(workdir: Path, port: int | None = None) -> ServerProcess:
+def start_display_server(workdir: Path, port: int | None = None, *, windows: int = 20) -> ServerProcess:
+    """The display test hall; ``windows=40`` adds windows 21–40 (zone D, all-purpose) for the paged board."""
+    config = HALL_CONFIG
+    if windows > 20:
+        config = workdir / "hall_display_more.toml"
+        extra = "".join(
+            f'\n  [[halls.windows]]\n  number = {n}\n  name_zh = "{n}号 无差别综合窗口"\n'
+            f'  name_en = "Window {n} All-purpose"\n  zone = "D"\n'
+            f'  profile = [{{ services = ["MA01", "RE01", "SA01", "TX01", "HR01"] }}]\n'
+            for n in range(21, windows + 1))
+        config.write_text(HALL_CONFIG.read_text(encoding="utf-8") + extra, encoding="utf-8")
     # a repeated --config wins over the server tests' config (argparse keeps the last value)
-    return start_server(workdir, f"sqlite:///{workdir / 'hallq.db'}", "--config", str(HALL_CONFIG), port=port)
+    return start_server(workdir, f"sqlite:///{workdir / 'hallq.db'}", "--config", str(config), port=port)
 
 
 @dataclass
@@ -53,8 +63,9 @@ class People:
         return HallClient(base_url or self.server.base_url, token, timeout=30, backoff=FAST_HTTP)
 
 
-def make_people(srv: ServerProcess) -> People:
-    srv.add_clerk(MANAGER, pin=PIN, role="manager", windows=tuple(range(1, 21)), hall=HALL, name=MANAGER_NAME)
+def make_people(srv: ServerProcess, windows: int = 20) -> People:
+    srv.add_clerk(MANAGER, pin=PIN, role="manager", windows=tuple(range(1, windows + 1)), hall=HALL,
+                  name=MANAGER_NAME)
     return People(srv, srv.login(MANAGER, PIN), srv.add_device("kiosk", hall=HALL))
 
 

@@ -2,9 +2,10 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.display.screenshots [--out docs/img]
 
-Twenty clerks sign in (three windows stay closed), visitors take tickets, windows call and serve, one
-clerk leaves a whereabouts notice (去向留言), a standby window opens as a tide window, and the board is
-captured at 1920×1080: the whole hall, a zone A screen, the same in English, and the board offline.
+The display test hall with 40 windows: clerks sign in (a few windows stay closed), visitors take tickets,
+windows call and serve, one clerk leaves a whereabouts notice (去向留言), a standby window opens as a tide
+window, and the board is captured at 1920×1080: windows 1–20 (both pages of the window list), all 40
+windows (first and last page), a zone A screen, the same in English, and the board offline.
 Not a test (pytest collects only ``test_*.py``); it reuses the tests' server start-up.
 """
 
@@ -20,18 +21,21 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[2]
 CLERKS = ["王小明", "李芳", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周杰", "吴敏", "徐强", "孙悦",
-          "马超", "朱琳", "胡斌", "郭婷", "何军", "林娜", "罗鹏", "高燕"]
-CLOSED = {6, 14, 19}
+          "马超", "朱琳", "胡斌", "郭婷", "何军", "林娜", "罗鹏", "高燕", "宋佳", "唐宁", "许诺", "韩雪", "冯涛",
+          "邓超", "曹阳", "彭丽", "曾伟", "肖静", "田野", "董洁", "袁华", "潘文", "于敏", "蒋勇", "蔡琴", "余波",
+          "杜鹃", "叶青"]
+WINDOWS = 40
+CLOSED = {6, 14, 19, 27, 35}
 NOTICES = [
     "本中心实行“午间不打烊”服务，12:00–13:30 照常办理",
     "请提前备好身份证原件；材料不全可到17号窗口咨询，一次性告知所需材料",
     "办事遇到困难，请到19号窗口“办不成事”反映",
 ]
-TICKETS = {"MA01": 9, "RE01": 8, "CE01": 2, "SA01": 3, "PS01": 4, "TX01": 6, "HR01": 5, "MI01": 3, "HF01": 2,
+TICKETS = {"MA01": 16, "RE01": 13, "CE01": 2, "SA01": 6, "PS01": 4, "TX01": 9, "HR01": 8, "MI01": 3, "HF01": 2,
            "CO01": 3}
-SERVING = [1, 2, 4, 5, 7, 9, 10, 12, 15, 17, 18]  # called, then the visitor arrived
+SERVING = [1, 2, 4, 5, 7, 9, 10, 12, 15, 17, 18, 21, 22, 24, 25, 26, 28, 30, 31, 33, 36, 38, 39]
 CALLING = [3, 8, 16, 11]  # called just now (the last one live on the board, flashing)
-NO_PHOTO = {9, 17}  # clerks without a photo: their cards show none (no placeholder face)
+NO_PHOTO = {9, 17, 30}  # clerks without a photo: their cards show none (no placeholder face)
 
 
 def main() -> None:
@@ -50,7 +54,7 @@ def main() -> None:
 
     app = make_application()
     tmp = Path(tempfile.mkdtemp(prefix="hallq-display-shots-"))
-    srv = start_display_server(tmp)
+    srv = start_display_server(tmp, windows=WINDOWS)
     shown: list[Display] = []
 
     def wait(signal, timeout_ms: int = 30_000) -> None:
@@ -71,7 +75,7 @@ def main() -> None:
         return display
 
     try:
-        people = make_people(srv)
+        people = make_people(srv, WINDOWS)
         staff = people.client(people.manager_token)
         kiosk = people.client(people.kiosk)
         clerks = {}
@@ -91,12 +95,18 @@ def main() -> None:
         clerks[13].pause(HALL, 13, "到后台取件", until=time.time() + 20 * 60)
         staff.open_tide(HALL, 20, "RE01")  # 潮汐窗口 (000 第十八条)
 
-        main_board = board()
+        main_board = board(window_filter=WindowFilter.parse(windows="1-20"))
+        everything = board()
         for n in CALLING:  # live calls: the last one flashes on the board as it is captured
             clerks[n].call(HALL, n)
             wait(main_board.board.call_shown)
-        main_board.window.ticker.offset = 0  # the notice line from its start
-        print(save_screenshot(main_board.window, args.out / "display-board.png"))
+        for shown_board, name in ((main_board, "display-board"), (everything, "display-board-40")):
+            view = shown_board.window
+            view.ticker.offset = 0  # the notice line from its start
+            print(save_screenshot(view, args.out / f"{name}.png"))
+            view.grid.show_page(view.grid.pages - 1)  # the window list's last page
+            print(save_screenshot(view, args.out / f"{name}-page{view.grid.pages}.png"))
+            view.grid.show_page(0)
 
         zone = board(window_filter=WindowFilter.parse(zone="A"))
         print(save_screenshot(zone.window, args.out / "display-zone-a.png"))

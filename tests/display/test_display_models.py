@@ -19,7 +19,7 @@ from display.catchup import CatchUp
 from display.models import CallsModel, Look, LookRole, ServiceNames, WaitingModel, WindowsModel
 from display.state import BadMessage, Call, waiting_counts_in, waiting_of, windows_of
 from display.voice import CallVoice
-from display.widgets import grid_shape
+from display.widgets import paginate
 from display.window import BoardWindow
 
 AT = 1_790_000_000.0
@@ -206,10 +206,10 @@ def test_every_colour_pair_is_readable() -> None:
     assert [(fg, bg) for fg, bg in style.PAIRS if contrast(fg, bg) < MIN_CONTRAST] == []
 
 
-def test_grid_shape_fills_the_area() -> None:
-    assert grid_shape(20, 1150, 780) == (5, 4)
-    assert grid_shape(6, 1150, 780) == (3, 2)
-    assert grid_shape(1, 1150, 780) == (1, 1)
+def test_pages_are_balanced_and_keep_the_order() -> None:
+    assert paginate([1.0] * 20, 8.7, 0.1) == [list(range(0, 7)), list(range(7, 14)), list(range(14, 20))]
+    assert paginate([1.0] * 5, 8.7, 0.1) == [[0, 1, 2, 3, 4]]
+    assert [len(p) for p in paginate([1.0, 2.0, 1.0, 1.0], 3.0, 0.0)] == [2, 2]
 
 
 def test_the_board_is_the_same_at_any_size_and_every_glyph_exists(qtbot, fed) -> None:
@@ -219,7 +219,7 @@ def test_the_board_is_the_same_at_any_size_and_every_glyph_exists(qtbot, fed) ->
     qtbot.addWidget(view)
     link.snapshot.emit(snapshot())
     link.event.emit(called(11, "A005", 2, waiting={"MA01": counts(2, 1)}))
-    needed = {"A001", "A005", "1号窗口", "2号窗口", "3号窗口", "4号窗口", "暂停：到后台取件", "王小明 工号1001",
+    needed = {"A001", "A005", "1号", "2号", "3号", "4号", "→ 2号窗口", "暂停：到后台取件", "王小明 工号1001",
               "企业开办", "3人", "请提前备好身份证原件", "示例县政务服务中心", "最新叫号"}
     for size in ((1280, 720), (1920, 1080), (3840, 2160)):
         view.resize(*size)
@@ -239,7 +239,7 @@ def test_english_board(qtbot, fed) -> None:
     qtbot.addWidget(view)
     link.snapshot.emit(snapshot())
     drawn = view.drawn_text()
-    assert {"Latest calls", "Window 3", "Away: 到后台取件", "Business start-up"} <= set(drawn.split("\n"))
+    assert {"Latest calls", "Windows", "3", "Away: 到后台取件", "Business start-up"} <= set(drawn.split("\n"))
     view.stop()
 
 

@@ -39,35 +39,60 @@ support = _server_support()
 
 
 def start_kiosk_server(workdir: Path, port: int | None = None):
+    """The kiosk tests' server; its clock starts on a Monday at 10:00 in the hall (server/testclock.py),
+    so the soonest booking slot is always today's, whenever the suite runs."""
     # a repeated --config wins over the server tests' config (argparse keeps the last value)
     return support.start_server(workdir, f"sqlite:///{workdir / 'hallq.db'}", "--config", str(KIOSK_CONFIG),
-                                port=port)
+                                port=port, env=support.fixed_clock_env())
+
+
+#: the hall's date on the kiosk tests' server (support.TEST_CLOCK_START; the tests take minutes, not 14 hours)
+SERVER_TODAY = support.TEST_CLOCK_START[:10]
 
 
 _phones = itertools.count(13700000100)  # one person per booking: one booking per person, service and day
 
 
-def book(server, service: str = "CS01", hall: str = "kiosk") -> tuple[str, str] | None:
+def book(server, service: str = "CS01", hall: str = "kiosk") -> tuple[str, str]:
     """Book the soonest slot of ``service`` on the public booking API (issue 8), as a visitor would on
-    the phone pages; the soonest slot starts within 30 min, so check-in is open. Returns (code, phone),
-    or None from 23:30 to midnight in the hall (the soonest slot is tomorrow's: no check-in today)."""
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
+    the phone pages; the soonest slot starts within 30 min, so check-in is open. Returns (code, phone).
+    The server's clock is the test clock (morning), so that slot is today's."""
     import httpx
 
     phone = str(next(_phones))
-    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
     with httpx.Client(base_url=server.base_url, timeout=30) as c:
         offer = c.get(f"/api/v1/halls/{hall}/booking/slots", params={"service": service})
         assert offer.status_code == 200, offer.text
         day = offer.json()["days"][0]
-        if day["day"] != today:
-            return None
+        assert day["day"] == SERVER_TODAY, day["day"]
         made = c.post(f"/api/v1/halls/{hall}/bookings", json={"service": service, "day": day["day"],
                                                               "start": day["slots"][0]["start"], "person": phone})
         assert made.status_code == 201, made.text
     return made.json()["booking"]["code"], phone
+
+
+def miss(server, number: str, hall: str = "kiosk", window: int = 1) -> None:
+    """The clerk at ``window`` calls until ``number`` comes up, and nobody comes: 过号 (no-show).
+    Tickets called before it (other tests') are marked no-show too."""
+    with server.client(server.login(CLERK_STAFF, PIN)) as clerk:
+        base = f"/api/v1/halls/{hall}/windows/{window}"
+        assert clerk.post(f"{base}/sign-in").status_code == 200
+        for _ in range(500):
+            called = clerk.post(f"{base}/call")
+            assert called.status_code == 200, called.text
+            ticket = called.json().get("ticket")
+            assert ticket is not None, f"{number} never called"
+            assert clerk.post(f"{base}/no-show").status_code == 200
+            if ticket["number"] == number:
+                break
+        assert clerk.post(f"{base}/sign-out").status_code == 200
+
+
+def type_number(qtbot, screen, number: str) -> None:
+    """Type a ticket number on the 过号重排 screen's keys, as a visitor would."""
+    for ch in number:
+        pad = screen.letters if ch.isalpha() else screen.digits
+        tap(qtbot, pad.keys[ch])
 
 
 def tap(qtbot, widget) -> None:
@@ -169,6 +194,7 @@ def tour(qtbot, kiosk, devices: Devices, server):
     yield "search"
     take(qtbot, kiosk, w.services.grid.tile_for("RE01"))
     yield "ticket"
+    missed = w.ticket.ticket.number  # its visitor will not be there when it is called: 过号重排 below
     tap(qtbot, w.ticket.done_button)
     devices.printer.set_paper("out")
     with qtbot.waitSignal(c.print_failed, timeout=WAIT_MS):
@@ -188,23 +214,36 @@ def tour(qtbot, kiosk, devices: Devices, server):
     assert w.current is w.notice
     yield "notice-cap"
     tap(qtbot, w.notice.ok_button)
-    booked = book(server)
-    phone = booked[1] if booked else "13812345678"
+    _code, phone = book(server)
     tap(qtbot, w.home.booking_tile)
     w.booking.keys.type_text(phone[:7])
     yield "booking"
-    if booked:  # not in the last half hour before midnight (see book)
-        w.booking.keys.type_text(phone[7:])
-        with qtbot.waitSignal(c.printed, timeout=WAIT_MS):
-            tap(qtbot, w.booking.check_in)
-        yield "ticket-booking"
-        tap(qtbot, w.ticket.done_button)
+    w.booking.keys.type_text(phone[7:])
+    with qtbot.waitSignal(c.printed, timeout=WAIT_MS):
+        tap(qtbot, w.booking.check_in)
+    yield "ticket-booking"
+    tap(qtbot, w.ticket.done_button)
     tap(qtbot, w.home.booking_tile)
     tap(qtbot, w.booking.keys.clear_key)
     w.booking.keys.type_text("13800000000")  # nobody booked with this number
     with qtbot.waitSignal(c.check_in_refused, timeout=WAIT_MS):
         tap(qtbot, w.booking.check_in)
     yield "booking-refused"
+    tap(qtbot, w.notice.ok_button)
+    miss(server, missed)
+    tap(qtbot, w.home.requeue_tile)
+    type_number(qtbot, w.requeue, missed)
+    yield "requeue"
+    with qtbot.waitSignal(c.printed, timeout=WAIT_MS):
+        tap(qtbot, w.requeue.go)
+    assert w.current is w.ticket and w.ticket.ticket.number == missed
+    yield "ticket-requeued"
+    tap(qtbot, w.ticket.done_button)
+    tap(qtbot, w.home.requeue_tile)
+    type_number(qtbot, w.requeue, missed)  # again: it is waiting now, nothing to rejoin
+    with qtbot.waitSignal(c.requeue_refused, timeout=WAIT_MS):
+        tap(qtbot, w.requeue.go)
+    yield "requeue-refused"
     tap(qtbot, w.notice.ok_button)
     w.on_server_state(False)  # what the controller signals when the server is unreachable
     yield "server-down"

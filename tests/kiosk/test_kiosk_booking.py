@@ -4,7 +4,6 @@ away. Also the path for a server without the booking API."""
 
 from __future__ import annotations
 
-import pytest
 from kiosk_helpers import WAIT_MS, book, tap
 from PySide6.QtCore import Qt
 
@@ -13,12 +12,9 @@ from drivers.printer import decode
 
 
 def test_check_in_by_phone_and_by_code_gives_an_appointment_ticket(qtbot, server, make_kiosk, devices):
-    booked = book(server)
-    if booked is None:
-        pytest.skip("from 23:30 to midnight the soonest booking slot is tomorrow's: nothing to check in today")
+    _code, phone = book(server)
     kiosk = make_kiosk(server)
     w, b = kiosk.window, kiosk.window.booking
-    _code, phone = booked
     tap(qtbot, w.home.booking_tile)
     b.keys.type_text("123")
     tap(qtbot, b.check_in)
@@ -36,7 +32,7 @@ def test_check_in_by_phone_and_by_code_gives_an_appointment_ticket(qtbot, server
     assert kiosk.client.track(t.track_url).number == t.number
 
     tap(qtbot, w.ticket.done_button)
-    code2, _ = book(server) or pytest.fail("midnight passed during the test")
+    code2, _ = book(server)
     tap(qtbot, w.home.booking_tile)
     qtbot.keyClicks(b, code2.lower())  # a scanner types the code and sends Enter
     with qtbot.waitSignal(kiosk.controller.checked_in, timeout=WAIT_MS):

@@ -68,7 +68,7 @@ def test_printer_out_of_paper_still_issues_shows_the_ticket_and_reports(qtbot, s
     assert kiosk.client.track(t.track_url).number == t.number  # the ticket is valid on the server
 
     # the fault reached the server at once (the heartbeat after the failed print)
-    maint = HallClient(server.base_url)
+    maint = HallClient(server.base_url, timeout=30)  # a PIN check on a loaded box: generous, never 5 s
     maint.login(MAINT_STAFF, PIN)
 
     def printer_level() -> str | None:  # hall "kiosk" has one kiosk device: this one's token

@@ -6,9 +6,11 @@ from __future__ import annotations
 from kiosk_helpers import WAIT_MS, take, tap
 
 from drivers.printer import decode
+from tests.support.qr import zbar_decode
 
 
-def test_walk_in_takes_at_most_two_taps_and_prints_what_the_screen_shows(qtbot, server, make_kiosk, devices):
+def test_walk_in_takes_at_most_two_taps_and_prints_what_the_screen_shows(qtbot, server, make_kiosk, devices,
+                                                                         tmp_path):
     kiosk = make_kiosk(server)
     w = kiosk.window
     assert w.current is w.home and w.home.grid.tile_for("police").isEnabled()
@@ -21,6 +23,9 @@ def test_walk_in_takes_at_most_two_taps_and_prints_what_the_screen_shows(qtbot, 
     assert w.ticket.service.text() == "户籍业务"
     assert w.ticket.ahead.text() in ("前面没有人在等候", f"前面还有 {t.ahead} 人")
     assert w.ticket.qr.payload == t.track_url and t.track_url.startswith("http://hall.test/t/")
+    shot = tmp_path / "qr-on-screen.png"
+    assert w.ticket.qr.grab().save(str(shot))
+    assert zbar_decode(shot, tmp_path) == [t.track_url]  # the QR on the screen scans, as a phone reads it
     assert w.ticket.status.text() == "请取走票据，留意叫号" and not w.ticket.photo.isVisible()
 
     slip = decode(devices.printer.sent)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import socket
@@ -25,6 +26,7 @@ HERE = Path(__file__).parent
 TEST_CONFIG = HERE / "hall_test.toml"
 PG_ADMIN_URL = os.environ.get("HALLQ_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 STARTUP_DEADLINE_S = 60
+TEST_CLOCK_START = "2026-09-21T10:00:00+08:00"  # a Monday morning, a working day in every test hall
 
 
 @pytest.fixture(scope="session")
@@ -124,10 +126,24 @@ class ServerProcess:
         return r.json()["token"]
 
 
-def start_server(workdir: Path, db_url: str, *extra: str, port: int | None = None) -> ServerProcess:
+_SESSION_T0 = time.monotonic()
+
+
+def fixed_clock_env() -> dict[str, str]:
+    """Environment for a server on the test clock (server/testclock.py), so that a test of opening
+    hours or booking slots sees the same morning whenever it runs (never 23:59). The clock starts at
+    TEST_CLOCK_START plus the time this test process has run: a server restarted on the same database
+    carries on where the first one stopped, never back in time."""
+    start = dt.datetime.fromisoformat(TEST_CLOCK_START) + dt.timedelta(seconds=time.monotonic() - _SESSION_T0)
+    return {"HALLQ_TEST_MODE": "1", "HALLQ_TEST_CLOCK": start.isoformat()}
+
+
+def start_server(workdir: Path, db_url: str, *extra: str, port: int | None = None,
+                 env: dict[str, str] | None = None) -> ServerProcess:
+    """``env``: more environment for the server process (e.g. :func:`fixed_clock_env`)."""
     port = port or free_port()
     log_path = workdir / f"server-{port}.log"
-    env = {**os.environ, "HALLQ_SECRET_FILE": str(workdir / "secret.key")}
+    env = {**os.environ, "HALLQ_SECRET_FILE": str(workdir / "secret.key"), **(env or {})}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "hallq.cli", "server", "--db", db_url, "--config", str(TEST_CONFIG),

@@ -101,7 +101,7 @@ def clients() -> Iterator[list[httpx.Client]]:
 
 
 def test_sigkill_during_a_rush_loses_no_acknowledged_ticket_and_no_state(sqlite_url, spawn_server, clients) -> None:
-    # SQLite, the embedded default: its WAL with synchronous=NORMAL is what must hold (PostgreSQL's
+    # SQLite, the embedded default: its WAL with synchronous=FULL and group commits is what must hold (PostgreSQL's
     # durability is PostgreSQL's; the two-process test covers hallq on it)
     db_url = sqlite_url
     first = spawn_server(db_url)

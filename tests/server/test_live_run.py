@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import socket
 import stat
@@ -53,6 +54,16 @@ def test_once_then_a_live_run_stopped_by_ctrl_c(tmp_path) -> None:
         assert (tmp_path / "var" / name).exists(), name
     assert stat.S_IMODE((tmp_path / "var" / "live.json").stat().st_mode) == 0o600  # the demo's tokens
     assert "演示时钟 demo clock" in out and "已停止 stopped" in out
+    # the first screen tells a newcomer what runs, where to look and how to log in — and nothing of init's
+    first = "\n".join(out.splitlines()[:12])
+    assert "模拟 simulating" in first and "示例县政务服务中心" in first
+    assert re.search(r"管理驾驶舱 dashboard: http://127\.0\.0\.1:\d+/dashboard/ +经理 manager DM / PIN 135790", first)
+    assert re.search(r"手机页 phone page: +http://127\.0\.0\.1:\d+/m/county", first)
+    assert "下一步" not in out and "hallq clerk add" not in out
+    # one time on screen, the demo clock's: the hall's status line shows the same moment
+    demo = re.search(r"演示时钟 demo clock (\d{4}-\d\d-\d\d) \w+ (\d\d:\d\d:\d\d)", out)
+    shown = re.search(r"示例县政务服务中心 / .*?(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) +seq=", out)
+    assert demo and shown and demo.groups() == shown.groups()
     done = audit(tmp_path)
     # tickets taken by kiosk devices; called, started, finished by logged-in clerks; rated (or recorded
     # as not rated) from the windows' pads — every step an API request, in the audit trail
@@ -77,6 +88,7 @@ def test_once_then_a_live_run_stopped_by_ctrl_c(tmp_path) -> None:
             if "叫号 called" in line and "叫号 called 0 " not in line:
                 break
         proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGINT)  # an impatient second Ctrl-C while it stops: ignored, still exit 0
         proc.wait(timeout=TIMEOUT)
     finally:
         if proc.poll() is None:
@@ -129,3 +141,72 @@ def test_the_demo_clock_starts_when_the_hall_is_open() -> None:
     assert clock.now() == at(2026, 3, 11, 9, 1)  # 3 s at ×20 is a minute
     clock.jump_to(at(2026, 3, 11, 13, 30))
     assert clock.now() == at(2026, 3, 11, 13, 30) + 20  # a jump moves the clock; it runs on from there
+
+
+def stopped_early(site: Path, *, after: str, signals: tuple[int, ...]) -> tuple[int, str, str]:
+    """Start ``hallq run``, send ``signals`` as soon as a line containing ``after`` is printed."""
+    proc = hallq_run(site, "--speed", "60", "--interval", "1")
+    try:
+        for line in proc.stdout:
+            if after in line:
+                for sig in signals:
+                    proc.send_signal(sig)
+                break
+        out, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    return proc.returncode, out, err
+
+
+def test_ctrl_c_while_starting_exits_0_with_totals(tmp_path) -> None:
+    """Two Ctrl-C as soon as it says it is starting (importing, making var/): a clean stop, exit 0."""
+    code, out, err = stopped_early(tmp_path, after="正在启动", signals=(signal.SIGINT, signal.SIGINT))
+    assert code == 0, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert out.strip().splitlines()[-1].startswith("已中断 interrupted — 取号 issued 0 ")
+
+
+def test_sigterm_prints_the_totals(tmp_path) -> None:
+    code, out, err = stopped_early(tmp_path, after="管理驾驶舱 dashboard", signals=(signal.SIGTERM,))
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert re.match(r"已终止 terminated \(SIGTERM\) — 取号 issued \d+ \| 叫号 called \d+", out.strip().splitlines()[-1])
+
+
+def test_a_second_run_in_open_hours_does_not_say_the_hall_is_closed() -> None:
+    """The first run's records can be ahead of the real time (its clock ran ×10): the second run's clock
+    continues after them, and says so — not "the hall is closed"."""
+    import datetime as dt
+
+    import config
+    from server.core import WorkCalendar
+    from server.live.run import MIN_OPEN_S, shift_reason
+
+    deployment = config.load(config.default_config_path())
+    hall, tz = deployment.hall("county"), deployment.tz
+    calendar = WorkCalendar(deployment.calendar)
+    wednesday_9 = dt.datetime(2026, 3, 11, 9, 0, tzinfo=tz).timestamp()
+    wednesday_22 = dt.datetime(2026, 3, 11, 22, 0, tzinfo=tz).timestamp()
+    open_now = shift_reason(hall, calendar, tz, wednesday_9, MIN_OPEN_S)
+    assert "接着上次演示继续" in open_now and "不开放" not in open_now
+    assert "大厅此刻不开放" in shift_reason(hall, calendar, tz, wednesday_22, MIN_OPEN_S)
+
+
+def test_stop_signals_the_first_interrupts_the_rest_are_ignored() -> None:
+    """Before hallq run can catch it (argument parsing) a signal is noted and raised when armed; after, the
+    first raises at once and every later one is ignored, so the stop is never cut short."""
+    from server.live.stopping import StopSignals
+
+    early = StopSignals()
+    early(signal.SIGINT, None)  # not armed yet: noted only
+    with pytest.raises(KeyboardInterrupt):
+        early.arm()
+    early(signal.SIGINT, None)  # while stopping: ignored
+    late = StopSignals()
+    late.arm()
+    with pytest.raises(KeyboardInterrupt):
+        late(signal.SIGTERM, None)
+    late(signal.SIGINT, None)
+    assert late.name == "已终止 terminated (SIGTERM)" and early.name == "已中断 interrupted"

@@ -177,7 +177,7 @@ def hammer(servers: list[ServerProcess], kiosk_tokens: list[str], counter_tokens
                 next(clients).start(HALL, window)
                 next(clients).finish(HALL, window, "completed")
         finally:
-            for _ in range(2):
+            for _ in range(len(servers)):  # each of the cycled clients once
                 next(clients).close()
 
     with ThreadPoolExecutor(max_workers=len(kiosk_tokens) + len(counter_tokens)) as pool:

@@ -174,16 +174,36 @@ class Seeder:
     def transfer(self, window: int, service: str):
         return self._do(lambda h, now: h.transfer(window, service, now=now), "window.transfer")
 
-    def rate(self, ticket_id: str, score: int | None, channel: str = "pad") -> None:
-        from sqlalchemy import insert, select
+    def rate(self, ticket_id: str, score: int | None) -> None:
+        """The window's rating pad rates the visit through the ratings API's handler (POST
+        …/tickets/{id}/rating: authorisation, once per visit, the follow-up of a bad rating opened at
+        once), on this seeder's service and clock. Only the HTTP framing and the pad's token are left
+        out: a pad device row would need heartbeats, or it would show as a silent device."""
+        from sqlalchemy import select
 
+        from server.api.routes.ratings import RatingRequest, rate
+        from server.auth import Principal
         from server.storage import schema as t
-        from server.storage.db import write_transaction
+        from server.storage.db import read_transaction
 
-        with write_transaction(self.service.engine) as conn:
-            tk = conn.execute(select(t.tickets).where(t.tickets.c.id == ticket_id)).one()
-            conn.execute(insert(t.ratings).values(ticket_id=tk.id, hall=tk.hall, service=tk.service, window=tk.window,
-                                                  clerk=tk.clerk, score=score, channel=channel, at=self.clock()))
+        with read_transaction(self.service.engine) as conn:
+            window = conn.execute(select(t.tickets.c.window).where(t.tickets.c.id == ticket_id)).scalar_one()
+        pad = Principal(actor=f"device:{900 + window}", role="pad", hall=self.hall, windows=frozenset({window}),
+                        device_id=900 + window)  # as the bearer token of window's pad would resolve
+        r = rate(self.hall, ticket_id, RatingRequest(score=score), self._context(), pad, None)
+        assert r.status_code == 201, r.body
+
+    def _context(self):
+        from pathlib import Path
+
+        from server.api.context import AppContext
+        from server.api.fanout import Fanout
+        from server.auth import LoginPolicy
+        from server.settings import Settings
+
+        settings = Settings(str(self.service.engine.url), Path("unused.toml"), Path("unused.key"))
+        return AppContext(settings, self.service.engine, self.service.deployment, self.service,
+                          Fanout(self.service.engine), LoginPolicy())
 
     def visit(self, window: int, clerk: str, service: str, *, wait: float, serve: float, gap: float = 60.0,
               outcome: str = "completed"):

@@ -80,10 +80,12 @@ def test_bad_rating_to_followup_to_overdue_warning_to_closed(env) -> None:
     seed.sign_out(1)
     seed.rate(bad.id, 1)
 
-    # the sweep opens the follow-up, deadlines from the rating (contact 1, close 3 working days)
-    (opened,) = sweep(service)
-    assert opened[0] == "followup.opened"
-    fu = opened[1]["followup"]
+    # the bad rating opened its follow-up at once (not at the next sweep), deadlines from the rating
+    # (contact 1, close 3 working days)
+    with read_transaction(service.engine) as conn:
+        (opened,) = conn.execute(select(t.events.c.payload).where(t.events.c.hall == "s",
+                                                                   t.events.c.kind == "followup.opened")).all()
+    fu = json.loads(opened.payload)["followup"]
     assert (fu["ticket_id"], fu["number"], fu["score"], fu["window"], fu["clerk"]) == (bad.id, bad.number, 1, 1, "c1")
     assert (fu["contact_due"], fu["close_due"]) == (at("2026-09-23", "00:00"), at("2026-09-25", "00:00"))
     assert fu["state"] == "open" and "contact_note" not in fu  # free text never rides on events

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Response
+from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
-from server.halls.service import Outcome
+from server.halls.service import Answer
+from server.readmodels import Encoded
 
 
-def respond(out: Outcome) -> Response:
+def respond(out: Answer) -> Response:
     """The stored or fresh response of a mutation; replays say so in a header."""
     headers = {"Idempotent-Replayed": "true"} if out.replayed else None
     if out.body is None:
@@ -20,3 +21,24 @@ def respond(out: Outcome) -> Response:
 
 def as_dict(obj: Any) -> dict[str, Any]:
     return obj.to_dict()
+
+
+def send_encoded(request: Request, enc: Encoded, *, cache: str = "private, no-cache") -> Response:
+    """A pre-encoded read-model answer with its ETag; ``If-None-Match`` naming it → 304, no body."""
+    headers = {"ETag": enc.etag, "Cache-Control": cache}
+    if _matches(request.headers.get("if-none-match"), enc.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(enc.body, media_type="application/json", headers=headers)
+
+
+def not_modified(request: Request, etag: str, *, cache: str = "private, no-cache") -> Response | None:
+    """304 when the client already holds ``etag`` (checked before anything is built)."""
+    if _matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": cache})
+    return None
+
+
+def _matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    return header.strip() == "*" or etag in (tag.strip().removeprefix("W/") for tag in header.split(","))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 
@@ -13,10 +13,10 @@ from server.halls.errors import Problem
 from server.storage import schema as t
 from server.storage.db import read_transaction
 
-from .. import views
-from ..deps import Ctx, Idem, Who
+from .. import fastpath, views
+from ..deps import Ctx, IdemFast, WhoFast
 from ..schemas import ERRORS, StaffNo, TideOpenRequest
-from .common import respond
+from .common import not_modified, respond, send_encoded
 
 router = APIRouter(tags=["halls"])
 
@@ -31,23 +31,30 @@ def list_halls(ctx: Ctx) -> dict:
 
 
 @router.get("/halls/{hall}/snapshot", responses=ERRORS)
-def get_snapshot(hall: str, ctx: Ctx, who: Who) -> dict:
-    """For displays: public window information, waiting per service and lane, open tide windows, seq."""
+async def get_snapshot(hall: str, request: Request, ctx: Ctx, who: WhoFast) -> Response:
+    """For displays: public window information, waiting per service and lane, open tide windows, seq.
+
+    From the hall's read model (issue 14), encoded once per seq; ``ETag`` names the seq, so a display
+    polling with ``If-None-Match`` gets 304 until something changed."""
     cfg = ctx.service.config(hall)
     authorize(who, Action.SNAPSHOT, hall)
-    with read_transaction(ctx.engine) as conn:
-        return views.snapshot(conn, cfg)
+    rm = ctx.readmodels
+    model = await rm.model(hall)
+    if early := not_modified(request, rm.etag(model, "snapshot")):
+        return early
+
+    return send_encoded(request, await fastpath.snapshot(rm, cfg, model))
 
 
 @router.post("/halls/{hall}/windows/{window}/tide/open", responses=ERRORS)
-def open_tide(
-    hall: str, window: int, body: TideOpenRequest, ctx: Ctx, who: Who, idem: Idem
+async def open_tide(
+    hall: str, window: int, body: TideOpenRequest, ctx: Ctx, who: WhoFast, idem: IdemFast
 ) -> Response:
     """潮汐窗口 (000 第十八条): a manager turns a window into a tide window for a service."""
     ctx.service.config(hall)
     authorize(who, Action.TIDE_OPEN, hall)
     return respond(
-        ctx.service.mutate(
+        await ctx.service.submit(
             hall,
             lambda h, now: h.open_tide(window, body.service, now=now, by=who.clerk_id),
             who=who,
@@ -61,11 +68,11 @@ def open_tide(
 
 
 @router.post("/halls/{hall}/windows/{window}/tide/close", responses=ERRORS)
-def close_tide(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
+async def close_tide(hall: str, window: int, ctx: Ctx, who: WhoFast, idem: IdemFast) -> Response:
     ctx.service.config(hall)
     authorize(who, Action.TIDE_CLOSE, hall)
     return respond(
-        ctx.service.mutate(
+        await ctx.service.submit(
             hall,
             lambda h, now: h.close_tide(window, now=now, by=who.clerk_id),
             who=who,

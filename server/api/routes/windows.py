@@ -7,38 +7,42 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from server.auth import Action, authorize
 from server.core import Outcome
-from server.storage.db import read_transaction
+from server.halls.errors import Problem
 
-from .. import views
-from ..deps import Ctx, Idem, Who
+from .. import fastpath, views
+from ..deps import Ctx, IdemFast, WhoFast
 from ..schemas import ERRORS, CallBody, FinishRequest, PauseRequest, TransferRequest
-from .common import respond
+from .common import not_modified, respond, send_encoded
 
 router = APIRouter(tags=["windows"])
 PATH = "/halls/{hall}/windows/{window}"
 
 
 @router.get(PATH, responses=ERRORS)
-def get_window(hall: str, window: int, ctx: Ctx, who: Who) -> dict:
-    """The window, its current ticket and the waiting counts of the services in its profile."""
+async def get_window(hall: str, window: int, request: Request, ctx: Ctx, who: WhoFast) -> Response:
+    """The window, its current ticket and the waiting counts of the services in its profile (from the
+    hall's read model, encoded once per seq, with an ETag)."""
     cfg = ctx.service.config(hall)
     authorize(who, Action.WINDOW_READ, hall, window)
     if not cfg.has_window(window):
-        from server.halls.errors import Problem
-
         raise Problem("unknown_window", f"没有 {window} 号窗口", f"no window {window}", 404)
-    with read_transaction(ctx.engine) as conn:
-        return views.window_detail(conn, cfg, window)
+    rm = ctx.readmodels
+    key = f"w{window}"
+    model = await rm.model(hall)
+    if early := not_modified(request, rm.etag(model, key)):
+        return early
+
+    return send_encoded(request, await fastpath.window(rm, cfg, model, window))
 
 
-def _act(
+async def _act(
     ctx: Ctx,
-    who: Who,
-    idem: Idem,
+    who: WhoFast,
+    idem: IdemFast,
     hall: str,
     window: int,
     action: Action,
@@ -49,7 +53,7 @@ def _act(
     ctx.service.config(hall)
     authorize(who, action, hall, window)
     return respond(
-        ctx.service.mutate(
+        await ctx.service.submit(
             hall,
             command,
             who=who,
@@ -78,7 +82,7 @@ def _window_body(window_state: Any, seq: int) -> tuple[int, Any]:
     PATH + "/call",
     responses={200: {"model": CallBody}, 204: {"description": "nobody waits"}, **ERRORS},
 )
-def call(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
+async def call(hall: str, window: int, ctx: Ctx, who: WhoFast, idem: IdemFast) -> Response:
     """Call the next ticket by the window's work profile; 204 when nobody waits for this window."""
     cfg = ctx.service.config(hall)
 
@@ -91,7 +95,7 @@ def call(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
             "seq": seq,
         }
 
-    return _act(
+    return await _act(
         ctx,
         who,
         idem,
@@ -104,8 +108,8 @@ def call(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
 
 
 @router.post(PATH + "/recall", responses=ERRORS)
-def recall(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
-    return _act(
+async def recall(hall: str, window: int, ctx: Ctx, who: WhoFast, idem: IdemFast) -> Response:
+    return await _act(
         ctx,
         who,
         idem,
@@ -118,8 +122,8 @@ def recall(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
 
 
 @router.post(PATH + "/no-show", responses=ERRORS)
-def no_show(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
-    return _act(
+async def no_show(hall: str, window: int, ctx: Ctx, who: WhoFast, idem: IdemFast) -> Response:
+    return await _act(
         ctx,
         who,
         idem,
@@ -132,9 +136,9 @@ def no_show(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
 
 
 @router.post(PATH + "/start", responses=ERRORS)
-def start(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
+async def start(hall: str, window: int, ctx: Ctx, who: WhoFast, idem: IdemFast) -> Response:
     """The called visitor arrived at the window."""
-    return _act(
+    return await _act(
         ctx,
         who,
         idem,
@@ -147,8 +151,8 @@ def start(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
 
 
 @router.post(PATH + "/finish", responses=ERRORS)
-def finish(hall: str, window: int, body: FinishRequest, ctx: Ctx, who: Who, idem: Idem) -> Response:
-    return _act(
+async def finish(hall: str, window: int, body: FinishRequest, ctx: Ctx, who: WhoFast, idem: IdemFast) -> Response:
+    return await _act(
         ctx,
         who,
         idem,
@@ -162,11 +166,11 @@ def finish(hall: str, window: int, body: FinishRequest, ctx: Ctx, who: Who, idem
 
 
 @router.post(PATH + "/transfer", responses=ERRORS)
-def transfer(
-    hall: str, window: int, body: TransferRequest, ctx: Ctx, who: Who, idem: Idem
+async def transfer(
+    hall: str, window: int, body: TransferRequest, ctx: Ctx, who: WhoFast, idem: IdemFast
 ) -> Response:
     """Send the current visitor to another service's queue (keeps their place in time); returns the new ticket."""
-    return _act(
+    return await _act(
         ctx,
         who,
         idem,
@@ -180,12 +184,12 @@ def transfer(
 
 
 @router.post(PATH + "/pause", responses=ERRORS)
-def pause(hall: str, window: int, body: PauseRequest, ctx: Ctx, who: Who, idem: Idem) -> Response:
+async def pause(hall: str, window: int, body: PauseRequest, ctx: Ctx, who: WhoFast, idem: IdemFast) -> Response:
     """去向留言 (004 第十三条): pause with a public reason and return time."""
     until = body.until
     if isinstance(until, datetime):
         until = (until if until.tzinfo else until.replace(tzinfo=ctx.service.tz)).timestamp()
-    return _act(
+    return await _act(
         ctx,
         who,
         idem,
@@ -199,8 +203,8 @@ def pause(hall: str, window: int, body: PauseRequest, ctx: Ctx, who: Who, idem: 
 
 
 @router.post(PATH + "/resume", responses=ERRORS)
-def resume(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
-    return _act(
+async def resume(hall: str, window: int, ctx: Ctx, who: WhoFast, idem: IdemFast) -> Response:
+    return await _act(
         ctx,
         who,
         idem,
@@ -213,9 +217,9 @@ def resume(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
 
 
 @router.post(PATH + "/sign-in", responses=ERRORS)
-def sign_in(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
+async def sign_in(hall: str, window: int, ctx: Ctx, who: WhoFast, idem: IdemFast) -> Response:
     """The calling clerk opens the window."""
-    return _act(
+    return await _act(
         ctx,
         who,
         idem,
@@ -228,8 +232,8 @@ def sign_in(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
 
 
 @router.post(PATH + "/sign-out", responses=ERRORS)
-def sign_out(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
-    return _act(
+async def sign_out(hall: str, window: int, ctx: Ctx, who: WhoFast, idem: IdemFast) -> Response:
+    return await _act(
         ctx,
         who,
         idem,
@@ -242,9 +246,9 @@ def sign_out(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response
 
 
 @router.post(PATH + "/takeover", responses=ERRORS)
-def takeover(hall: str, window: int, ctx: Ctx, who: Who, idem: Idem) -> Response:
+async def takeover(hall: str, window: int, ctx: Ctx, who: WhoFast, idem: IdemFast) -> Response:
     """A/B post (001 第二十九条, 004 第十二条): the calling clerk takes the window over."""
-    return _act(
+    return await _act(
         ctx,
         who,
         idem,

@@ -9,7 +9,7 @@ const T = {
   signin: ["登录", "Log in"], logout: ["退出", "Log out"], lang: ["English", "中文"],
   managersOnly: ["仅限管理人员登录", "managers only"],
   tabHall: ["大厅实况", "Live hall"], tabWarnings: ["预警", "Warnings"], tabFollowups: ["差评回访", "Follow-ups"],
-  tabReports: ["统计报表", "Reports"],
+  tabReports: ["统计报表", "Reports"], menu: ["菜单", "Menu"],
   live: ["● 实时", "● live"], offline: ["○ 连接中断，重连中…", "○ disconnected, reconnecting…"],
   windows: ["窗口", "Windows"], queues: ["排队", "Queues"], tides: ["潮汐窗口", "Tide windows"],
   open: ["开放", "open"], paused: ["暂停", "paused"], closed: ["关闭", "closed"],
@@ -63,6 +63,8 @@ const S = {
 };
 
 const $ = (id) => document.getElementById(id);
+// a wide table scrolls inside its card (never the page); focusable, so a keyboard can scroll it too
+const scroller = (label, table) => h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": label }, table);
 const t = (key) => (T[key] ? T[key][S.lang === "zh" ? 0 : 1] : key);
 const pair = (zh, en) => (S.lang === "zh" ? zh || en : en || zh);
 const field = (obj, base) => pair(obj[base + "_zh"], obj[base + "_en"]);
@@ -139,6 +141,7 @@ function applyLanguage() {
   $("tab-warnings").firstChild.textContent = t("tabWarnings") + " ";
   $("tab-followups").firstChild.textContent = t("tabFollowups");
   $("tab-reports").firstChild.textContent = t("tabReports");
+  menuLabel();
   if (S.me) $("who").textContent = `${S.me.name}（${S.me.staff_no}）`;
   renderAll();
 }
@@ -177,13 +180,28 @@ function logout() {
   if (S.ws) { S.ws.onclose = null; S.ws.close(); S.ws = null; }
   clearInterval(S.refreshTimer);
   $("login-view").hidden = false;
-  for (const id of ["tabs", "logout", "link", "hall-select"]) $(id).hidden = true;
+  for (const id of ["tabs", "menu", "logout", "link", "hall-select"]) $(id).hidden = true;
   for (const v of document.querySelectorAll(".view")) v.hidden = true;
   $("who").textContent = "";
 }
 
+// at phone width (style.css, ≤ 700 px) the tabs are a menu under this button, closed after a choice
+function menuLabel() {
+  const names = { hall: "tabHall", warnings: "tabWarnings", followups: "tabFollowups", reports: "tabReports" };
+  $("menu").textContent = `☰ ${t("menu")} · ${t(names[S.tab])}`;
+}
+
+function toggleMenu(open) {
+  const header = document.querySelector("header.top");
+  const now = open === undefined ? !header.classList.contains("menu-open") : open;
+  header.classList.toggle("menu-open", now);
+  $("menu").setAttribute("aria-expanded", String(now));
+}
+
 function showTab(tab) {
   S.tab = tab;
+  toggleMenu(false);
+  menuLabel();
   for (const b of document.querySelectorAll(".tab")) b.classList.toggle("active", b.dataset.tab === tab);
   for (const name of ["hall", "warnings", "followups", "reports"]) $("view-" + name).hidden = name !== tab;
   if (tab === "followups") loadFollowups();
@@ -192,7 +210,7 @@ function showTab(tab) {
 
 async function start() {
   $("login-view").hidden = true;
-  for (const id of ["tabs", "logout", "link"]) $(id).hidden = false;
+  for (const id of ["tabs", "menu", "logout", "link"]) $(id).hidden = false;
   $("who").textContent = `${S.me.name}（${S.me.staff_no}）`;
   const listing = await guard(api("/halls"));
   if (!listing) return;
@@ -346,8 +364,8 @@ function renderHall() {
       h("div", { class: "card wide" }, h("h3", {}, t("windows")), h("div", { class: "grid", id: "windows" }, snap.windows.map((w) => windowCard(w, listing.get(w.number))))),
       h("div", { class: "card side" },
         h("h3", {}, `${t("queues")} (${total})`),
-        h("table", { id: "queues" }, h("thead", {}, h("tr", {}, h("th", {}, t("service")), h("th", {}, t("normal")),
-          h("th", {}, t("priority")), h("th", {}, t("appointment")), h("th", {}, t("total")))), h("tbody", {}, queueRows)),
+        scroller(t("queues"), h("table", { id: "queues" }, h("thead", {}, h("tr", {}, h("th", {}, t("service")), h("th", {}, t("normal")),
+          h("th", {}, t("priority")), h("th", {}, t("appointment")), h("th", {}, t("total")))), h("tbody", {}, queueRows))),
         h("h3", {}, t("tides")), tides)));
 }
 
@@ -382,10 +400,10 @@ function renderWarnings() {
   const cleared = S.warnings.filter((w) => !w.open).slice(0, 30);
   const restore = keepDrafts("#view-warnings input.note", (el) => el.closest("tr").dataset.warning);
   $("view-warnings").replaceChildren(
-    h("div", { class: "card" }, h("h3", {}, `${t("openWarnings")} (${open.length})`),
-      open.length ? h("table", { id: "open-warnings", class: "list" }, head(), h("tbody", {}, open.map(warningRow))) : h("p", { class: "muted", id: "no-warnings" }, t("noWarnings"))),
-    h("div", { class: "card" }, h("h3", {}, t("recentWarnings")),
-      cleared.length ? h("table", { id: "cleared-warnings", class: "list" }, head(), h("tbody", {}, cleared.map(warningRow))) : h("p", { class: "muted" }, t("none"))));
+    h("div", { class: "card" }, h("h2", {}, `${t("openWarnings")} (${open.length})`),
+      open.length ? scroller(t("openWarnings"), h("table", { id: "open-warnings", class: "list" }, head(), h("tbody", {}, open.map(warningRow)))) : h("p", { class: "muted", id: "no-warnings" }, t("noWarnings"))),
+    h("div", { class: "card" }, h("h2", {}, t("recentWarnings")),
+      cleared.length ? scroller(t("recentWarnings"), h("table", { id: "cleared-warnings", class: "list" }, head(), h("tbody", {}, cleared.map(warningRow)))) : h("p", { class: "muted" }, t("none"))));
   restore($("view-warnings"));
 }
 
@@ -460,13 +478,14 @@ function renderFollowups() {
   const shown = $("fu-detail");
   const restore = shown && chosen && shown.dataset.followup === String(chosen.id)
     ? keepDrafts("#fu-detail input, #fu-detail textarea", (el) => el.id) : () => {};
-  view.replaceChildren(
-    h("div", { class: "card" }, h("h3", {}, t("followups"), " ", h("label", { class: "inline" }, t("stateFilter"), " ", sel)),
-      rows.length ? h("table", { id: "followups", class: "list clickable" },
+  // replaceChildren() writes a null as the text "null": only the parts there are
+  view.replaceChildren(...[
+    h("div", { class: "card" }, h("h2", {}, t("followups"), " ", h("label", { class: "inline" }, t("stateFilter"), " ", sel)),
+      rows.length ? scroller(t("followups"), h("table", { id: "followups", class: "list clickable" },
         h("thead", {}, h("tr", {}, ["#", t("ticket"), t("service"), t("window"), t("score"), t("state"), t("assignee"), t("contactBy"), t("closeBy"), t("overdue")].map((x) => h("th", {}, x)))),
-        h("tbody", {}, rows)) : h("p", { class: "muted", id: "no-followups" }, t("noFollowups")),
+        h("tbody", {}, rows))) : h("p", { class: "muted", id: "no-followups" }, t("noFollowups")),
       rows.length && !chosen ? h("p", { class: "muted" }, t("pick")) : null),
-    chosen ? followupDetail(chosen) : null);
+    chosen ? followupDetail(chosen) : null].filter(Boolean));
   restore(view);
 }
 
@@ -487,12 +506,38 @@ function niceMax(v) {
   return [1, 2, 2.5, 5, 10].map((m) => m * p).find((m) => m >= v);
 }
 
-// grouped vertical bars: labels along x, one bar per series in each group
+// text width estimate for the charts' 11 px labels: ideographs ~1 em, the rest ~0.6 em
+const TICK_PX = 11;
+const textW = (str, px = TICK_PX) => [...str].reduce((w, c) => w + (c.codePointAt(0) > 0x2e80 ? px : px * 0.6), 0);
+function fitText(str, width, px = TICK_PX) { // cut with "…" to fit width
+  if (textW(str, px) <= width) return str;
+  let out = "";
+  for (const c of str) { if (textW(out + c + "…", px) > width) break; out += c; }
+  return out + "…";
+}
+function wrapText(str, width, lines = 2) { // up to `lines` lines of at most width; the last one cut
+  const out = [];
+  let rest = str;
+  while (rest && out.length < lines - 1 && textW(rest) > width) {
+    let line = "";
+    for (const c of rest) { if (textW(line + c) > width) break; line += c; }
+    const space = line.lastIndexOf(" "); // break at a space (period · group) when there is one
+    if (space > 0) line = line.slice(0, space);
+    out.push(line.trim());
+    rest = rest.slice(line.length).trim();
+  }
+  if (rest) out.push(fitText(rest, width));
+  return out;
+}
+
+// grouped vertical bars: labels along x (on two lines, cut to their group's width; with many groups only
+// every k-th is labelled, so labels never overlap), one bar per series in each group
 function barChart(id, title, labels, series, unit) {
-  const W = 560, H = 260, L = 44, R = 10, TOP = 34, B = 58;
+  const W = 560, H = 272, L = 44, R = 10, TOP = 34, B = 70;
   const max = niceMax(Math.max(0, ...series.flatMap((x) => x.values.filter((v) => v !== null))));
   const gw = (W - L - R) / Math.max(1, labels.length), bw = Math.min(36, (gw * 0.8) / series.length);
   const y = (v) => TOP + (H - TOP - B) * (1 - v / max);
+  const every = Math.max(1, Math.ceil((2 * TICK_PX + 6) / gw)); // a label needs room for two ideographs
   const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", id, role: "img", "aria-label": title });
   svg.append(s("text", { x: L, y: 18, class: "chart-title" }, title));
   for (let i = 0; i <= 5; i++) {
@@ -510,8 +555,11 @@ function barChart(id, title, labels, series, unit) {
         s("title", {}, `${lab} ${ser.name}: ${num(v)}${unit}`)));
       svg.append(s("text", { x: x + (bw - 2) / 2, y: y(v) - 3, class: "value", "text-anchor": "middle" }, num(v)));
     });
-    const short = lab.length > 9 ? lab.slice(0, 8) + "…" : lab;
-    svg.append(s("text", { x: L + gw * i + gw / 2, y: H - B + 16, class: "tick", "text-anchor": "middle" }, short, s("title", {}, lab)));
+    if (i % every) return;
+    const cx = L + gw * i + gw / 2;
+    const lines = wrapText(lab, Math.min(gw * every - 6, 2 * (W - 2 - cx), 2 * (cx - 2)));
+    svg.append(s("text", { x: cx, y: H - B + 16, class: "tick xlabel", "text-anchor": "middle" },
+      lines.map((line, k) => s("tspan", { x: cx, dy: k ? 13 : 0 }, line)), s("title", {}, lab)));
   });
   svg.append(s("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, class: "axis" }));
   legend(svg, series, L, H - 18);
@@ -520,14 +568,17 @@ function barChart(id, title, labels, series, unit) {
 
 // 100 % stacked horizontal bars (good / bad / not rated) per row
 function stackChart(id, title, labels, parts) {
-  const rowH = 24, TOP = 34, L = 120, W = 560, R = 10;
+  // the label column is as wide as the longest label (at most 40 % of the chart; longer ones are cut)
+  const rowH = 24, TOP = 34, W = 560, R = 10;
+  const L = Math.ceil(Math.min(W * 0.4, Math.max(40, ...labels.map((lab) => textW(lab))) + 14));
   const H = TOP + rowH * labels.length + 34;
   const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", id, role: "img", "aria-label": title });
   svg.append(s("text", { x: 8, y: 18, class: "chart-title" }, title));
   labels.forEach((lab, i) => {
     let x = L;
     const yy = TOP + i * rowH;
-    svg.append(s("text", { x: L - 6, y: yy + 15, class: "tick", "text-anchor": "end" }, lab.length > 14 ? lab.slice(0, 13) + "…" : lab));
+    svg.append(s("text", { x: L - 6, y: yy + 15, class: "tick ylabel", "text-anchor": "end" }, fitText(lab, L - 14),
+      s("title", {}, lab)));
     for (const p of parts) {
       const v = p.values[i];
       if (v === null || v === undefined) continue;
@@ -579,7 +630,7 @@ function renderReports() {
   const opt = (value, key, cur) => h("option", { value, selected: value === cur }, t(key));
   const by = keep("r-by", "service"), period = keep("r-period", "all");
   view.replaceChildren(
-    h("div", { class: "card" },
+    h("div", { class: "card" }, h("h2", {}, t("tabReports")),
       h("form", { id: "report-form", class: "row", onsubmit: (e) => { e.preventDefault(); runReport(); } },
         h("label", {}, t("from"), " ", h("input", { id: "r-from", type: "date", value: keep("r-from", localDate(-6)), required: true })),
         h("label", {}, t("to"), " ", h("input", { id: "r-to", type: "date", value: keep("r-to", localDate(0)), required: true })),
@@ -614,19 +665,20 @@ function renderReportResult() {
         { name: t("waitP90"), values: rep.rows.map((r) => min(r.wait_p90)), color: "#e0a030" },
         { name: t("waitMax"), values: rep.rows.map((r) => min(r.wait_max)), color: "#c0483c" }], t("waitChart").includes("分") ? " 分" : " min")),
       h("div", { class: "card" }, stackChart("chart-ratings", t("ratingsChart"), labels, [
-        { name: t("good"), values: rep.rows.map((r) => r.good_rate), color: "#4c9a6a" },
-        { name: t("bad"), values: rep.rows.map((r) => r.bad_rate), color: "#c0483c" },
-        { name: t("unrated"), values: rep.rows.map((r) => r.unrated_rate), color: "#a7b0ba" }]))),
-    h("div", { class: "card" }, h("table", { id: "report-table", class: "list" },
+        { name: t("good"), values: rep.rows.map((r) => r.good_rate), color: "#2e7d4f" },
+        { name: t("bad"), values: rep.rows.map((r) => r.bad_rate), color: "#b03a2e" },
+        { name: t("unrated"), values: rep.rows.map((r) => r.unrated_rate), color: "#66717d" }]))),
+    h("div", { class: "card" }, scroller(t("tabReports"), h("table", { id: "report-table", class: "list" },
       h("thead", {}, h("tr", {}, h("th", {}, t("group")), h("th", {}, t("visitors")), cols.map(([k]) => h("th", {}, t(k))))),
       h("tbody", {}, rep.rows.map((r, i) => h("tr", { "data-key": r.key }, h("td", {}, labels[i]), h("td", { class: "num" }, r.visitors),
-        cols.map(([, f]) => h("td", { class: "num" }, f(r)))))))));
+        cols.map(([, f]) => h("td", { class: "num" }, f(r))))))))));
 }
 
 // ---------------------------------------------------------------- boot
 document.addEventListener("DOMContentLoaded", async () => {
   $("login-form").addEventListener("submit", login);
   $("logout").addEventListener("click", logout);
+  $("menu").addEventListener("click", () => toggleMenu());
   $("lang").addEventListener("click", () => { S.lang = S.lang === "zh" ? "en" : "zh"; localStorage.setItem("hallq.lang", S.lang); applyLanguage(); });
   $("hall-select").addEventListener("change", (e) => switchHall(e.target.value));
   for (const b of document.querySelectorAll(".tab")) b.addEventListener("click", () => showTab(b.dataset.tab));

@@ -11,7 +11,8 @@ HallQ.add({
   serving: { zh: "正在 {n} 号窗口办理", en: "Being served at window {n}" },
   done: { zh: "已办结，感谢您的耐心", en: "Done: thank you for your patience" },
   no_show: { zh: "已过号", en: "Missed" },
-  no_show_detail: { zh: "请尽快到取号机或窗口办理过号重排", en: "Go to a kiosk or window soon to rejoin the queue" },
+  no_show_detail: { zh: "请尽快到取号机点“过号重排”，扫描票上二维码或输入票号；也可请窗口工作人员重排。超过时限请重新取号",
+                    en: "Soon: tap “Missed your number?” on a kiosk and scan your ticket’s QR code or type its number, or ask at a window. After the time limit, take a new ticket" },
   cancelled: { zh: "已取消", en: "Cancelled" },
   transferred: { zh: "已转办", en: "Transferred" },
   updated: { zh: "实时更新 · {time}", en: "Live · {time}" },
@@ -21,8 +22,8 @@ HallQ.add({
   remind_submit: { zh: "提醒我", en: "Remind me" },
   remind_ok: { zh: "已设置：前面剩 {n} 人时提醒 {to}", en: "Set: {to} gets a message when {n} are ahead" },
   empty: { zh: "请填写手机号", en: "Enter your mobile number" },
-  note: { zh: "本页自动刷新，无需重新扫码。过号后请在规定时间内到取号机或窗口重新排队。",
-          en: "This page updates itself. If you miss your call, rejoin the queue at a kiosk or window in time." },
+  note: { zh: "本页自动刷新，无需重新扫码。过号了？在时限内到取号机点“过号重排”扫描本票二维码或输入票号，或请窗口工作人员重排。",
+          en: "This page updates itself. Missed your call? Within the time limit, tap “Missed your number?” on a kiosk and scan this ticket or type its number, or ask at a window." },
 });
 
 document.addEventListener("DOMContentLoaded", () => {

@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import update
 
 from client import ApiError, HallClient, ServerUnreachable
 from drivers.diag import Heartbeat
 from drivers.terminal import load_terminal, open_devices
 from hallq.cli import main
 from server.auth import add_device
-from server.storage import schema as t
+from tests.server.conftest import start_server, stop_server
+from tests.support.devices import eventually
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -52,7 +52,7 @@ def test_heartbeat_reaches_the_fleet_and_a_failure_shows(hall_server: Any, staff
     device_id, token = register_device(hall_server)
     assert fleet_entry(hall_server, staff_token, device_id)["silent"]  # never reported yet
     cfg = load_terminal(terminal_file(role="kiosk", window=None, printer="sim://", touch="sim://"))
-    with open_devices(cfg) as devices, HallClient(hall_server.base_url, token, retries=0) as client:
+    with open_devices(cfg) as devices, HallClient(hall_server.base_url, token, timeout=30, retries=0) as client:
         with Heartbeat(client, devices, interval_s=0.05) as beat:
             assert beat.wait_rounds(2, timeout=60)
         assert beat.sent >= 2 and beat.failed == 0
@@ -75,17 +75,21 @@ def test_a_device_that_stops_reporting_shows_silent(hall_server: Any, staff_toke
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     device_id, token = register_device(hall_server, "counter", window=1)
     cfg = load_terminal(terminal_file(pad="sim://", led="sim://"))
-    with open_devices(cfg) as devices, HallClient(hall_server.base_url, token, retries=0) as client:
+    with open_devices(cfg) as devices, HallClient(hall_server.base_url, token, timeout=30, retries=0) as client:
         assert Heartbeat(client, devices, interval_s=30).beat()
-    assert not fleet_entry(hall_server, staff_token, device_id)["silent"]
-    # The server calls a device silent after 180 s without a beat (server/api/context.py, not
-    # configurable): move its last beat back instead of waiting three minutes.
-    with hall_server.engine.begin() as conn:
-        conn.execute(update(t.devices).where(t.devices.c.id == device_id).values(last_seen=time.time() - 1000))
-    entry = fleet_entry(hall_server, staff_token, device_id)
-    assert entry["silent"] and parts(entry) == {"pad": "OK", "led": "OK"}  # the last known health stays
+    assert not fleet_entry(hall_server, staff_token, device_id)["silent"]  # this server: silent after 180 s
+    # The silence threshold is a server setting (--device-silent-after): a second server process on the
+    # same database that calls a device silent after 10 ms sees the device fall silent at once, with no
+    # three-minute wait and no rewritten last beat.
+    strict = start_server(hall_server.workdir, hall_server.db_url, "--device-silent-after", "0.01")
+    try:
+        entry = eventually(lambda: fleet_entry(strict, staff_token, device_id), lambda e: e["silent"])
+        assert entry["silent"] and parts(entry) == {"pad": "OK", "led": "OK"}  # the last known health stays
+        assert not fleet_entry(hall_server, staff_token, device_id)["silent"]  # the same beat, the other rule
 
-    code = main(["devices", "--server", hall_server.base_url, "--token", staff_token, "--hall", "test"])
+        code = main(["devices", "--server", strict.base_url, "--token", staff_token, "--hall", "test"])
+    finally:
+        stop_server(strict)
     out, err = capsys.readouterr()
     row = next(line for line in out.splitlines() if line.startswith(f"{device_id} "))
     assert code == 1 and "SILENT" in row and "秒前" in row

@@ -23,7 +23,7 @@ def config(tmp_path: Path) -> Path:
 
 def test_read_shows_the_card_masked(capsys, config) -> None:
     with IdCardSimulator(ELDER) as sim:
-        code = main(["diag", "idcard", "--config", str(config), "--device", sim.url(timeout=0.3), "--read",
+        code = main(["diag", "idcard", "--config", str(config), "--device", sim.url(timeout=2), "--read",
                      "--seconds", "10"])
     out, err = capsys.readouterr()
     assert code == 0, out + err
@@ -35,6 +35,6 @@ def test_read_shows_the_card_masked(capsys, config) -> None:
 def test_a_sam_fault_fails_the_check(capsys, config) -> None:
     with IdCardSimulator() as sim:
         sim.fault("sam_fault")
-        code = main(["diag", "idcard", "--config", str(config), "--device", sim.url(timeout=0.3)])
+        code = main(["diag", "idcard", "--config", str(config), "--device", sim.url(timeout=2)])
     out, _ = capsys.readouterr()
     assert code == 1 and out.startswith("FAIL") and "SAM_SELF_TEST" in out

@@ -22,7 +22,9 @@ def sim():
 
 @pytest.fixture
 def reader(sim):
-    r = open_idcard(sim.url(timeout=0.3, retries=1))
+    # 2 s per answer: generous for a reader that answers (its answer ends the wait), and what a
+    # silent one costs in the fault tests
+    r = open_idcard(sim.url(timeout=2, retries=0))
     yield r
     r.close()
 

@@ -44,21 +44,24 @@ def test_show_and_clear_are_acknowledged(bus: LedSimulator, leds: tuple[WindowLe
     assert bus.history(4) == [LedState(4, "", "暂停服务"), LedState(4, "B007", "请稍候")]
 
 
+# Retry tests: the first answer is lost, so the first attempt always waits its whole timeout (short);
+# a resend carries the same SEQ, so the answer to any attempt counts, and the LED has
+# timeout × (1 + retries) = 5 s in all to answer, however busy the machine.
 def test_one_dropped_ack_is_retried(bus: LedSimulator) -> None:
-    with open_led(bus.url_for(3, timeout=1, retries=2)) as led:
+    with open_led(bus.url_for(3, timeout=0.5, retries=9)) as led:
         bus.fault(3, Fault.SILENT, times=1)
         led.show(3, "A013", "A013 请到3号窗口")
     sent = bus.received_from_host(3, Cmd.SHOW)
-    assert len(sent) == 2 and sent[0] == sent[1]  # the same frame, same SEQ, sent twice
+    assert len(sent) >= 2 and all(f == sent[0] for f in sent)  # the same frame, same SEQ, sent again
     assert bus.shown(3) == LedState(3, "A013", "A013 请到3号窗口")
 
 
 def test_a_corrupted_ack_is_retried(bus: LedSimulator) -> None:
-    with open_led(bus.url_for(3, timeout=1, retries=1)) as led:
+    with open_led(bus.url_for(3, timeout=0.5, retries=9)) as led:
         bus.fault(3, Fault.BAD_CHECKSUM, times=1)
         led.show(3, "A014", "A014 请到3号窗口")
         assert led.health().facts["dropped"] == {"checksum": 1}
-    assert len(bus.received_from_host(3, Cmd.SHOW)) == 2
+    assert len(bus.received_from_host(3, Cmd.SHOW)) >= 2
 
 
 def test_a_dead_led_fails_by_address_while_its_neighbour_works(
@@ -102,16 +105,24 @@ def test_garbage_in_replies_is_ignored_and_counted(
     assert "outside frames" in caplog.text
 
 
-def test_a_late_answer_is_not_taken_for_the_next_one(bus: LedSimulator, caplog: pytest.LogCaptureFixture) -> None:
-    with open_led(bus.url_for(3, timeout=0.05, retries=0)) as led:
-        bus.fault(3, Fault.SLOW, delay_s=0.5)
+def test_a_late_answer_is_not_taken_for_the_next_one(bus: LedSimulator) -> None:
+    """The ACK of A016 comes after its request gave up, while A017 waits for its own (later) ACK: it
+    is counted as stray and A017 takes only its own. The simulator sends held-back frames in the
+    order they fall due, so the late ACK always arrives first; no reply time decides the outcome."""
+    impatient = open_led(bus.url_for(3, timeout=0.2, retries=0))
+    patient = open_led(bus.url_for(3, timeout=30, retries=0))
+    try:
+        bus.fault(3, Fault.SLOW, times=1, delay_s=1.0)  # answers, but only after its asker gave up
         with pytest.raises(DeviceTimeout):
-            led.show(3, "A016", "A016 请到3号窗口")
-        bus.clear_faults()
-        led.show(3, "A017", "A017 请到3号窗口")
-        assert bus.wait_for(lambda: bus.pending_sends == 0, timeout=10)  # the late ACK is out
-        led.show(3, "A018", "A018 请到3号窗口")
-        assert bus.shown(3) == LedState(3, "A018", "A018 请到3号窗口")
+            impatient.show(3, "A016", "A016 请到3号窗口")
+        bus.fault(3, Fault.SLOW, times=1, delay_s=2.0)  # A017's ACK falls due after A016's
+        patient.show(3, "A017", "A017 请到3号窗口")
+        assert bus.pending_sends == 0
+        assert patient.health().facts["stray_replies"] == 1  # A016's ACK, not taken for A017's
+        assert bus.shown(3) == LedState(3, "A017", "A017 请到3号窗口")
+    finally:
+        impatient.close()
+        patient.close()
 
 
 def test_leds_on_one_bus_share_one_port(bus: LedSimulator, leds: tuple[WindowLed, WindowLed]) -> None:

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 from evdev import InputEvent, ecodes
 
-from drivers.evdevinput import PipeInputDirectory
 from drivers.health import Level
 from drivers.pad import EvdevPad, RatingResult, Score, open_pad
+from tests.support.inputs import PipeInputDirectory
 
 KEYPAD = "/dev/input/by-path/pci-0000:00:14.0-usb-0:2:1.0-event-kbd"
 KEYPAD_CAPS = {ecodes.EV_KEY: [ecodes.KEY_KP1, ecodes.KEY_KP2, ecodes.KEY_KP5, ecodes.KEY_1]}

@@ -32,9 +32,9 @@ def test_ticket_decodes_back_to_its_text_and_qr(ticket, paper):
     assert "不动产登记" in slip.texts
     assert "【优先 绿色通道】" in slip.texts
     assert "您前面还有 3 人" in slip.texts
-    assert "预计等候约 11 分钟" in slip.texts  # 610 s, rounded up
+    assert "预计等候约 5～15 分钟" in slip.texts  # 610 s as the kiosk screen says it (client.estimate)
     assert "取号时间：2025-03-01 09:30" in slip.texts
-    assert "过号请重新取号，请妥善保管此票" in slip.texts
+    assert "过号可到取号机重排，请保管好此票" in slip.texts
     assert slip.qr_payloads == ["https://q.example.gov.cn/t/7f3a9c"]
     qr = slip.qr_codes[0]
     assert (qr.model, qr.error_level) == (cmd.QR_MODEL_2, cmd.QR_EC_M)
@@ -61,9 +61,9 @@ def test_normal_lane_has_no_lane_note_and_appointment_has_one(ticket):
 @pytest.mark.parametrize(
     ("ahead", "wait", "lines"),
     [
-        (0, 0, ["您前面没有人，请留意叫号", "预计等候不到 1 分钟"]),
-        (1, 60, ["您前面还有 1 人", "预计等候约 1 分钟"]),
-        (25, 3599, ["您前面还有 25 人", "预计等候约 60 分钟"]),
+        (0, 0, ["您前面没有人，请留意叫号", "预计等候 5 分钟以内"]),
+        (1, 60, ["您前面还有 1 人", "预计等候 5 分钟以内"]),
+        (25, 3599, ["您前面还有 25 人", "预计等候约 30～90 分钟"]),
     ],
 )
 def test_people_ahead_and_wait_wording(ticket, ahead, wait, lines):
@@ -78,7 +78,7 @@ def test_no_estimate_leaves_the_wait_line_out(ticket):
 
 def test_custom_notice_replaces_the_default_closing_line(ticket):
     texts = decode(encode_ticket(ticket(notice="请到二楼等候区等候"), Paper.MM80)).texts
-    assert "请到二楼等候区等候" in texts and "过号请重新取号，请妥善保管此票" not in texts
+    assert "请到二楼等候区等候" in texts and "过号可到取号机重排，请保管好此票" not in texts
 
 
 def test_full_width_punctuation_yen_and_four_byte_characters_survive(ticket):
@@ -106,7 +106,7 @@ def test_english_ticket_is_plain_ascii_without_chinese_mode(ticket):
     assert cmd.CHINESE_ON not in job
     texts = decode(job).texts
     for line in ("Chengguan Service Centre", "A012", "[APPOINTMENT]", "1 person ahead of you",
-                 "Estimated wait: about 1 min", "Issued: 2025-03-01 09:30"):
+                 "Estimated wait: under 5 min", "Issued: 2025-03-01 09:30"):
         assert line in texts
     assert all(line.text.isascii() and not line.chinese for line in decode(job).lines)
 

@@ -25,7 +25,7 @@ CUT = cmd.CUT_PARTIAL_AFTER_FEED
 
 
 def test_tcp_ticket_and_status(tcp_sim, ticket):
-    with open_printer(tcp_sim.url(timeout=0.3), paper=Paper.MM80) as printer:
+    with open_printer(tcp_sim.url(timeout=5), paper=Paper.MM80) as printer:  # answered: no wait
         assert printer.health().level is Level.OK
         printer.print_ticket(ticket())
         assert tcp_sim.wait_for(CUT)

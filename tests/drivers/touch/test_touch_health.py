@@ -6,9 +6,9 @@ import pytest
 from evdev import InputEvent, ecodes
 
 from drivers.errors import DeviceConfigError
-from drivers.evdevinput import PipeInputDirectory
 from drivers.health import Level
 from drivers.touch import EvdevTouch, SimTouch, is_touch_device, open_touch
+from tests.support.inputs import PipeInputDirectory
 
 PANEL = "/dev/input/by-path/platform-3f204000.i2c-event"
 MULTI_TOUCH = {

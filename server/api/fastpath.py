@@ -1,0 +1,184 @@
+"""The reads that screens and phones repeat all day, answered from the read models before FastAPI's
+routing (issue 14).
+
+``GET /api/v1/halls/{hall}/snapshot``, ``GET /api/v1/halls/{hall}/windows/{n}`` and
+``GET /api/v1/track/{token}`` are most of a province's traffic, and their answer is already encoded in
+memory; FastAPI's route matching over ~100 routes and its dependency injection cost more than the answer.
+:class:`ReadFastPath` (a pure ASGI middleware, inside the access log and the metrics) answers them on the
+*happy path only* — a caller whose token this process resolved within the last second (``deps.WhoFast``),
+allowed by ``ROLE_MATRIX``, a known hall and window, a ticket the model holds. Anything else goes on to the
+FastAPI routes unchanged, which answer it the same way (they share the builders below) or with the one
+error format. The routes stay the documented API (OpenAPI); this is only a shortcut to the same answers.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from types import SimpleNamespace
+from typing import Any
+
+from config import HallConfig
+from server.auth import Action, authorize
+from server.halls.errors import Problem
+from server.readmodels import Encoded, HallState, ReadModels
+from server.readmodels.hub import encode
+
+from . import views
+
+_SNAPSHOT = re.compile(r"/api/v1/halls/([^/]+)/snapshot")
+_WINDOW = re.compile(r"/api/v1/halls/([^/]+)/windows/(\d{1,6})")
+_TRACK = re.compile(r"/api/v1/track/([A-Za-z0-9_-]{1,64})")
+_CALLED = ("called", "recalled", "serving")
+TRACK_CACHE = "public, max-age=1"
+BUSY = Encoded(encode(Problem("rate_limited", "查询人数过多，请稍后再试", "too many requests right now: try again in a "
+                              "few seconds", 429).to_dict()), "")
+PRIVATE_CACHE = "private, no-cache"
+
+
+# -- the answers (shared with the routes) ------------------------------------------------------------------
+async def snapshot(rm: ReadModels, cfg: HallConfig, model: Any) -> Encoded:
+    async def build(current: Callable[[], HallState]) -> dict:
+        clerks = await rm.clerks({w["clerk"] for w in current().windows.values() if w["clerk"]})
+        state = current()
+        return views.snapshot_of(cfg, state.seq, state.windows, state.current_tickets(), clerks, state.counts())
+
+    return await rm.cached(model, "snapshot", build)
+
+
+async def window(rm: ReadModels, cfg: HallConfig, model: Any, number: int) -> Encoded:
+    async def build(current: Callable[[], HallState]) -> dict:
+        w = current().windows.get(number)
+        clerks = await rm.clerks({w["clerk"]} if w and w["clerk"] else set())
+        state = current()
+        w = state.windows.get(number)
+        cur = state.tickets.get(w["current"]) if w and w["current"] else None
+        return views.window_detail_of(cfg, state.seq, number, w, cur, clerks, state.counts())
+
+    return await rm.cached(model, f"w{number}", build)
+
+
+def track_view(cfg: HallConfig, tk: Mapping[str, Any], estimate: Any) -> dict[str, Any]:
+    """The tracking page's data: never personal data (000 第二十八条). ``estimate``: the core's
+    ``Estimate`` of a waiting ticket (None otherwise)."""
+    svc = cfg.service(tk["service"]) if cfg.has_service(tk["service"]) else None
+    number = tk["window"] if tk["state"] in _CALLED else None
+    wcfg = cfg.window(number) if number is not None and cfg.has_window(number) else None
+    return {
+        "number": tk["number"],
+        "service": tk["service"],
+        "service_name_zh": svc.name_zh if svc else tk["service"],
+        "service_name_en": svc.name_en if svc else tk["service"],
+        "state": tk["state"],
+        "ahead": estimate.ahead if estimate is not None else 0,
+        "estimated_wait_s": int(estimate.wait_s) if estimate is not None else 0,
+        **views.estimate_fields(estimate),
+        "window": number,
+        "window_name_zh": wcfg.name_zh if wcfg else None,
+        "window_name_en": wcfg.name_en if wcfg else None,
+    }
+
+
+async def track(rm: ReadModels, cfgs: Mapping[str, HallConfig], token: str) -> Encoded | None:
+    """From memory, or None when this process does not hold the ticket (the caller reads the database)."""
+    got = await rm.track(token)
+    if got is None or got["hall"] not in cfgs:
+        return None
+    tk = got["ticket"]
+    etag = f'"{got["hall"]}.{got["seq"]}.{tk["id"]}"'
+    return Encoded(encode(track_view(cfgs[got["hall"]], tk, got["estimate"])), etag)
+
+
+def matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    return header.strip() == "*" or etag in (tag.strip().removeprefix("W/") for tag in header.split(","))
+
+
+# -- the middleware ---------------------------------------------------------------------------------------
+class ReadFastPath:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._routes: dict[str, Any] = {}  # template → what the metrics read from scope["route"]
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"].startswith("/api/v1/"):
+            try:
+                answer = await self._answer(scope)
+            except Problem:
+                answer = None  # the route answers it, in the one error format
+            if answer is not None:
+                await self._send(scope, send, *answer)
+                return
+        await self.app(scope, receive, send)
+
+    async def _answer(self, scope: dict) -> tuple[str, Encoded, str] | None:
+        app = scope.get("app")
+        ctx = getattr(getattr(app, "state", None), "ctx", None)
+        rm: ReadModels | None = getattr(ctx, "readmodels", None)
+        if rm is None:
+            return None
+        path = scope["path"]
+        if m := _TRACK.fullmatch(path):
+            if rm.overloaded:  # issue 14 item 4: the event loop runs late, the kiosks and counters come first
+                return "/api/v1/track/{token}", BUSY, "no-store"
+            enc = await track(rm, ctx.service.configs, m.group(1))
+            return ("/api/v1/track/{token}", enc, TRACK_CACHE) if enc is not None else None
+        snap = _SNAPSHOT.fullmatch(path)
+        win = None if snap else _WINDOW.fullmatch(path)
+        if snap is None and win is None:
+            return None
+        hall = (snap or win).group(1)  # type: ignore[union-attr]
+        cfg = ctx.service.configs.get(hall)
+        who = _cached_principal(ctx, scope)
+        if cfg is None or who is None:
+            return None
+        if snap is not None:
+            authorize(who, Action.SNAPSHOT, hall)
+            return "/api/v1/halls/{hall}/snapshot", await snapshot(rm, cfg, await rm.model(hall)), PRIVATE_CACHE
+        number = int(win.group(2))  # type: ignore[union-attr]
+        if not cfg.has_window(number):
+            return None
+        authorize(who, Action.WINDOW_READ, hall, number)
+        return "/api/v1/halls/{hall}/windows/{window}", await window(rm, cfg, await rm.model(hall), number), \
+            PRIVATE_CACHE
+
+    async def _send(self, scope: dict, send: Any, template: str, enc: Encoded, cache: str) -> None:
+        scope["route"] = self._route(template)  # for the metrics' route label
+        inm = next((v for k, v in scope["headers"] if k == b"if-none-match"), None)
+        if enc is BUSY:  # shed: the hall's own traffic first
+            await send({"type": "http.response.start", "status": 429, "headers": [
+                (b"retry-after", b"3"), (b"cache-control", b"no-store"), (b"content-type", b"application/json"),
+                (b"content-length", str(len(enc.body)).encode())]})
+            await send({"type": "http.response.body", "body": enc.body})
+            return
+        headers = [(b"etag", enc.etag.encode()), (b"cache-control", cache.encode())]
+        if inm is not None and matches(inm.decode("latin-1"), enc.etag):
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(enc.body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": enc.body})
+
+    def _route(self, template: str) -> Any:
+        route = self._routes.get(template)
+        if route is None:
+            route = self._routes[template] = SimpleNamespace(path=template)
+        return route
+
+
+def _cached_principal(ctx: Any, scope: dict) -> Any:
+    """The caller, if this process resolved its token within the last second (``deps.principal_cached``);
+    None sends the request to the route, which resolves it (and fills the cache)."""
+    auth = next((v for k, v in scope["headers"] if k == b"authorization"), None)
+    if auth is None:
+        return None
+    scheme, _, token = auth.decode("latin-1").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    hit = ctx.who_cache.get(token.strip())
+    if hit is None or hit[0] <= time.monotonic():
+        return None
+    return hit[1]
