@@ -102,11 +102,11 @@ def bench_server(tmp: Path) -> None:
         now = time.time()
         kiosk = add_device(engine, kind="kiosk", name="k", hall=HALL, window=None, now=now, by="bench").token
         display = add_device(engine, kind="display", name="d", hall=HALL, window=None, now=now, by="bench").token
-        add_clerk(engine, staff_no="b1", name="测试", pin="1234", role="clerk", windows=(1,), hall=HALL,
+        add_clerk(engine, staff_no="b1", name="测试", pin="246813", role="clerk", windows=(1,), hall=HALL,
                   now=now, by="bench")
         engine.dispose()
         with HallClient(base, kiosk) as k, HallClient(base) as clerk:
-            clerk.login("b1", "1234")
+            clerk.login("b1", "246813")
             clerk.sign_in(HALL, 1)
             report("`issue` round trip (kiosk, sequential)", timed(lambda: k.issue(HALL, "GEN"), 300))
             report("`snapshot` round trip", timed(lambda: k.snapshot(HALL), 300))

@@ -78,7 +78,7 @@ def hall(tmp: Path) -> Iterator[tuple[Server, str, str]]:
         engine = make_engine(srv.db)
         upgrade(engine)
         now = time.time()
-        add_clerk(engine, staff_no="7001", name="基准", pin="2468", windows=[1], hall=HALL, now=now, by="bench")
+        add_clerk(engine, staff_no="7001", name="基准", pin="246813", windows=[1], hall=HALL, now=now, by="bench")
         kiosk = add_device(engine, kind="kiosk", name="bench-kiosk", hall=HALL, window=None, now=now, by="bench")
         counter = add_device(engine, kind="counter", name="bench-counter", hall=HALL, window=1, now=now,
                              by="bench")
@@ -131,7 +131,7 @@ def main() -> None:
         counter.start()
         until(lambda: ctrl.online and ctrl.info is not None)
         win.login.staff_no.setText("7001")
-        win.login.pin.setText("2468")
+        win.login.pin.setText("246813")
         win.login.submit.click()
         until(lambda: ctrl.situation().holder == "7001" and ctrl.idle)
         kiosk = HallClient(srv.base, kiosk_token)

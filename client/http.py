@@ -280,13 +280,19 @@ class HallClient:
         code: str | None = None,
         phone: str | None = None,
         idempotency_key: str | None = None,
+        card: str | None = None,
     ) -> CheckIn:
         """预约签到 (kiosk, counter): by booking code or the phone number booked with, exactly one.
+        ``card``: with a code, the keyed hash of the ID card the kiosk's reader read (``vocab.cardhash``) —
+        what an unverified ID booking needs at a kiosk (issue 13; else ``card_required``).
         ApiError ``unknown_booking``, ``appointment_early``, ``not_today``, ``checkin_closed``,
-        ``already_checked_in``, ``booking_cancelled``, ``closed``, ``bad_person`` (docs/booking.md)."""
+        ``already_checked_in``, ``booking_cancelled``, ``closed``, ``bad_person``, ``card_required``
+        (docs/booking.md)."""
         if (code is None) == (phone is None):
             raise ValueError("give exactly one of code and phone")
-        body = {"code": code} if code is not None else {"phone": phone}
+        body: dict[str, str] = {"code": code} if code is not None else {"phone": phone}
+        if card is not None:
+            body["card"] = card
         return CheckIn.of(self._mutate(f"{API}/halls/{_seg(hall)}/bookings/check-in", body, idempotency_key))
 
     # -- ID card at the kiosk (issue 18) ---------------------------------------------------------------

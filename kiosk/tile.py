@@ -25,7 +25,7 @@ def label(text: str = "", role: str = "body", *, wrap: bool = True, tone: str = 
     if tone:
         w.setProperty("tone", tone)
     w.setWordWrap(wrap)
-    w.setTextFormat(Qt.TextFormat.AutoText)
+    w.setTextFormat(Qt.TextFormat.PlainText)  # server text (names, messages) is never markup (issue 13)
     if align is not None:
         w.setAlignment(align)
     return w

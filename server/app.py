@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 
@@ -20,6 +21,7 @@ import config
 from server import dashboard, metrics, web
 from server.api import errors
 from server.api.context import AppContext
+from server.api.edge import BodyGuard, body_limit_from_env
 from server.api.fanout import Fanout
 from server.api.fastpath import ReadFastPath
 from server.api.logs import AccessLog
@@ -53,7 +55,8 @@ def build_context(settings: Settings, *, clock: Callable[[], float] = time.time)
     service.token_listeners.append(readmodels.on_tokens)
     service.reload_listeners.append(readmodels.on_reload)
     fanout.notice_hooks.append(readmodels.notified)
-    policy = LoginPolicy(settings.lockout_failures, settings.lockout_minutes, settings.token_hours)
+    policy = LoginPolicy.of(settings.lockout_failures, settings.lockout_minutes, settings.token_hours,
+                            dict(os.environ))
     ctx = AppContext(settings, engine, deployment, service, fanout, policy, settings.device_silent_after_s,
                      readmodels=readmodels)
     service.listeners.append(lambda _hall, rows: _forget_revoked(ctx, rows))
@@ -122,6 +125,8 @@ def create_app(
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
             await ctx.fanout.stop()
+            if (sessions := getattr(app.state, "ws_sessions", None)) is not None:
+                await sessions.stop()  # the event streams' token re-check (server/api/wsauth.py)
             if ctx.readmodels is not None:
                 await ctx.readmodels.stop()
             ctx.engine.dispose()
@@ -138,7 +143,7 @@ def create_app(
     app.include_router(api)
     app.include_router(dashboard.router)  # GET /dashboard: the managers' web dashboard
     app.include_router(web.router)  # /m/… and /t/{token}: the citizens' phone pages (issue 8)
-    metrics.install(app)  # GET /metrics (Prometheus), request latency, event counters
+    observed = metrics.install(app)  # GET /metrics (Prometheus), request latency, event counters
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict:
@@ -148,5 +153,6 @@ def create_app(
             conn.execute(text("SELECT 1"))
         return {"ok": True, "halls": list(ctx.service.configs), "ws_clients": ctx.fanout.clients}
 
-    app.add_middleware(AccessLog)
+    app.add_middleware(BodyGuard, limit=body_limit_from_env())  # issue 13: bounded bodies, no lone surrogates
+    app.add_middleware(AccessLog, metrics=observed)  # outermost: logs the guard's refusals too
     return app

@@ -27,9 +27,7 @@ import ipaddress
 import logging
 import os
 import secrets
-import time
 from collections.abc import Iterator
-from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from prometheus_client import (
@@ -118,48 +116,7 @@ class _LiveGauges(Collector):
         yield clients
 
 
-class _Timing:
-    """Pure ASGI middleware: request latency by route template (bounded label values), and the hook that
-    subscribes :class:`Metrics` to the hall service once the app's start-up has built it."""
-
-    def __init__(self, app: Any, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] == "lifespan":
-            await self.app(scope, receive, self._lifespan_send(scope, send))
-            return
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        status = 500
-
-        async def send_wrapper(message: dict) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_wrapper)
-        finally:
-            self.metrics.latency.labels(scope["method"], _template(scope), str(status)).observe(
-                time.perf_counter() - start)
-
-    def _lifespan_send(self, scope: dict, send: Any) -> Any:
-        async def lifespan_send(message: dict) -> None:
-            if message["type"] == "lifespan.startup.complete":
-                ctx = scope["app"].state.ctx
-                if self.metrics.on_commit not in ctx.service.listeners:
-                    ctx.service.listeners.append(self.metrics.on_commit)
-            await send(message)
-
-        return lifespan_send
-
-
-def _template(scope: dict) -> str:
+def route_template(scope: dict) -> str:
     """The matched route's template with its mount prefix: ``/api/v1/halls/{hall}/tickets``, never the raw
     path (ids in label values would grow without bound).
 
@@ -183,7 +140,7 @@ def _is_loopback(host: str | None) -> bool:
 
 
 def install(app: FastAPI, *, token: str | None = None) -> Metrics:
-    """Mount ``GET /metrics`` and the latency/listener middleware on ``app``. ``token``: default
+    """Mount ``GET /metrics`` on ``app`` (give the result to ``AccessLog(metrics=…)`` for latency). ``token``: default
     ``$HALLQ_METRICS_TOKEN`` (read here, not at import)."""
     disable_created_metrics()  # no ``*_created`` series: half the text, and nothing here needs them
     metrics = Metrics()
@@ -201,5 +158,4 @@ def install(app: FastAPI, *, token: str | None = None) -> Metrics:
                               f"metrics are served to loopback clients, or with the {TOKEN_ENV} bearer token", 403)
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    app.add_middleware(_Timing, metrics=metrics)
-    return metrics
+    return metrics  # the latency histogram is observed by server.api.logs.AccessLog (one middleware)

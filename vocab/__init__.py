@@ -200,6 +200,11 @@ class ErrorCode(enum.StrEnum):
     AFTER_HOURS_NOT_LISTED = "after_hours_not_listed"
     AFTER_HOURS_TOO_SOON = "after_hours_too_soon"
     AFTER_HOURS_TOO_FAR = "after_hours_too_far"
+    # security of the public edge and of staff accounts (issue 13)
+    LOGIN_THROTTLED = "login_throttled"
+    BODY_TOO_LARGE = "body_too_large"
+    PHONE_UNVERIFIED = "phone_unverified"
+    BAD_CODE = "bad_code"
     # supervision
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
     FOLLOWUP_CLOSED = "followup_closed"

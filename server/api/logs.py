@@ -1,13 +1,33 @@
-"""Structured logs: one JSON object per line; one line per HTTP request with its status and duration."""
+"""Structured logs: one JSON object per line; one line per HTTP request with its status and duration.
+
+Tokens never reach a log line (issue 13, D3): the access line carries the path without its query
+string, uvicorn's own lines (``"WebSocket /path?…" [accepted]``) lose their query strings, and anything
+shaped like a bearer token or a ``Authorization`` value is replaced by ``[redacted]`` in every message,
+field and traceback — a last net under the rule that clients send tokens in headers or messages only.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import Any
 
 access = logging.getLogger("hallq.access")
+
+# c_… clerk and d_… device tokens (prefix + 43 URL-safe characters), and "Bearer …" values
+_TOKEN = re.compile(r"\b[cd]_[A-Za-z0-9_-]{20,}|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,}")
+_QUERY = re.compile(r"(/[^\s\"'?]*)\?[^\s\"']*")  # a path's query string
+
+
+def redact(text: str) -> str:
+    """``text`` without tokens and without the query strings of paths in it."""
+    return _TOKEN.sub("[redacted]", _QUERY.sub(r"\1?[redacted]", text))
+
+
+def _clean(value: Any) -> Any:
+    return redact(value) if isinstance(value, str) else value
 
 
 class JsonFormatter(logging.Formatter):
@@ -16,11 +36,11 @@ class JsonFormatter(logging.Formatter):
             "ts": round(record.created, 3),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": redact(record.getMessage()),
         }
-        out.update(getattr(record, "fields", {}))
+        out.update({k: _clean(v) for k, v in getattr(record, "fields", {}).items()})
         if record.exc_info:
-            out["exc"] = self.formatException(record.exc_info)
+            out["exc"] = redact(self.formatException(record.exc_info))
         return json.dumps(out, ensure_ascii=False, default=str)
 
 
@@ -39,14 +59,22 @@ def configure(level: str = "INFO") -> None:
 
 
 class AccessLog:
-    """Pure ASGI middleware (no per-request task or body buffering): method, path, status, ms."""
+    """Pure ASGI middleware (no per-request task or body buffering), one per app: the access line
+    (method, path without query, status, ms, client) and, with ``metrics``, the latency histogram by route
+    template and the hook that subscribes the metrics to the hall service at start-up. (Was two
+    middlewares timing each request twice, issue 12.)"""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, metrics: Any = None) -> None:
         self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            if scope["type"] == "websocket":
+        kind = scope["type"]
+        if kind == "lifespan" and self.metrics is not None:
+            await self.app(scope, receive, self._lifespan_send(scope, send))
+            return
+        if kind != "http":
+            if kind == "websocket":
                 access.info("websocket", extra={"fields": {"path": scope["path"]}})
             await self.app(scope, receive, send)
             return
@@ -62,6 +90,11 @@ class AccessLog:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
+            elapsed = time.perf_counter() - start
+            if self.metrics is not None:
+                from server.metrics import route_template
+
+                self.metrics.latency.labels(scope["method"], route_template(scope), str(status)).observe(elapsed)
             if access.isEnabledFor(logging.INFO):
                 client = scope.get("client")
                 access.info(
@@ -71,8 +104,20 @@ class AccessLog:
                             "method": scope["method"],
                             "path": scope["path"],
                             "status": status,
-                            "ms": round((time.perf_counter() - start) * 1000, 2),
+                            "ms": round(elapsed * 1000, 2),
                             "client": client[0] if client else None,
                         }
                     },
                 )
+
+    def _lifespan_send(self, scope: dict, send: Any) -> Any:
+        metrics = self.metrics
+
+        async def lifespan_send(message: dict) -> None:
+            if message["type"] == "lifespan.startup.complete":
+                ctx = scope["app"].state.ctx
+                if metrics.on_commit not in ctx.service.listeners:
+                    ctx.service.listeners.append(metrics.on_commit)
+            await send(message)
+
+        return lifespan_send

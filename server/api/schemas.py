@@ -26,11 +26,22 @@ def _text(max_length: int, min_length: int = 0) -> Any:
                                             strip_whitespace=min_length > 0)]
 
 
+FACTS_MAX = 4096  # bytes of one report's facts as JSON: a driver's counters, not a dump (issue 13, D7)
+# a row id in a path: what every database stores (SQLite INTEGER and PostgreSQL bigint overflow at 2^63)
+RowId = Annotated[int, Path(ge=1, le=2**53)]
+
+
 def _json_safe(value: dict[str, Any]) -> dict[str, Any]:
     try:
-        json.dumps(value, allow_nan=False)
+        text = json.dumps(value, allow_nan=False, ensure_ascii=False)
     except ValueError:
         raise ValueError("numbers must be finite (no NaN or Infinity)") from None
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate: no database can store it
+        raise ValueError("text holds an invalid Unicode character (a lone surrogate)") from None
+    if size > FACTS_MAX:
+        raise ValueError(f"at most {FACTS_MAX} bytes as JSON")
     return value
 
 

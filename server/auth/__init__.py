@@ -1,6 +1,7 @@
 """Authentication and authorisation: clerk PIN login with lockout, device tokens, the role matrix."""
 
 from .matrix import ROLE_MATRIX, Action, Rule, authorize
+from .pins import weak_reason
 from .principal import DEVICE_KINDS, PUBLIC_KINDS, STAFF_ROLES, Principal
 from .store import (
     Login,
@@ -11,6 +12,9 @@ from .store import (
     login,
     public_clerks,
     resolve,
+    rotate_device_token,
+    still_valid,
+    unlock,
 )
 
 __all__ = [
@@ -30,4 +34,8 @@ __all__ = [
     "login",
     "public_clerks",
     "resolve",
+    "rotate_device_token",
+    "still_valid",
+    "unlock",
+    "weak_reason",
 ]

@@ -27,9 +27,9 @@ from server.storage import schema as t
 from server.storage.db import read_transaction, write_transaction
 from vocab import EventKind
 
+from .pins import weak_reason
 from .principal import STAFF_ROLES, Principal
 from .secrets import hash_pin
-from .store import PIN_RE
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,8 +256,8 @@ def reset_pin(
     engine: Engine, staff_no: str, pin: str, *, who: Principal, now: float, all_halls: tuple[str, ...]
 ) -> Change:
     """A new PIN: the old one and every open session end; a lock from wrong PINs is lifted with it."""
-    if not PIN_RE.match(pin):
-        raise Problem("bad_pin", "密码须为 4–12 位数字", "the PIN must be 4-12 digits", 422)
+    if (weak := weak_reason(pin)) is not None:  # issue 13: 6–12 digits, not easy
+        raise Problem("bad_pin", *weak, 422)
     pin_hash = hash_pin(pin)  # slow on purpose: outside the write lock
     with write_transaction(engine) as conn:
         row = _clerk(conn, staff_no)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,20 +15,43 @@ from sqlalchemy import Connection, Engine, bindparam, select, update
 from server.audit import AuditRecord, append
 from server.halls.errors import Problem
 from server.storage import schema as t
-from server.storage.db import read_transaction, write_transaction
+from server.storage.db import write_transaction
 
+from . import throttle
+from .pins import weak_reason
 from .principal import DEVICE_KINDS, STAFF_ROLES, Principal
 from .secrets import CLERK_PREFIX, DEVICE_PREFIX, hash_pin, hash_token, new_token, verify_pin
 
-PIN_RE = re.compile(r"^\d{4,12}$")
+log = logging.getLogger("hallq.auth")
 STAFF_NO_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+HARD_LOCK_S = 100 * 365 * 86400  # "until a manager unlocks it"
 
 
 @dataclass(frozen=True, slots=True)
 class LoginPolicy:
-    max_failures: int = 5  # failed PINs in a row before the account locks
-    lock_minutes: float = 15
+    max_failures: int = 5  # free failures per (staff number, address) before delays start
+    lock_minutes: float = 15  # the longest delay between guesses
     token_hours: float = 12  # a clerk's shift; log in again after it
+    hard_lock_failures: int = 50  # failures from all addresses before the account locks until unlocked
+    free_per_address: int = 20
+    delay_s: float = 30
+
+    @classmethod
+    def of(cls, failures: int, minutes: float, token_hours: float, env: dict[str, str]) -> LoginPolicy:
+        """From the settings, and ``HALLQ_LOGIN_DELAY_S`` / ``HALLQ_LOGIN_FREE_PER_ADDRESS`` /
+        ``HALLQ_HARD_LOCK_FAILURES`` (the defaults suit a hall; tests shorten or lengthen them)."""
+        return cls(failures, minutes, token_hours,
+                   hard_lock_failures=int(env.get("HALLQ_HARD_LOCK_FAILURES") or 50),
+                   free_per_address=int(env.get("HALLQ_LOGIN_FREE_PER_ADDRESS") or 20),
+                   delay_s=float(env.get("HALLQ_LOGIN_DELAY_S") or 30))
+
+    @property
+    def throttle(self) -> throttle.ThrottlePolicy:
+        return throttle.ThrottlePolicy(free_per_account=self.max_failures,
+                                       free_per_address=self.free_per_address, delay_s=self.delay_s,
+                                       max_delay_s=self.lock_minutes * 60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +84,8 @@ def add_clerk(
             f"工号 {staff_no!r} 只能含字母、数字、_ 和 -（最多 32 位）",
             f"staff number {staff_no!r} may only hold letters, digits, _ and - (at most 32)",
         )
-    if not PIN_RE.match(pin):
-        raise _bad("bad_pin", "密码须为 4–12 位数字", "the PIN must be 4-12 digits")
+    if (weak := weak_reason(pin)) is not None:
+        raise _bad("bad_pin", *weak)
     if role not in STAFF_ROLES:
         raise _bad(
             "bad_role",
@@ -130,6 +155,7 @@ def add_device(
     window: int | None = None,
     now: float,
     by: str = "cli",
+    expires_at: float | None = None,
 ) -> NewDevice:
     if kind not in DEVICE_KINDS:
         raise _bad(
@@ -155,6 +181,8 @@ def add_device(
                 window=window,
                 token_hash=token_hash,
                 created_at=now,
+                # only when set: a database one revision behind (the upgrade test) has no such column
+                **({"token_expires_at": expires_at} if expires_at is not None else {}),
             )
         ).inserted_primary_key[0]
         append(
@@ -166,11 +194,31 @@ def add_device(
                 hall,
                 window,
                 f"device:{device_id}",
-                {"kind": kind, "name": name.strip()},
+                {"kind": kind, "name": name.strip(), "expires_at": expires_at},
             ),
             at=now,
         )
     return NewDevice(int(device_id), kind, name.strip(), hall, window, token)
+
+
+def rotate_device_token(
+    engine: Engine, device_id: int, *, now: float, by: str = "cli", expires_at: float | None = None
+) -> NewDevice:
+    """Give a device a new token (shown once) and revoke the old one at once: requests with it get 401
+    and its open event streams close within ``ws_recheck_s`` (``server/api/wsauth.py``). Audited.
+    Raises 404 ``unknown_device`` for no such active device."""
+    token, token_hash = new_token(DEVICE_PREFIX)
+    with write_transaction(engine) as conn:
+        row = conn.execute(
+            select(t.devices).where(t.devices.c.id == device_id, t.devices.c.active.is_(True))
+        ).first()
+        if row is None:
+            raise Problem("unknown_device", f"没有 {device_id} 号设备", f"no device {device_id}", 404)
+        conn.execute(update(t.devices).where(t.devices.c.id == device_id)
+                     .values(token_hash=token_hash, token_expires_at=expires_at))
+        append(conn, AuditRecord("device.rotate", by, "admin", row.hall, row.window, f"device:{device_id}",
+                                 {"expires_at": expires_at}), at=now)
+    return NewDevice(int(device_id), row.kind, row.name, row.hall, row.window, token)
 
 
 def _clerk_principal(row) -> Principal:
@@ -197,109 +245,117 @@ def login(
     tz: ZoneInfo,
     policy: LoginPolicy = LoginPolicy(),
     where: str | None = None,
+    address: str | None = None,
+    secret: bytes = b"",
 ) -> Login:
-    """Check a PIN; lock the account after ``max_failures`` failures; audit success and failure."""
-    with read_transaction(engine) as conn:
-        row = conn.execute(
-            select(t.clerks).where(t.clerks.c.staff_no == staff_no, t.clerks.c.active.is_(True))
-        ).first()
-    if row is not None and row.locked_until is not None and row.locked_until > now:
-        _audit_login(engine, staff_no, row.role, False, "locked", now, where)
-        raise _locked(row.locked_until, tz)
-    ok = verify_pin(
-        row.pin_hash if row else None, pin
-    )  # argon2 is slow: never inside the write lock
+    """Check a PIN, throttled per (staff number, address) and per address (``throttle.py``).
+
+    1. claim a guess (one atomic transaction; a throttled attempt is answered 429 without checking the
+       PIN, a hard-locked account 423); 2. argon2 outside any lock; 3. a correct PIN returns its claim
+       and gets a token; a wrong one stays counted and may lock the account hard (audited either way).
+    """
+    addr = throttle.address_key(secret, address)
     with write_transaction(engine) as conn:
-        if row is None:
-            append(
-                conn,
-                AuditRecord(
-                    "auth.login_failed",
-                    f"clerk:{staff_no}",
-                    "unknown",
-                    None,
-                    None,
-                    where,
-                    {"reason": "unknown_staff_no"},
-                ),
-                at=now,
-            )
-            failure: Problem | None = _bad_credentials(None)
+        row = conn.execute(
+            select(t.clerks)
+            .where(t.clerks.c.staff_no == staff_no, t.clerks.c.active.is_(True))
+            .with_for_update()
+        ).first()
+        if row is not None and row.locked_until is not None and row.locked_until > now:
+            locked_until: float | None = row.locked_until
         else:
-            current = conn.execute(
-                select(t.clerks.c.failed_attempts, t.clerks.c.locked_until).where(
-                    t.clerks.c.id == row.id
-                )
-            ).one()
-            if current.locked_until is not None and current.locked_until > now:
-                ok = False  # locked by a concurrent attempt meanwhile
-            if ok:
-                token, token_hash = new_token(CLERK_PREFIX)
-                expires = now + policy.token_hours * 3600
-                conn.execute(
-                    update(t.clerks)
-                    .where(t.clerks.c.id == row.id)
-                    .values(failed_attempts=0, locked_until=None)
-                )
-                conn.execute(
-                    t.auth_tokens.insert().values(
-                        token_hash=token_hash, clerk_id=row.id, created_at=now, expires_at=expires
-                    )
-                )
-                append(
-                    conn,
-                    AuditRecord(
-                        "auth.login", f"clerk:{staff_no}", row.role, row.hall, None, where, {}
-                    ),
-                    at=now,
-                )
-                return Login(token, expires, _clerk_principal(row))
-            failures = current.failed_attempts + 1
-            locked_until = (
-                now + policy.lock_minutes * 60 if failures >= policy.max_failures else None
-            )
-            conn.execute(
-                update(t.clerks)
-                .where(t.clerks.c.id == row.id)
-                .values(failed_attempts=0 if locked_until else failures, locked_until=locked_until)
-            )
-            append(
-                conn,
-                AuditRecord(
-                    "auth.login_failed",
-                    f"clerk:{staff_no}",
-                    row.role,
-                    row.hall,
-                    None,
-                    where,
-                    {"reason": "bad_pin", "failures": failures, "locked_until": locked_until},
-                ),
-                at=now,
-            )
-            failure = (
-                _locked(locked_until, tz)
-                if locked_until
-                else _bad_credentials(policy.max_failures - failures)
-            )
-    raise failure
+            locked_until = None
+            wait, left = throttle.claim(conn, staff_no, addr, policy.throttle, now)
+            if wait == 0 and row is not None:
+                conn.execute(update(t.clerks).where(t.clerks.c.id == row.id)
+                             .values(failed_attempts=t.clerks.c.failed_attempts + 1))
+    if locked_until is not None:
+        _audit_login(engine, staff_no, row.role, False, "locked", now, where)
+        raise _locked(locked_until, tz, now)
+    if wait:
+        log.warning("login throttled", extra={"fields": {"staff_no": staff_no, "retry_after_s": wait}})
+        raise _throttled(wait)
+    ok = verify_pin(row.pin_hash if row else None, pin)  # argon2 is slow: never inside the write lock
+    with write_transaction(engine) as conn:
+        if row is not None and ok:
+            throttle.give_back(conn, staff_no, addr)
+            conn.execute(update(t.clerks).where(t.clerks.c.id == row.id, t.clerks.c.locked_until.is_(None))
+                         .values(failed_attempts=0))
+            token, token_hash = new_token(CLERK_PREFIX)
+            expires = now + policy.token_hours * 3600
+            conn.execute(t.auth_tokens.insert().values(
+                token_hash=token_hash, clerk_id=row.id, created_at=now, expires_at=expires))
+            append(conn, AuditRecord("auth.login", f"clerk:{staff_no}", row.role, row.hall, None, where, {}),
+                   at=now)
+            throttle.purge(conn, now, policy.throttle)
+            return Login(token, expires, _clerk_principal(row))
+        failures = None
+        hard = False
+        if row is not None:
+            failures = conn.execute(select(t.clerks.c.failed_attempts).where(t.clerks.c.id == row.id)).scalar_one()
+            if failures >= policy.hard_lock_failures:
+                hard = conn.execute(update(t.clerks).where(t.clerks.c.id == row.id, t.clerks.c.locked_until.is_(None))
+                                    .values(locked_until=now + HARD_LOCK_S)).rowcount == 1
+        append(conn, AuditRecord(
+            "auth.login_failed", f"clerk:{staff_no}", row.role if row else "unknown",
+            row.hall if row else None, None, where,
+            {"reason": "bad_pin" if row else "unknown_staff_no", "failures": failures, "hard_lock": hard}),
+            at=now)
+    if hard:
+        raise _locked(now + HARD_LOCK_S, tz, now)
+    raise _bad_credentials(left if row is not None else None)
+
+
+def unlock(engine: Engine, staff_no: str, *, by: str, now: float) -> bool:
+    """Lift a clerk's account lock and forget its failed guesses (a manager's act, audited).
+
+    For ``hallq clerk unlock`` and the dashboard. False when there is no such clerk."""
+    with write_transaction(engine) as conn:
+        row = conn.execute(select(t.clerks.c.id, t.clerks.c.role, t.clerks.c.hall, t.clerks.c.locked_until)
+                           .where(t.clerks.c.staff_no == staff_no)).first()
+        if row is None:
+            return False
+        conn.execute(update(t.clerks).where(t.clerks.c.id == row.id).values(failed_attempts=0, locked_until=None))
+        conn.execute(t.login_throttle.delete().where(t.login_throttle.c.key.like(f"acct:{staff_no}@%")))
+        append(conn, AuditRecord("auth.unlock", by, "admin", row.hall, None, f"clerk:{staff_no}",
+                                 {"was_locked_until": row.locked_until}), at=now)
+    return True
+
+
+def _throttled(wait: int) -> Problem:
+    minutes = max(1, math.ceil(wait / 60))
+    return Problem(
+        "login_throttled",
+        f"密码错误次数过多，请 {minutes} 分钟后再试",
+        f"too many wrong PINs: try again in {minutes} min",
+        429,
+        {"Retry-After": str(wait)},
+    )
 
 
 def _bad_credentials(left: int | None) -> Problem:
     zh, en = "工号或密码错误", "wrong staff number or PIN"
     if left is not None:
         zh, en = (
-            f"{zh}，还可尝试 {left} 次",
-            f"{en}; {left} attempt(s) left before the account locks",
+            f"{zh}，还可尝试 {left} 次，之后每次需等待" if left else f"{zh}，再试需等待",
+            f"{en}; {left} more attempt(s), then each try must wait" if left else f"{en}; further tries must wait",
         )
     return Problem("bad_credentials", zh, en, 401)
 
 
-def _locked(until: float, tz: ZoneInfo) -> Problem:
+def _locked(until: float, tz: ZoneInfo, now: float) -> Problem:
+    if until - now > 10 * 365 * 86400:  # a hard lock: no end date
+        return Problem(
+            "account_locked",
+            "密码错误次数过多，账号已锁定，请联系大厅管理员解锁",
+            "too many wrong PINs: the account is locked until a manager unlocks it",
+            423,
+        )
     when = _local(until, tz)
     return Problem(
         "account_locked",
-        f"密码错误次数过多，账号已锁定至 {when}",
-        f"too many wrong PINs: the account is locked until {when}",
+        f"账号已锁定至 {when}",
+        f"the account is locked until {when}",
         423,
     )
 
@@ -334,8 +390,11 @@ _CLERK_BY_TOKEN = (
         t.clerks.c.active.is_(True),
     )
 )
-_DEVICE_BY_TOKEN = select(t.devices).where(t.devices.c.token_hash == bindparam("digest"),
-                                            t.devices.c.active.is_(True))
+_DEVICE_BY_TOKEN = select(t.devices).where(
+    t.devices.c.token_hash == bindparam("digest"),
+    t.devices.c.active.is_(True),
+    (t.devices.c.token_expires_at.is_(None)) | (t.devices.c.token_expires_at > bindparam("now")),
+)
 
 
 def resolve(conn: Connection, token: str, *, now: float) -> Principal | None:
@@ -345,7 +404,7 @@ def resolve(conn: Connection, token: str, *, now: float) -> Principal | None:
         row = conn.execute(_CLERK_BY_TOKEN, {"digest": digest, "now": now}).first()
         return _clerk_principal(row) if row else None
     if token.startswith(DEVICE_PREFIX):
-        row = conn.execute(_DEVICE_BY_TOKEN, {"digest": digest}).first()
+        row = conn.execute(_DEVICE_BY_TOKEN, {"digest": digest, "now": now}).first()
         if row is None:
             return None
         return Principal(
@@ -357,6 +416,25 @@ def resolve(conn: Connection, token: str, *, now: float) -> Principal | None:
             device_id=row.id,
         )
     return None
+
+
+def still_valid(conn: Connection, digests: set[str], *, now: float) -> set[str]:
+    """Of these token hashes (clerk or device), the ones that still resolve now: one query per table,
+    for re-checking every open event stream at once (logout, expiry, rotation, a disabled account)."""
+    if not digests:
+        return set()
+    clerks = conn.execute(
+        select(t.auth_tokens.c.token_hash)
+        .join(t.clerks, t.auth_tokens.c.clerk_id == t.clerks.c.id)
+        .where(t.auth_tokens.c.token_hash.in_(digests), t.auth_tokens.c.revoked.is_(False),
+               t.auth_tokens.c.expires_at > now, t.clerks.c.active.is_(True))
+    ).scalars()
+    devices = conn.execute(
+        select(t.devices.c.token_hash).where(
+            t.devices.c.token_hash.in_(digests), t.devices.c.active.is_(True),
+            (t.devices.c.token_expires_at.is_(None)) | (t.devices.c.token_expires_at > now))
+    ).scalars()
+    return set(clerks) | set(devices)
 
 
 def public_clerks(conn: Connection, staff_nos: set[str]) -> dict[str, dict[str, str]]:

@@ -23,6 +23,9 @@ not_today                   check-in on another day than the booking's
 checkin_closed              the booking's check-in window has closed (it is a no-show)
 already_checked_in          the booking was checked in already
 rate_limited                too many requests from this person or address (``retry_after_s``)
+phone_unverified            the phone is not proved by a one-time code (issue 13)
+bad_code                    a wrong, used or expired one-time code
+card_required               an unverified ID booking at a kiosk without the booker's own ID card
 =========================== ================================================================
 """
 

@@ -43,6 +43,10 @@ class Booking:
     checked_in_at: float | None = None
     ticket_id: str | None = None
     no_show_at: float | None = None
+    # issue 13: the phone was proved with a one-time code (phone bookings; the contact phone of an ID
+    # booking). Only verified bookings are looked up or cancelled online and count to the 003 §7 blacklist
+    verified: bool = False
+    phone_hash: str | None = None  # HMAC of the verified phone (== person_hash for a phone booking)
 
     def state_at(self, now: float) -> BookingState:
         """The state at ``now``: an open booking whose check-in window has closed is a no-show even

@@ -42,20 +42,19 @@ def service_of(cfg: HallConfig, code: str) -> ServiceConfig:
 def decide_booking(cfg: HallConfig, calendar: WorkCalendar, tz: ZoneInfo, policy: BookingPolicy, *,
                    service: str, day: dt.date, start_min: int, history: Iterable[Booking],
                    taken: Callable[[Slot], int], now: float) -> Slot:
-    """The slot to book, or a refusal. ``history``: the person's bookings (any hall, at least the last
-    year and a half); ``taken(slot)``: bookings of the slot that are not cancelled."""
+    """The slot to book, or a refusal. ``history``: the person's verified bookings (any hall, at least the
+    last year and a half; empty for an unverified booker, about whom nothing is consulted or revealed);
+    ``taken(slot)``: bookings of the slot that are not cancelled."""
     svc = service_of(cfg, service)
     history = list(history)
     check_not_banned([t for b in history if (t := b.no_show_time(now)) is not None], now, tz, policy)
     slot = find_slot(cfg, calendar, tz, policy, svc, day, start_min, now)
     same_day = [b for b in history if b.hall == cfg.id and b.service == svc.code and b.day == day.isoformat()
                 and b.state_at(now) is not BookingState.CANCELLED]
-    if same_day:
+    if same_day:  # no code, no ticket: the person finds their booking under 我的预约 (issue 13)
         raise BookingRefused(
-            "already_booked", f"您已预约 {day.isoformat()} 的 {svc.name_zh}（预约码 {same_day[0].code}），"
-            "同一事项每人每天只能预约一次",
-            f"you already booked {svc.name_en} on {day.isoformat()} (code {same_day[0].code}): one booking "
-            "per person per service per day")
+            "already_booked", f"您已预约 {day.isoformat()} 的 {svc.name_zh}，同一事项每人每天只能预约一次",
+            f"you already booked {svc.name_en} on {day.isoformat()}: one booking per person per service per day")
     if taken(slot) >= slot.capacity:
         raise BookingRefused("slot_full", f"{day.isoformat()} {slot.label} 已约满，请选择其他时段",
                              f"{day.isoformat()} {slot.label} is fully booked: choose another slot")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection
@@ -23,12 +23,12 @@ from sqlalchemy import Connection
 from config import HallConfig, ServiceConfig
 from server.audit import AuditRecord, append
 from server.auth import Principal
-from server.cards.links import link_booking_person
+from server.cards.links import link_booking_person, person_for_card
 from server.core import FINAL, Hall, Issued, Lane, Ticket, TicketState
 from server.halls.service import SYSTEM, Answer, HallService, Render
 from server.storage.db import read_transaction, write_transaction
 
-from . import rules, store
+from . import phone_proof, rules, store
 from .blacklist import shift_months
 from .codes import new_code
 from .errors import BookingRefused
@@ -39,6 +39,7 @@ from .ratelimit import check_address, check_person_today
 from .slots import Horizon, Slot, day_slots
 
 BOOKING_KINDS = ("booking", "lookup", "cancel")
+CODE_KINDS = ("code", "verify")
 REMOTE_KINDS = ("remote", "notify")
 CHECK_IN = "booking.check_in"  # audit action names
 REMOTE = "ticket.remote"
@@ -68,9 +69,13 @@ class DayOffer:
 
 def _audit(action: str, person: Person, booking: Booking) -> AuditRecord:
     """留痕 (001 第十四条): who (masked), what, which slot — never the number."""
-    return AuditRecord(action, f"{booking.channel}:{person.mask}", "public", booking.hall, None, None,
+    return _audit_masked(action, person.mask, booking)
+
+
+def _audit_masked(action: str, mask: str, booking: Booking) -> AuditRecord:
+    return AuditRecord(action, f"{booking.channel}:{mask}", "public", booking.hall, None, None,
                        {"booking": booking.code, "service": booking.service, "slot": booking.slot_start,
-                        "after_hours": booking.after_hours})
+                        "after_hours": booking.after_hours, "verified": booking.verified})
 
 
 def public_principal(person: Person) -> Principal:
@@ -116,14 +121,23 @@ class BookingService:
 
     # -- book, look up, cancel ------------------------------------------------------------------------------
     def book(self, hall_id: str, *, service: str, day: dt.date, start_min: int, person: Person, address: str,
-             channel: str = "web") -> Booking:
+             channel: str = "web", phone: str | None = None) -> Booking:
+        """``phone``: the phone hash a phone token proves (``phone_proof.proven_phone``), or None.
+
+        A phone booking needs its own number proved. An ID booking may carry a proved contact phone; without
+        one it is *unverified*: nothing about the ID's other bookings or blacklist state is consulted or
+        revealed (the asker may be a stranger), it cannot be looked up or cancelled online, its no-shows do
+        not count to 003 §7, and a kiosk checks it in only with the ID card itself."""
         cfg = self.config(hall_id)
-        self._admit(hall_id, "booking", address, BOOKING_KINDS, self.policy.booking_per_ip_hour)
         key = person.key(self.secret)
+        if person.kind == "phone" and (phone is None or not secrets.compare_digest(phone, key)):
+            raise phone_proof.unverified()
+        self._admit(hall_id, "booking", address, BOOKING_KINDS, self.policy.booking_per_ip_hour)
+        verified = phone is not None
         with write_transaction(self.engine) as conn:
             now = self.now()
             store.lock_bookings(conn, hall_id)
-            history = self._history(conn, key, now)
+            history = self._history(conn, key, now) if verified else []
             slot = rules.decide_booking(
                 cfg, self.calendar, self.tz, self.policy, service=service, day=day, start_min=start_min,
                 history=history, taken=lambda s: store.taken(conn, hall_id, s.service, [s.day.isoformat()])
@@ -131,29 +145,34 @@ class BookingService:
             code = self._fresh_code(conn)
             booking = rules.new_booking(cfg, self.calendar, self.tz, slot, code=code, person=person,
                                         secret=self.secret, channel=channel, now=now)
+            booking = replace(booking, verified=verified, phone_hash=phone)
             store.insert_booking(conn, booking)
             link_booking_person(conn, self.secret, person, key, now)  # issue 18: check-in by ID card
             append(conn, _audit("booking.book", person, booking), at=now)
         return booking
 
-    def lookup(self, hall_id: str, code: str, person: Person, address: str) -> Booking:
-        """A booking by its code, for the person who made it (both must match)."""
+    def lookup(self, hall_id: str, code: str, phone: str | None, address: str) -> Booking:
+        """A booking by its code, for the person who proved the booking's phone (``phone``: its hash)."""
         self.config(hall_id)
+        if phone is None:
+            raise phone_proof.unverified()
         self._admit(hall_id, "lookup", address, BOOKING_KINDS, self.policy.booking_per_ip_hour)
         with read_transaction(self.engine) as conn:
-            return self._own(conn, hall_id, code, person).at(self.now())
+            return self._own(conn, hall_id, code, phone).at(self.now())
 
-    def cancel(self, hall_id: str, code: str, person: Person, address: str) -> Booking:
+    def cancel(self, hall_id: str, code: str, phone: str | None, address: str) -> Booking:
         self.config(hall_id)
+        if phone is None:
+            raise phone_proof.unverified()
         self._admit(hall_id, "cancel", address, BOOKING_KINDS, self.policy.booking_per_ip_hour)
         with write_transaction(self.engine) as conn:
             now = self.now()
-            booking = self._own(conn, hall_id, code, person)
+            booking = self._own(conn, hall_id, code, phone)
             cancelled = rules.cancel(booking, now, self.tz)
             if not store.update_booking(conn, cancelled, expect=BookingState.BOOKED):
                 raise BookingRefused("not_cancellable", "该预约刚刚已签到或取消", "this booking was just checked in "
                                      "or cancelled")
-            append(conn, _audit("booking.cancel", person, cancelled), at=now)
+            append(conn, _audit_masked("booking.cancel", booking.person_mask, cancelled), at=now)
         return cancelled
 
     def of_day(self, hall_id: str, day: str) -> list[Booking]:
@@ -165,10 +184,18 @@ class BookingService:
 
     # -- check-in at the kiosk or counter -------------------------------------------------------------------
     def check_in(self, hall_id: str, *, who: Principal, code: str | None = None, phone: Person | None = None,
-                 render: Render, idem: Any = None) -> Answer:
-        """Issue the booked visitor's ticket: appointment lane on time, walk-in lane when late."""
+                 render: Render, idem: Any = None, card: str | None = None) -> Answer:
+        """Issue the booked visitor's ticket: appointment lane on time, walk-in lane when late.
+
+        An unverified booking (an ID number without a proved phone: anyone could have typed it) is checked
+        in at a kiosk only with ``card``, the keyed hash of the ID card the kiosk's reader read
+        (``vocab.cardhash``; ``POST …/cards/check-in`` sends it), which must belong to the booking's person
+        (``server.cards.links``); at a counter the clerk looks at the card."""
         cfg = self.config(hall_id)
         booking = self._find_for_checkin(hall_id, code, phone)
+        if not booking.verified and who.role == "kiosk" and not self._card_matches(card, booking):
+            raise BookingRefused("card_required", "该预约需刷预约人本人的身份证签到，或到窗口签到",
+                                 "this booking is checked in with the booker's own ID card, or at a counter")
         late_channel = "counter" if who.role in ("counter", "clerk", "manager") else "kiosk"
 
         def command(hall: Hall, now: float) -> CheckIn:
@@ -189,6 +216,13 @@ class BookingService:
         return self.halls.mutate(hall_id, command, who=who, action=CHECK_IN, render=render, idem=idem,
                                  write=write, detail={"booking": booking.code})
 
+    def _card_matches(self, card: str | None, booking: Booking) -> bool:
+        if card is None:
+            return False
+        with read_transaction(self.engine) as conn:
+            person = person_for_card(conn, card)
+        return person is not None and secrets.compare_digest(person, booking.person_hash)
+
     def _find_for_checkin(self, hall_id: str, code: str | None, phone: Person | None) -> Booking:
         with read_transaction(self.engine) as conn:
             now = self.now()
@@ -198,7 +232,7 @@ class BookingService:
                 assert phone is not None
                 midnight = dt.datetime.combine(dt.datetime.fromtimestamp(now, self.tz).date(), dt.time(),
                                                self.tz).timestamp()
-                mine = [b for b in store.for_person(conn, phone.key(self.secret), since=midnight)
+                mine = [b for b in store.for_phone(conn, phone.key(self.secret), since=midnight)
                         if b.hall == hall_id]
                 booking = rules.pick_for_checkin(mine, now, self.tz,
                                                  self.config(hall_id).lanes.appointment_early_min)
@@ -211,14 +245,16 @@ class BookingService:
 
     # -- remote walk-in tickets (云叫号) ---------------------------------------------------------------------
     def remote_ticket(self, hall_id: str, *, service: str, person: Person, address: str,
-                      render: Render) -> Answer:
+                      render: Render, phone: str | None = None) -> Answer:
         """A walk-in ticket taken from a phone (channel "phone"), within opening hours (the core checks
-        them), rate-limited per person and per client address."""
+        them), rate-limited per person and per client address; ``phone``: the proved phone hash."""
         cfg = self.config(hall_id)
         rules.service_of(cfg, service)
         if person.kind != "phone":
             raise BookingRefused("bad_person", "远程取号请填写手机号（用于到号提醒）",
                                  "remote tickets need a mobile number (for the reminder)")
+        if phone is None or not secrets.compare_digest(phone, person.key(self.secret)):
+            raise phone_proof.unverified()
         addr = self._admit(hall_id, "remote", address, REMOTE_KINDS, self.policy.remote_per_ip_hour)
         key = person.key(self.secret)
         with read_transaction(self.engine) as conn:  # cheap refusal before the hall is touched
@@ -242,10 +278,10 @@ class BookingService:
                  if tid != exclude]
         check_person_today([at for at, _ in taken], now=now, limit=self.policy.remote_per_person_day, tz=self.tz)
         states = store.ticket_states(conn, [tid for _, tid in taken if tid])
-        for svc, number, state in states.values():
-            if svc == service and TicketState(state) not in FINAL:
-                raise BookingRefused("already_queued", f"您已有 {number} 号在排队，请勿重复取号",
-                                     f"you already have ticket {number} in this queue")
+        for svc, _number, state in states.values():
+            if svc == service and TicketState(state) not in FINAL:  # no number: the page shows the ticket
+                raise BookingRefused("already_queued", "您已有一张该业务的号在排队，请勿重复取号",
+                                     "you already have a ticket in this queue")
 
     # -- helpers ------------------------------------------------------------------------------------------------
     def _admit(self, hall_id: str, kind: str, address: str, kinds: tuple[str, ...], limit: int) -> str:
@@ -261,15 +297,40 @@ class BookingService:
         self._admit(hall_id, "notify", address, REMOTE_KINDS, self.policy.remote_per_ip_hour)
 
     def _history(self, conn: Connection, key: str, now: float) -> list[Booking]:
+        """A person's verified bookings (003 §7 counts only bookings the person provably made)."""
         months = self.policy.no_show_window_months + self.policy.blacklist_months
-        return store.for_person(conn, key, since=shift_months(now, -months, self.tz))
+        return [b for b in store.for_person(conn, key, since=shift_months(now, -months, self.tz)) if b.verified]
 
-    def _own(self, conn: Connection, hall_id: str, code: str, person: Person) -> Booking:
+    def _own(self, conn: Connection, hall_id: str, code: str, phone: str) -> Booking:
         booking = store.by_code(conn, hall_id, code.strip().upper())
-        if booking is None or not secrets.compare_digest(booking.person_hash, person.key(self.secret)):
-            raise BookingRefused("unknown_booking", "没有找到该预约：请核对预约码和手机号（或身份证号）",
-                                 "no such booking: check the code and the phone (or ID) number")
+        if booking is None or not booking.verified or not secrets.compare_digest(booking.phone_hash or "", phone):
+            raise BookingRefused("unknown_booking", "没有找到该预约：请核对预约码和验证过的手机号",
+                                 "no such booking: check the code and the phone number you proved")
         return booking
+
+    # -- one-time codes (phone_proof.py) -------------------------------------------------------------------
+    def issue_code(self, hall_id: str, phone: Person, address: str) -> str:
+        """A one-time code for ``phone`` (the caller sends it), rate-limited per phone and per address."""
+        self.config(hall_id)
+        if phone.kind != "phone":
+            raise BookingRefused("bad_person", "请输入 11 位手机号", "enter an 11-digit mobile number")
+        addr = self._admit(hall_id, "code", address, CODE_KINDS, self.policy.booking_per_ip_hour)
+        with write_transaction(self.engine) as conn:
+            return phone_proof.issue_code(conn, self.secret, phone, addr, now=self.now(),
+                                          randbelow=self._randbelow)
+
+    def verify_code(self, hall_id: str, phone: Person, code: str, address: str) -> tuple[str, float]:
+        self.config(hall_id)
+        self._admit(hall_id, "verify", address, CODE_KINDS, self.policy.booking_per_ip_hour)
+        with write_transaction(self.engine) as conn:
+            earned = phone_proof.verify(conn, self.secret, phone, code, now=self.now())
+        if earned is None:  # refused after the commit: the wrong try stays counted
+            raise phone_proof.bad_code()
+        return earned
+
+    def proven_phone(self, token: str | None) -> str | None:
+        with read_transaction(self.engine) as conn:
+            return phone_proof.proven_phone(conn, token, now=self.now())
 
     def _fresh_code(self, conn: Connection) -> str:
         while True:
@@ -287,4 +348,5 @@ class BookingService:
                                       {"booking": b.code, "service": b.service, "slot": b.slot_start})
                           for b in missed], at=now)
             store.purge_requests(conn, before=now - 2 * 86400)
+            phone_proof.purge(conn, before=now - 2 * 86400)
         return len(missed)

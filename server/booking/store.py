@@ -19,7 +19,7 @@ from .model import Booking, BookingState
 _A = t.appointments
 _FIELDS = ("id", "code", "hall", "service", "day", "slot_start", "slot_end", "closes_at", "person_hash",
            "person_mask", "channel", "state", "after_hours", "created_at", "cancelled_at", "checked_in_at",
-           "ticket_id", "no_show_at")
+           "ticket_id", "no_show_at", "verified", "phone_hash")
 
 
 def _booking(row: Any) -> Booking:
@@ -61,6 +61,13 @@ def code_exists(conn: Connection, code: str) -> bool:
 def for_person(conn: Connection, person_hash: str, *, since: float) -> list[Booking]:
     """A person's bookings (every hall) whose slot starts after ``since``."""
     rows = conn.execute(select(_A).where(_A.c.person_hash == person_hash, _A.c.slot_start >= since))
+    return [_booking(r) for r in rows]
+
+
+def for_phone(conn: Connection, phone_hash: str, *, since: float) -> list[Booking]:
+    """Bookings whose verified phone is ``phone_hash`` (phone bookings and ID bookings with that contact)."""
+    rows = conn.execute(select(_A).where(_A.c.phone_hash == phone_hash, _A.c.verified.is_(True),
+                                         _A.c.slot_start >= since))
     return [_booking(r) for r in rows]
 
 

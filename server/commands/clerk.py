@@ -21,7 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--name", required=True, help="姓名 / name (shown publicly at the window, 004 第十四条)"
     )
     add.add_argument(
-        "--pin", required=True, help="4–12 位数字密码 / 4-12 digit PIN (stored as an argon2 hash)"
+        "--pin", required=True, help="6–12 位数字密码，不能是连续或重复数字 / 6-12 digit PIN, "
+        "not a sequence or repetition (stored as an argon2 hash)"
     )
     add.add_argument("--role", choices=STAFF_ROLES, default="clerk")
     add.add_argument(

@@ -39,6 +39,28 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="设备失联阈值 / device silent after seconds without a heartbeat (HALLQ_DEVICE_SILENT_AFTER; "
         "default 180)",
     )
+    p.add_argument(
+        "--request-timeout", type=float, default=10.0,
+        help="请求接收时限 / seconds to receive a whole request (headers and body) before the connection "
+        "is closed (slowloris; default 10)",
+    )
+    p.add_argument(
+        "--limit-per-client", type=int, default=64,
+        help="每个地址的连接上限 / open HTTP connections per client address (default 64; 0 = no cap, "
+        "e.g. behind a reverse proxy)",
+    )
+    p.add_argument(
+        "--limit-connections", type=int, default=4096,
+        help="连接总数上限 / open HTTP connections in all (default 4096)",
+    )
+    p.add_argument(
+        "--keep-alive", type=int, default=5,
+        help="空闲长连接保持秒数 / seconds an idle keep-alive connection stays open (default 5)",
+    )
+    p.add_argument(
+        "--ws-max-message", type=int, default=64 * 1024,
+        help="WebSocket 单条消息上限 / largest WebSocket message a client may send, bytes (default 64 KiB)",
+    )
     p.add_argument("--log-level", default="INFO")
     p.add_argument(
         "--forwarded-allow-ips",
@@ -60,6 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from server.api.conn_guard import ConnectionLimits, http_protocol, raise_fd_limit
     from server.api.logs import configure
     from server.app import build_context, create_app
     from server.settings import Settings
@@ -85,13 +108,21 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
+    limits = ConnectionLimits(args.request_timeout, args.limit_per_client, args.limit_connections)
+    # descriptors for every allowed connection, the event streams and the database, when the OS allows
+    raise_fd_limit(limits.total + 1024)
     uvicorn.run(
         app,
         host=args.host,
         port=args.port,
         log_config=None,
         access_log=False,
+        http=http_protocol(limits),  # issue 13: request deadline and connection caps (slowloris)
         ws="websockets-sansio",
+        ws_max_size=args.ws_max_message,  # clients send one small auth message at most
+        ws_max_queue=4,
+        timeout_keep_alive=args.keep_alive,
+        h11_max_incomplete_event_size=16 * 1024,  # request line and headers (h11 only; httptools: 80 KiB)
         lifespan="on",
         timeout_graceful_shutdown=5,
         # the client address of a proxied request is the proxy's, unless the proxy is this one

@@ -54,6 +54,9 @@ _REFUSED_STATUS: dict[str, int] = {
     "blacklisted": 403,
     "unknown_booking": 404,
     "rate_limited": 429,
+    # issue 13: the phone is not proved by a one-time code; a wrong code (card_required: 409, as issue 18's)
+    "phone_unverified": 403,
+    "bad_code": 403,
 }
 
 

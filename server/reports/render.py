@@ -77,12 +77,26 @@ def table(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(value: Any) -> Any:
+    """A text cell a spreadsheet will not run as a formula (issue 13): one starting with = + - @ (or a tab /
+    carriage return) gets a leading apostrophe. Labels come from names anyone on the staff may have
+    typed (a clerk's name, a service's); numbers are left alone.
+
+    >>> neutral("=1+2"), neutral("@SUM(A1)"), neutral("综合受理"), neutral(-1)
+    ("'=1+2", "'@SUM(A1)", '综合受理', -1)
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def csv_text(report: Report) -> str:
     head, body = _records(report)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(head)
-    writer.writerows([["" if v is None else v for v in row] for row in body])
+    writer.writerows([["" if v is None else neutral(v) for v in row] for row in body])
     return out.getvalue()
 
 
@@ -100,7 +114,7 @@ def xlsx_bytes(report: Report) -> bytes:
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in body:
-        ws.append(row)
+        ws.append([neutral(v) for v in row])  # openpyxl stores a text starting with "=" as a formula
     for col, (_, _, _, kind) in enumerate(COLUMNS, start=3):  # numbers already in minutes / percent
         fmt = "0.0" if kind in ("min", "%") else "0"
         for (cell,) in ws.iter_rows(min_row=3, min_col=col, max_col=col):

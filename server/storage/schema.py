@@ -11,6 +11,8 @@
 * devices          kiosks, counters, displays, pads: token hash, last heartbeat and health
 * appointments     bookings (issue 8): keyed hash of the person, masked form only, booking code, slot
 * phone_requests   public phone-page requests (issue 8): hashed person and address, for rate limits
+* login_throttle   failed PIN guesses per (staff number, address) and per address (issue 13)
+* phone_codes      one-time codes that prove a phone number on the phone pages (issue 13)
 * notices          到号提醒 sent (issue 8): one per ticket, masked recipient only
 * card_daily       per-person daily limit (issue 18): one row per ticket taken with an ID card, keyed hash only
 * card_links       booking person ↔ card hash (issue 18): two keyed hashes of the same ID number, no number
@@ -206,6 +208,7 @@ devices = Table(
         "health", Text, nullable=False, server_default="[]"
     ),  # JSON list of drivers.health dicts
     Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("token_expires_at", Float),  # 0006: None = never; `hallq device rotate` sets a new one
     CheckConstraint("kind IN ('kiosk', 'counter', 'display', 'pad')", name="kind"),
 )
 
@@ -232,6 +235,10 @@ appointments = Table(
     Column("ticket_id", String(96)),
     Column("closes_at", Float),  # end of the check-in window: still booked then = no-show (0004)
     Column("no_show_at", Float),  # written by the periodic sweep (0004)
+    # 0006: the person proved the phone number with a one-time code (phone bookings, or the contact phone
+    # of an ID booking); only verified bookings can be looked up / cancelled online and count to 003 §7
+    Column("verified", Boolean, nullable=False, server_default=text("false")),
+    Column("phone_hash", String(64)),  # HMAC of the verified phone (== person_hash for phone bookings)
     Index("ix_appointments_person", "person_hash", "service", "day"),
     Index("ix_appointments_slot", "hall", "service", "day"),
     Index("ix_appointments_state_closes_at", "state", "closes_at"),
@@ -250,6 +257,31 @@ phone_requests = Table(  # 0004: public phone-page requests, for per-person and 
     Column("at", Float, nullable=False),
     Index("ix_phone_requests_address_hash_at", "address_hash", "at"),
     Index("ix_phone_requests_person_hash_at", "person_hash", "at"),
+)
+
+login_throttle = Table(  # 0006: failed PIN guesses per (staff number, address) and per address
+    "login_throttle",
+    metadata,
+    Column("key", String(160), primary_key=True),  # "acct:<staff_no>@<addr hash>" | "addr:<addr hash>"
+    Column("failures", Integer, nullable=False, server_default="0"),  # since the last success / quiet day
+    Column("last_at", Float, nullable=False),  # the last failure (or claimed attempt)
+)
+
+phone_codes = Table(  # 0006: one-time codes proving a phone number (keyed hashes only)
+    "phone_codes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("phone_hash", String(64), nullable=False),
+    Column("code_hash", String(64), nullable=False),  # HMAC(secret, phone hash + code)
+    Column("address_hash", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),  # wrong codes tried against it
+    Column("used", Boolean, nullable=False, server_default=text("false")),
+    Column("session_hash", String(64), unique=True),  # SHA-256 of the p_… token the right code earned
+    Column("session_expires_at", Float),
+    Index("ix_phone_codes_phone_hash_created_at", "phone_hash", "created_at"),
+    Index("ix_phone_codes_address_hash_created_at", "address_hash", "created_at"),
 )
 
 card_daily = Table(  # 0005: “每人每天限取 N 个” — the N rows of a person, service and day; a unique key, so that

@@ -24,7 +24,7 @@ class Hall:
     kiosk: str
     display: str
     counter: str  # bound to window 1
-    clerk: str  # staff number of a clerk for windows 1–3 (PIN 1234)
+    clerk: str  # staff number of a clerk for windows 1–3 (PIN 246813)
     clerk_b: str  # the B post of the same windows
     manager: str
     clerk_token: str  # logged in once per module: argon2 is slow on purpose

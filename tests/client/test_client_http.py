@@ -81,7 +81,7 @@ def test_pause_resume_and_refusal_while_paused(clerk: HallClient) -> None:
 
 def test_takeover_by_the_b_post_and_sign_out(hall: Hall, kiosk: HallClient) -> None:
     with hall.client(hall.clerk_token) as a, hall.client(hall.counter) as b:
-        b.login(hall.clerk_b, "1234")  # the B clerk logs in at the A clerk's terminal
+        b.login(hall.clerk_b, "246813")  # the B clerk logs in at the A clerk's terminal
         a.sign_in(HALL, 3)
         taken = b.takeover(HALL, 3)
         assert taken.window.clerk == hall.clerk_b and taken.window.status is WindowStatus.OPEN
@@ -139,7 +139,7 @@ def test_heartbeat_reaches_the_device_list(hall: Hall, kiosk: HallClient) -> Non
 
 def test_login_adopts_the_clerk_token_and_logout_restores_the_device_token(hall: Hall) -> None:
     with hall.client(hall.counter) as client:
-        login = client.login(hall.clerk, "1234")
+        login = client.login(hall.clerk, "246813")
         assert client.token == login.token and login.role == "clerk" and login.windows == [1, 2, 3]
         client.logout()
         assert client.token == hall.counter

@@ -79,7 +79,7 @@ def test_login_is_not_repeated_when_its_answer_is_lost(hall: Hall) -> None:
     """Login carries no key: after a lost answer the client cannot know, so it does not resend."""
     lossy = LosingTransport(lose=1, when=_posts("/auth/login"))
     with hall.client(transport=lossy) as client, pytest.raises(ServerUnreachable) as lost:
-        client.login(hall.clerk, "1234")
+        client.login(hall.clerk, "246813")
     assert lost.value.attempts == 1 and len(lossy.seen) == 1
 
 

@@ -22,7 +22,7 @@ from tests.support.photos import portrait
 from tests.support.rendering import rendering_problems  # the tests import it here too
 
 HALL = "ctr"
-PIN = "2468"
+PIN = "246813"
 WAIT_MS = 30_000  # generous: a loaded CI machine must not fail a test on time
 FAST = Backoff(first=0.02, cap=0.2)  # reconnects in tests: the rule is under test, not the pacing
 # staff of the test hall: (staff_no, name, role, windows)

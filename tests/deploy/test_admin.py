@@ -25,9 +25,9 @@ TIMEOUT = 30
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     work = tmp_path_factory.mktemp("admin")
     server = start_server(work, f"sqlite:///{work / 'hallq.db'}")
-    server.add_clerk("9001", pin="1357", role="manager", windows=(1, 2))
-    server.add_clerk("8001", pin="2468", role="maintenance")
-    server.add_clerk("1001", pin="1111", role="clerk", windows=(1,))
+    server.add_clerk("9001", pin="135792", role="manager", windows=(1, 2))
+    server.add_clerk("8001", pin="246813", role="maintenance")
+    server.add_clerk("1001", pin="318274", role="clerk", windows=(1,))
     yield server
     stop_server(server)
 
@@ -58,10 +58,10 @@ def audit(srv: ServerProcess, action: str) -> list[dict]:
 
 
 def test_admin_actions_are_refused_to_the_wrong_role(srv: ServerProcess) -> None:
-    clerk, kiosk = srv.login("1001", "1111"), srv.add_device("kiosk")
-    maintenance = srv.login("8001", "2468")
+    clerk, kiosk = srv.login("1001", "318274"), srv.add_device("kiosk")
+    maintenance = srv.login("8001", "246813")
     srv.add_device("display")
-    with srv.client(srv.login("9001", "1357")) as m:
+    with srv.client(srv.login("9001", "135792")) as m:
         device_id = next(d["id"] for d in m.get("/api/v1/admin/devices").json()["devices"] if d["kind"] == "display")
     for token in (clerk, kiosk):
         with srv.client(token) as c:
@@ -69,7 +69,7 @@ def test_admin_actions_are_refused_to_the_wrong_role(srv: ServerProcess) -> None
             assert c.patch(f"/api/v1/admin/devices/{device_id}", json={"name": "x"}).status_code == 403
             assert c.delete(f"/api/v1/admin/devices/{device_id}").status_code == 403
             assert c.get("/api/v1/admin/clerks").status_code == 403
-            assert c.post("/api/v1/admin/clerks/1001/pin", json={"pin": "9999"}).status_code == 403
+            assert c.post("/api/v1/admin/clerks/1001/pin", json={"pin": "675849"}).status_code == 403
     with srv.client(maintenance) as c:  # the hall's IT looks after devices, not staff accounts
         assert c.get("/api/v1/admin/devices").status_code == 200
         assert c.get("/api/v1/admin/clerks").status_code == 403
@@ -79,7 +79,7 @@ def test_admin_actions_are_refused_to_the_wrong_role(srv: ServerProcess) -> None
 
 
 def test_a_disabled_device_stops_at_once_and_a_removed_one_is_gone(srv: ServerProcess) -> None:
-    manager = srv.login("9001", "1357")
+    manager = srv.login("9001", "135792")
     with srv.client(manager) as m:
         made = m.post("/api/v1/admin/devices", json={"kind": "kiosk", "name": "大厅1号机", "hall": "test"})
         assert made.status_code == 201
@@ -113,9 +113,9 @@ def test_a_disabled_device_stops_at_once_and_a_removed_one_is_gone(srv: ServerPr
 
 
 def test_clerk_disable_pin_reset_windows_and_role(srv: ServerProcess) -> None:
-    srv.add_clerk("1002", pin="1212", role="clerk", windows=(1,))
-    manager = srv.login("9001", "1357")
-    session = srv.login("1002", "1212")
+    srv.add_clerk("1002", pin="429157", role="clerk", windows=(1,))
+    manager = srv.login("9001", "135792")
+    session = srv.login("1002", "429157")
     with srv.client(manager) as m, srv.client(session) as clerk:
         assert clerk.get("/api/v1/halls/test/windows/1").status_code == 200
         assert clerk.get("/api/v1/halls/test/windows/2").status_code == 403
@@ -124,26 +124,26 @@ def test_clerk_disable_pin_reset_windows_and_role(srv: ServerProcess) -> None:
         assert clerk.get("/api/v1/halls/test/windows/2").status_code == 200  # the next request already may
         assert m.patch("/api/v1/admin/clerks/1002", json={"windows": [99]}).status_code == 404
         with stream(srv, session) as ws:
-            assert m.post("/api/v1/admin/clerks/1002/pin", json={"pin": "3434"}).status_code == 204
+            assert m.post("/api/v1/admin/clerks/1002/pin", json={"pin": "564738"}).status_code == 204
             assert clerk.get("/api/v1/halls/test/windows/1").status_code == 401  # the old session ended
             assert closed_with(ws) == 4401
     with srv.client() as c:
-        assert c.post("/api/v1/auth/login", json={"staff_no": "1002", "pin": "1212"}).status_code == 401
-    session = srv.login("1002", "3434")
+        assert c.post("/api/v1/auth/login", json={"staff_no": "1002", "pin": "429157"}).status_code == 401
+    session = srv.login("1002", "564738")
     with srv.client(manager) as m, srv.client(session) as clerk:
         assert m.patch("/api/v1/admin/clerks/1002", json={"active": False}).status_code == 200
         assert clerk.get("/api/v1/halls/test/windows/1").status_code == 401
         with srv.client() as c:
-            assert c.post("/api/v1/auth/login", json={"staff_no": "1002", "pin": "3434"}).status_code == 401
+            assert c.post("/api/v1/auth/login", json={"staff_no": "1002", "pin": "564738"}).status_code == 401
         assert m.patch("/api/v1/admin/clerks/9001", json={"active": False}).status_code == 409  # not oneself
         listed = {c["staff_no"]: c for c in m.get("/api/v1/admin/clerks").json()["clerks"]}
         assert listed["1002"]["active"] is False and "pin_hash" not in listed["1002"]
         assert m.patch("/api/v1/admin/clerks/1002", json={"active": True, "role": "manager"}).status_code == 200
-    promoted = srv.login("1002", "3434")
+    promoted = srv.login("1002", "564738")
     with srv.client(promoted) as now_manager:
         assert now_manager.get("/api/v1/admin/clerks").status_code == 200
     pin_audit = [a for a in audit(srv, "admin.clerk.reset_pin") if a["subject"] == "clerk:1002"]
-    assert pin_audit and "3434" not in json.dumps(pin_audit)  # that it changed, never the PIN
+    assert pin_audit and "564738" not in json.dumps(pin_audit)  # that it changed, never the PIN
     assert [a["after"] for a in audit(srv, "admin.clerk.access") if a["subject"] == "clerk:1002"] == [
         {"windows": [1, 2]}, {"role": "manager"}]
 
@@ -171,9 +171,9 @@ def test_cli_administers_devices_and_clerks(srv: ServerProcess) -> None:
     assert hallq(srv, "device", "remove", str(device["id"])).returncode == 2  # no such device any more
     assert "东区大屏" not in hallq(srv, "device", "list").stdout
 
-    srv.add_clerk("1003", pin="5656", role="clerk", windows=(1,))
-    assert hallq(srv, "clerk", "reset-pin", "1003", "--pin", "7878").returncode == 0
-    srv.login("1003", "7878")
+    srv.add_clerk("1003", pin="565712", role="clerk", windows=(1,))
+    assert hallq(srv, "clerk", "reset-pin", "1003", "--pin", "787934").returncode == 0
+    srv.login("1003", "787934")
     assert hallq(srv, "clerk", "set", "1003", "--windows", "1,2", "--role", "maintenance").returncode == 0
     assert hallq(srv, "clerk", "disable", "1003").returncode == 0
     clerks = hallq(srv, "clerk", "list", "--json")

@@ -26,11 +26,11 @@ def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 def test_manager_disables_a_device_and_resets_a_pin_on_the_page(srv: ServerProcess, tmp_path: Path) -> None:
     from tests.booking.browser import chromium
 
-    srv.add_clerk("9001", pin="1357", role="manager", windows=(1, 2), name="王主任")
-    srv.add_clerk("1001", pin="1111", role="clerk", windows=(1,), name="张三")
+    srv.add_clerk("9001", pin="135792", role="manager", windows=(1, 2), name="王主任")
+    srv.add_clerk("1001", pin="318274", role="clerk", windows=(1,), name="张三")
     kiosk = srv.add_device("kiosk")
     srv.add_device("counter", window=1)
-    token = srv.login("9001", "1357")
+    token = srv.login("9001", "135792")
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.set_default_timeout(120_000)  # a loaded CI box, not a speed requirement
@@ -73,18 +73,18 @@ def test_manager_disables_a_device_and_resets_a_pin_on_the_page(srv: ServerProce
     assert "# Test deployment" in (srv.workdir / "hall.toml").read_text(encoding="utf-8")  # comments kept
     srv.login("1001", "2222")  # the new PIN works
     with srv.client() as c:
-        assert c.post("/api/v1/auth/login", json={"staff_no": "1001", "pin": "1111"}).status_code == 401
+        assert c.post("/api/v1/auth/login", json={"staff_no": "1001", "pin": "318274"}).status_code == 401
 
 
 def test_config_edits_are_validated_and_for_managers_only(srv: ServerProcess) -> None:
-    srv.add_clerk("8002", pin="2468", role="maintenance")
-    srv.add_clerk("1002", pin="1212", role="clerk", windows=(1,))
-    for staff_no, pin in (("8002", "2468"), ("1002", "1212")):
+    srv.add_clerk("8002", pin="246813", role="maintenance")
+    srv.add_clerk("1002", pin="429157", role="clerk", windows=(1,))
+    for staff_no, pin in (("8002", "246813"), ("1002", "429157")):
         with srv.client(srv.login(staff_no, pin)) as c:
             assert c.get("/api/v1/halls/test/config").status_code == 403
             assert c.patch("/api/v1/halls/test/config", json={"notices": ["x"]}).status_code == 403
-    srv.add_clerk("9002", pin="1357", role="manager", windows=(1,))
-    with srv.client(srv.login("9002", "1357")) as m:
+    srv.add_clerk("9002", pin="135792", role="manager", windows=(1,))
+    with srv.client(srv.login("9002", "135792")) as m:
         bad = m.patch("/api/v1/halls/test/config", json={"services": {"TAX": {"daily_cap": 0}}})
         assert bad.status_code == 422 and bad.json()["code"] == "config_invalid"
         assert "daily_cap" in bad.json()["message_en"]

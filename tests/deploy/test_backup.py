@@ -74,7 +74,7 @@ def test_restore_drill(kind: str, tmp_path: Path, request: pytest.FixtureRequest
     live = start_server(tmp_path, db)
     dropped: list[str] = []
     try:
-        live.add_clerk("9001", pin="1357", role="manager", windows=(1,))
+        live.add_clerk("9001", pin="135792", role="manager", windows=(1,))
         kiosk = live.add_device("kiosk")
         load = Load(live, kiosk)
         load.start()
@@ -118,7 +118,7 @@ def test_restore_drill(kind: str, tmp_path: Path, request: pytest.FixtureRequest
         fresh_dir.mkdir()
         fresh = start_server(fresh_dir, target)
         try:
-            manager = fresh.login("9001", "1357")  # clerks and their PIN hashes came back
+            manager = fresh.login("9001", "135792")  # clerks and their PIN hashes came back
             with fresh.client(manager) as staff, httpx.Client(base_url=fresh.base_url, timeout=30) as phone:
                 for ticket in before:
                     got = staff.get(f"/api/v1/halls/test/tickets/{ticket['id']}")

@@ -158,11 +158,11 @@ def test_a_phone_opens_the_tracking_page_over_https(edge: tuple[ServerProcess, s
 
 def test_staff_and_device_endpoints_are_refused_through_the_proxy(edge: tuple[ServerProcess, str, str]) -> None:
     server, https, http = edge
-    server.add_clerk("7001", pin="2468", role="manager", windows=(1,))
+    server.add_clerk("7001", pin="246813", role="manager", windows=(1,))
     with _phone(https) as phone:
         assert phone.get("/api/v1/halls").status_code == 200  # the phone pages' own API passes
         refused = {
-            ("POST", "/api/v1/auth/login"): {"staff_no": "7001", "pin": "2468"},
+            ("POST", "/api/v1/auth/login"): {"staff_no": "7001", "pin": "246813"},
             ("GET", "/api/v1/devices"): None,
             ("POST", "/api/v1/halls/test/tickets"): {"service": "GEN"},
             ("GET", "/api/v1/halls/test/bookings"): None,  # the staff list; POST (book) is public

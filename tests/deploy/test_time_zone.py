@@ -19,7 +19,7 @@ from tests.server.conftest import TEST_CONFIG, start_server, stop_server
 def test_cli_times_are_in_the_hall_zone(tmp_path: Path) -> None:
     srv = start_server(tmp_path, f"sqlite:///{tmp_path / 'hallq.db'}")
     try:
-        srv.add_clerk("8001", pin="2468", role="maintenance")
+        srv.add_clerk("8001", pin="246813", role="maintenance")
         kiosk = srv.add_device("kiosk")
         with srv.client(kiosk) as k:
             assert k.post("/api/v1/devices/heartbeat", json={"devices": []}).status_code == 204
@@ -27,7 +27,7 @@ def test_cli_times_are_in_the_hall_zone(tmp_path: Path) -> None:
             beat = db.execute(select(t.devices.c.last_seen).where(t.devices.c.last_seen.is_not(None))).scalar_one()
         shanghai = datetime.fromtimestamp(beat, ZoneInfo("Asia/Shanghai"))
         new_york = datetime.fromtimestamp(beat, ZoneInfo("America/New_York"))
-        env = {**os.environ, "TZ": "America/New_York", "HALLQ_PIN": "2468"}
+        env = {**os.environ, "TZ": "America/New_York", "HALLQ_PIN": "246813"}
         fleet = subprocess.run(
             [sys.executable, "-m", "hallq.cli", "devices", "--server", srv.base_url, "--staff-no", "8001"],
             capture_output=True,

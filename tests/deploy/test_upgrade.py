@@ -61,7 +61,7 @@ def a_day(engine: Engine) -> list[dict]:
         engine,
         staff_no="c1",
         name="张三",
-        pin="1234",
+        pin="246813",
         role="clerk",
         windows=(1, 3),
         hall="test",
@@ -72,7 +72,7 @@ def a_day(engine: Engine) -> list[dict]:
         engine,
         staff_no="m1",
         name="王主任",
-        pin="5678",
+        pin="135792",
         role="manager",
         windows=(1, 2, 3),
         hall="test",
@@ -139,7 +139,7 @@ def test_a_day_at_the_previous_revision_upgrades_to_head(
     srv = start_server(tmp_path, url)  # the new release: upgrades at start
     try:
         assert current_revision(srv.engine) == head_revision()
-        manager = srv.login("m1", "5678")  # staff and their PINs survived
+        manager = srv.login("m1", "135792")  # staff and their PINs survived
         with srv.client(manager) as m:
             states = {}
             for ticket in issued:

@@ -20,7 +20,7 @@ HALL_CONFIG = HERE / "hall_display.toml"
 HALL = "county"
 WAIT_MS = 30_000  # generous: a loaded CI machine must not fail a test on time
 WAIT_S = WAIT_MS / 1000
-MANAGER, PIN = "1001", "1234"
+MANAGER, PIN = "1001", "246813"
 MANAGER_NAME = "王小明"
 FAST_LINK = {"backoff": Backoff(first=0.05, cap=0.3)}  # reconnect pacing is not under test here
 FAST_HTTP = Backoff(first=0.01, cap=0.05)

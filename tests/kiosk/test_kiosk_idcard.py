@@ -37,7 +37,7 @@ pytestmark = pytest.mark.timeout(300)
 
 CONFIG = HERE / "hall_idcard.toml"
 HALL = "card"
-MANAGER, PIN = "9101", "2468"
+MANAGER, PIN = "9101", "246813"
 SHOTS = os.environ.get("HALLQ_KIOSK_SCREENSHOTS")
 _seq = itertools.count(101)
 USED: list[SampleCard] = []  # every card laid in this module: the privacy test looks for all of them

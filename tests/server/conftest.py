@@ -114,12 +114,12 @@ class ServerProcess:
         return add_device(self.engine, kind=kind, name=f"{kind}-{secrets.token_hex(2)}", hall=hall,
                           window=window, now=time.time(), by="test").token
 
-    def add_clerk(self, staff_no: str, pin: str = "1234", role: str = "clerk", windows: tuple = (),
+    def add_clerk(self, staff_no: str, pin: str = "246813", role: str = "clerk", windows: tuple = (),
                   hall: str | None = "test", name: str | None = None, photo: str = "") -> None:
         add_clerk(self.engine, staff_no=staff_no, name=name or f"工作人员{staff_no}", pin=pin, role=role,
                   windows=windows, hall=hall, photo=photo, now=time.time(), by="test")
 
-    def login(self, staff_no: str, pin: str = "1234") -> str:
+    def login(self, staff_no: str, pin: str = "246813") -> str:
         with self.client() as c:
             r = c.post("/api/v1/auth/login", json={"staff_no": staff_no, "pin": pin})
         assert r.status_code == 200, r.text

@@ -103,11 +103,12 @@ class Screen:
     server never waits on us); ``until(seq)`` hands the messages over."""
 
     def __init__(self, srv: ServerProcess, token: str, since: int) -> None:
-        self.url = f"{srv.ws_url}/api/v1/halls/{HALL}/events?token={token}&since={since}"
+        self.url = f"{srv.ws_url}/api/v1/halls/{HALL}/events?since={since}"
+        self.headers = {"Authorization": f"Bearer {token}"}
         self.messages: queue.Queue[dict] = queue.Queue()
 
     def __enter__(self) -> Screen:
-        self._cm = connect(self.url, open_timeout=TIMEOUT)
+        self._cm = connect(self.url, additional_headers=self.headers, open_timeout=TIMEOUT)
         self.conn = self._cm.__enter__()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()

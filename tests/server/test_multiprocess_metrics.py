@@ -35,7 +35,8 @@ def test_each_process_counts_its_own_work_and_both_report_the_hall_wide_queue(sq
     kiosk, display = a.add_device("kiosk"), a.add_device("display")
     a.add_clerk("a1", windows=(1,))
     clerk = a.login("a1")
-    with connect(f"{b.ws_url}{H}/events?token={display}", open_timeout=30) as ws:
+    with connect(f"{b.ws_url}{H}/events", additional_headers={"Authorization": f"Bearer {display}"},
+                 open_timeout=30) as ws:
         with a.client(kiosk) as ka, b.client(kiosk) as kb:
             for c, service in ((ka, "GEN"), (ka, "GEN"), (kb, "GEN"), (kb, "SOC"), (kb, "SOC")):
                 assert c.post(f"{H}/tickets", json={"service": service}).status_code == 201

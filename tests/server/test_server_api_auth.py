@@ -7,12 +7,13 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 import config
-from server.auth import ROLE_MATRIX, Action, LoginPolicy, add_clerk, login, resolve
+from server.auth import ROLE_MATRIX, Action, LoginPolicy, add_clerk, login, resolve, unlock
 from server.halls.errors import Problem
 from server.halls.reference import sync_config
+from server.storage import schema as t
 from server.storage.db import read_transaction
 
 pytestmark = pytest.mark.timeout(180)  # a hang fails the test instead of blocking the run
@@ -107,18 +108,18 @@ def test_window_and_hall_scoping(server, tokens) -> None:
         assert c.get(f"{H}/snapshot").status_code == 401
 
 
-def test_pin_lockout_over_http(server) -> None:
-    server.add_clerk("lock1", pin="2468")
+def test_wrong_pins_are_slowed_down_over_http(server) -> None:
+    server.add_clerk("lock1", pin="246813")
     with server.client() as c:
-        for left in (4, 3, 2, 1):
-            r = c.post("/api/v1/auth/login", json={"staff_no": "lock1", "pin": "0000"})
-            assert r.status_code == 401 and f"还可尝试 {left} 次" in r.json()["message_zh"]
-        r = c.post("/api/v1/auth/login", json={"staff_no": "lock1", "pin": "0000"})
-        assert r.status_code == 423 and r.json()["code"] == "account_locked"
-        assert "锁定至" in r.json()["message_zh"] and "locked until" in r.json()["message_en"]
-        right = c.post("/api/v1/auth/login", json={"staff_no": "lock1", "pin": "2468"})
-        assert right.status_code == 423  # even the right PIN waits out the lock
-        unknown = c.post("/api/v1/auth/login", json={"staff_no": "nobody", "pin": "2468"})
+        for _ in range(5):  # five free tries from this address
+            r = c.post("/api/v1/auth/login", json={"staff_no": "lock1", "pin": "000000"})
+            assert r.status_code == 401 and r.json()["code"] == "bad_credentials"
+        r = c.post("/api/v1/auth/login", json={"staff_no": "lock1", "pin": "000000"})
+        assert r.status_code == 429 and r.json()["code"] == "login_throttled"
+        assert "分钟后再试" in r.json()["message_zh"] and int(r.headers["Retry-After"]) >= 1
+        right = c.post("/api/v1/auth/login", json={"staff_no": "lock1", "pin": "246813"})
+        assert right.status_code == 429  # even the right PIN waits out the delay from this address
+        unknown = c.post("/api/v1/auth/login", json={"staff_no": "nobody", "pin": "246813"})
         assert unknown.status_code == 401 and unknown.json()["code"] == "bad_credentials"
 
 
@@ -126,23 +127,38 @@ T0 = 1_772_413_200.0
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def test_lock_expires_and_tokens_expire(engine: Engine, deployment: config.Deployment) -> None:
+def test_delays_double_then_a_hard_lock_that_a_manager_lifts(engine: Engine, deployment: config.Deployment) -> None:
     sync_config(engine, deployment, now=T0)
-    add_clerk(engine, staff_no="e1", name="测试", pin="1357", windows=[1], now=T0)
-    with pytest.raises(Problem) as weak:
-        add_clerk(engine, staff_no="e2", name="测试", pin="12", now=T0)
-    assert weak.value.code == "bad_pin" and "4–12" in weak.value.zh and "4-12" in weak.value.en
-    policy = LoginPolicy(max_failures=2, lock_minutes=15, token_hours=8)
-    for _ in range(2):
-        with pytest.raises(Problem):
-            login(engine, "e1", "0000", now=T0, tz=TZ, policy=policy)
-    with pytest.raises(Problem) as locked:
-        login(engine, "e1", "1357", now=T0 + 14 * 60, tz=TZ, policy=policy)
-    assert locked.value.status == 423 and "09:15" in locked.value.zh  # 09:00 + 15 min, local time
-    session = login(engine, "e1", "1357", now=T0 + 15 * 60 + 1, tz=TZ, policy=policy)
+    add_clerk(engine, staff_no="e1", name="测试", pin="135792", windows=[1], now=T0)
+    for weak_pin in ("12", "1357", "123456", "888888", "121212"):
+        with pytest.raises(Problem) as weak:
+            add_clerk(engine, staff_no="e2", name="测试", pin=weak_pin, now=T0)
+        assert weak.value.code == "bad_pin"
+    policy = LoginPolicy(max_failures=2, lock_minutes=15, token_hours=8, hard_lock_failures=4, delay_s=60)
+
+    def attempt(pin: str, at: float, address: str = "10.0.0.9") -> int:
+        try:
+            login(engine, "e1", pin, now=at, tz=TZ, policy=policy, address=address)
+        except Problem as problem:
+            return problem.status
+        return 200
+
+    assert [attempt("000000", T0), attempt("000000", T0)] == [401, 401]
+    assert attempt("135792", T0 + 59) == 429  # 60 s after the 2nd failure from this address
+    assert attempt("135792", T0 + 1, address="10.0.0.2") == 200  # the clerk at their own counter
+    assert attempt("000000", T0 + 60) == 401  # the delay is over: one more guess, then 120 s
+    assert attempt("000000", T0 + 179) == 429
+    assert attempt("000000", T0 + 180) == 401
+    assert attempt("000000", T0 + 180, address="10.0.0.3") == 401
+    assert attempt("000000", T0 + 181, address="10.0.0.4") == 423  # 4 failures since the last success
+    assert attempt("135792", T0 + 10 * 86400, address="10.0.0.2") == 423  # days later, any address
+    assert unlock(engine, "e1", by="clerk:m1", now=T0 + 10 * 86400)
+    session = login(engine, "e1", "135792", now=T0 + 10 * 86400 + 1, tz=TZ, policy=policy, address="10.0.0.9")
     with read_transaction(engine) as conn:
-        assert resolve(conn, session.token, now=T0 + 3600).windows == frozenset({1})
-        assert resolve(conn, session.token, now=T0 + 15 * 60 + 1 + 8 * 3600) is None
+        assert resolve(conn, session.token, now=T0 + 10 * 86400 + 3600).windows == frozenset({1})
+        assert resolve(conn, session.token, now=T0 + 10 * 86400 + 1 + 8 * 3600) is None
+        actions = set(conn.execute(select(t.audit_log.c.action)).scalars())
+    assert "auth.unlock" in actions
 
 
 def test_the_documented_role_matrix_is_the_enforced_one() -> None:

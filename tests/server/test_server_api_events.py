@@ -4,7 +4,9 @@ no personal data to public screens, and events caused in one server process reac
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,11 +27,17 @@ def setup(server) -> dict[str, str]:
             "clerk": server.login("e1"), "pad": server.add_device("pad", window=1)}
 
 
-def ws(server, token: str | None, since: int | None = None, hall: str = "test") -> ClientConnection:
-    query = [f"token={token}"] if token else []
-    if since is not None:
-        query.append(f"since={since}")
-    return connect(f"{server.ws_url}/api/v1/halls/{hall}/events?{'&'.join(query)}", open_timeout=TIMEOUT)
+@contextlib.contextmanager
+def ws(server, token: str | None, since: int | None = None, hall: str = "test") -> Iterator[ClientConnection]:
+    """A stream authenticated by the Authorization header (tokens never go in URLs); without a token the
+    first message is an empty one, refused at once."""
+    query = f"?since={since}" if since is not None else ""
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    with connect(f"{server.ws_url}/api/v1/halls/{hall}/events{query}", additional_headers=headers,
+                 open_timeout=TIMEOUT) as conn:
+        if not token:
+            conn.send(json.dumps({"token": ""}))
+        yield conn
 
 
 def recv(conn: ClientConnection) -> dict:

@@ -44,10 +44,10 @@ def test_init_creates_database_config_copy_and_private_secret(site: Path) -> Non
 
 
 def test_clerk_and_device_add_then_status_shows_the_hall(site: Path) -> None:
-    r = hallq("clerk", "add", "--staff-no", "1001", "--name", "张三", "--pin", "1234", "--windows", "1,2",
+    r = hallq("clerk", "add", "--staff-no", "1001", "--name", "张三", "--pin", "246813", "--windows", "1,2",
               "--hall", "test", cwd=site)
     assert r.returncode == 0 and "1001" in r.stdout, r.stderr
-    dup = hallq("clerk", "add", "--staff-no", "1001", "--name", "张三", "--pin", "1234", cwd=site)
+    dup = hallq("clerk", "add", "--staff-no", "1001", "--name", "张三", "--pin", "246813", cwd=site)
     assert dup.returncode == 2 and "已存在" in dup.stderr and "exists" in dup.stderr
     dev = hallq("device", "add", "--kind", "kiosk", "--name", "大厅1号机", "--hall", "test", "--json", cwd=site)
     assert dev.returncode == 0, dev.stderr

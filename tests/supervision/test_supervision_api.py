@@ -52,7 +52,8 @@ def tokens(server) -> dict[str, str]:
 def ws(server, token: str) -> ClientConnection:
     with server.client(token) as c:
         seq = c.get(f"{H}/snapshot").json()["seq"]
-    return connect(f"{server.ws_url}/api/v1/halls/test/events?token={token}&since={seq}", open_timeout=TIMEOUT)
+    return connect(f"{server.ws_url}/api/v1/halls/test/events?since={seq}",
+                   additional_headers={"Authorization": f"Bearer {token}"}, open_timeout=TIMEOUT)
 
 
 def next_event(conn: ClientConnection, *kinds: str) -> dict:

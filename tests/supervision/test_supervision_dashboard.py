@@ -164,7 +164,7 @@ def shot(page: Page, name: str, tmp_path: Path) -> None:
     page.screenshot(path=str(folder / f"dashboard-{name}.png"), full_page=True)
 
 
-def login(page: Page, hall, staff_no: str = "9001", pin: str = "1234") -> None:
+def login(page: Page, hall, staff_no: str = "9001", pin: str = "246813") -> None:
     page.goto(hall.base_url + "/dashboard/")
     page.fill("#staff-no", staff_no)
     page.fill("#pin", pin)

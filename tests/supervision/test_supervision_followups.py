@@ -98,7 +98,7 @@ def test_bad_rating_to_followup_to_overdue_warning_to_closed(env) -> None:
     with pytest.raises(Problem) as refused:
         act(service, lambda conn, now: followups.assign(conn, "s", fu["id"], "nobody", now))
     assert refused.value.code == "unknown_staff"
-    add_clerk(service.engine, staff_no="m2", name="李科长", pin="1234", role="manager", now=clock(), by="test")
+    add_clerk(service.engine, staff_no="m2", name="李科长", pin="246813", role="manager", now=clock(), by="test")
     assert act(service, lambda conn, now: followups.assign(conn, "s", fu["id"], "m2", now))["assignee"] == "m2"
 
     clock.now = at("2026-09-22", "23:59")

@@ -18,7 +18,9 @@ router = APIRouter(tags=["auth"])
 
 @router.post("/auth/login", response_model=LoginResponse, responses=ERRORS)
 def post_login(body: LoginRequest, ctx: Ctx, request: Request) -> dict:
-    """Clerk login with staff number and PIN. Locks after repeated failures; the message says until when."""
+    """Clerk login with staff number and PIN. Repeated failures from one address are slowed down
+    (429 ``login_throttled`` with ``Retry-After``); very many lock the account until a manager unlocks it
+    (423 ``account_locked``)."""
     where = request.client.host if request.client else None
     result = login(
         ctx.engine,
@@ -28,6 +30,8 @@ def post_login(body: LoginRequest, ctx: Ctx, request: Request) -> dict:
         tz=ctx.service.tz,
         policy=ctx.login_policy,
         where=f"ip:{where}" if where else None,
+        address=where,
+        secret=ctx.settings.secret(),
     )
     p = result.principal
     return {

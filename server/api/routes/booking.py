@@ -22,16 +22,17 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
 from config import HallConfig
 from server.auth import Action, authorize
-from server.booking import Booking, BookingRefused, BookingState, Person
+from server.booking import Booking, BookingRefused, BookingState, Person, phone_proof
 from server.booking.runtime import BookingRuntime
 from server.booking.service import CheckIn
 from server.booking.slots import clock
 from server.booking.watcher import Recipient
 from server.halls.errors import Problem
+from server.notify import Message
 
 from .. import views
 from ..deps import Ctx, Idem, Who
-from ..schemas import ERRORS, ServiceCode
+from ..schemas import ERRORS, PersonHash, ServiceCode
 from .common import respond
 
 log = logging.getLogger("hallq.booking")
@@ -80,6 +81,9 @@ class _Body(BaseModel):
 
 PersonText = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 BookingCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{6,12}$")]
+# the p_… token that ``POST …/phone/verify`` gives for the right one-time code (sent in bodies, never URLs)
+PhoneToken = Annotated[str, StringConstraints(pattern=r"^p_[A-Za-z0-9_-]{20,64}$")]
+OneTimeCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 
 
 class BookRequest(_Body):
@@ -87,22 +91,35 @@ class BookRequest(_Body):
     day: dt.date
     start: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]  # "09:00"
     person: PersonText  # phone or ID number
+    phone_token: PhoneToken | None = None  # required for a phone; optional contact proof for an ID number
 
 
 class LookupRequest(_Body):
     code: BookingCode
-    person: PersonText
+    phone_token: PhoneToken
 
 
 class CancelRequest(_Body):
-    person: PersonText
+    phone_token: PhoneToken
+
+
+class PhoneCodeRequest(_Body):
+    phone: PersonText
+
+
+class PhoneVerifyRequest(_Body):
+    phone: PersonText
+    code: OneTimeCode
 
 
 class CheckInRequest(_Body):
-    """Exactly one of ``code`` (typed or scanned) and ``phone`` (the number booked with)."""
+    """Exactly one of ``code`` (typed or scanned) and ``phone`` (the number booked with); ``card``: the keyed
+    hash of the ID card the kiosk's reader read (``vocab.cardhash``), which an unverified ID booking needs
+    at a kiosk (issue 13)."""
 
     code: BookingCode | None = None
     phone: PersonText | None = None
+    card: PersonHash | None = None
 
     @model_validator(mode="after")
     def _one(self) -> CheckInRequest:
@@ -147,6 +164,8 @@ def booking_view(b: Booking, cfg: HallConfig, tz: ZoneInfo, *, staff: bool = Fal
         "checkin_on_time_until": _local(b.slot_start + lanes.appointment_late_grace_min * 60, tz),
         "checkin_closes": _local(b.closes_at, tz),
         "cancellable": b.state is BookingState.BOOKED,
+        # issue 13: proved phone → looked up and cancelled online; else checked in with the ID card itself
+        "verified": b.verified,
         "created_at": b.created_at, "cancelled_at": b.cancelled_at, "checked_in_at": b.checked_in_at,
         "materials": list(svc.materials) if svc else [],
     }
@@ -184,27 +203,78 @@ def book(hall: str, body: BookRequest, request: Request, ctx: Ctx, rt: Runtime) 
     already booked, outside the after-hours rules)."""
     cfg = ctx.service.config(hall)
     hours, minutes = (int(x) for x in body.start.split(":"))
+    person = _person(body.person)
+    phone = rt.service.proven_phone(body.phone_token)
+    if body.phone_token is not None and phone is None:
+        raise expired_phone_token()
     with refusals():
         booking = rt.service.book(hall, service=body.service, day=body.day, start_min=hours * 60 + minutes,
-                                  person=_person(body.person), address=client_address(request))
+                                  person=person, address=client_address(request), phone=phone)
+    if person.kind == "phone":  # the code reaches the phone too, in case the page is lost
+        svc, start = cfg.service(booking.service), _local(booking.slot_start, rt.service.tz)
+        send_text(rt, hall, person, "booked",
+                  f"【{cfg.name_zh}】预约成功：{booking.day} {start} {svc.name_zh}，"
+                  f"预约码 {booking.code}。请按时到大厅签到。",
+                  f"Booked: {svc.name_en} on {booking.day} at {start}, booking code {booking.code}.")
     return {"booking": booking_view(booking, cfg, rt.service.tz)}
+
+
+def expired_phone_token() -> BookingRefused:
+    return BookingRefused("phone_unverified", "手机验证已过期，请重新获取验证码",
+                          "the phone proof has expired: ask for a new code")
+
+
+def send_text(rt: BookingRuntime, hall: str, phone: Person, kind: str, zh: str, en: str) -> None:
+    """A message to a phone through the notifier (log / sim here); a failure is logged, not raised."""
+    try:
+        rt.notifier.send(Message(to=phone.value, to_mask=phone.mask, hall=hall, ticket_id="", kind=kind,
+                                 text_zh=zh, text_en=en))
+    except Exception:
+        log.exception("sending a %s message failed", kind)
+
+
+@router.post("/halls/{hall}/phone/code", status_code=202, responses=PUBLIC_ERRORS)
+def phone_code(hall: str, body: PhoneCodeRequest, request: Request, ctx: Ctx, rt: Runtime) -> dict:
+    """Send a one-time code to a phone (public). It proves the number for booking, looking up, cancelling
+    and remote tickets (``POST …/phone/verify``). Rate-limited per number and per address."""
+    cfg = ctx.service.config(hall)
+    phone = _person(body.phone)
+    with refusals():
+        code = rt.service.issue_code(hall, phone, client_address(request))
+    minutes = phone_proof.CODE_TTL_S // 60
+    send_text(rt, hall, phone, "code", f"【{cfg.name_zh}】验证码 {code}，{minutes} 分钟内有效。请勿告诉他人。",
+              f"Your code is {code}, valid for {minutes} min. Do not share it.")
+    return {"to": phone.mask, "expires_in": phone_proof.CODE_TTL_S}
+
+
+@router.post("/halls/{hall}/phone/verify", responses=PUBLIC_ERRORS)
+def phone_verify(hall: str, body: PhoneVerifyRequest, request: Request, ctx: Ctx, rt: Runtime) -> dict:
+    """Exchange the right code for a phone token (``p_…``, 30 min), sent as ``phone_token`` in the bodies
+    of the phone pages' requests. Five wrong tries kill a code."""
+    ctx.service.config(hall)
+    phone = _person(body.phone)
+    with refusals():
+        token, expires = rt.service.verify_code(hall, phone, body.code, client_address(request))
+    return {"phone_token": token, "expires_at": expires, "to": phone.mask}
 
 
 @router.post("/halls/{hall}/bookings/lookup", responses=PUBLIC_ERRORS)
 def lookup(hall: str, body: LookupRequest, request: Request, ctx: Ctx, rt: Runtime) -> dict:
-    """我的预约: a booking by code + the phone or ID number it was made with (both must match)."""
+    """我的预约: a booking by its code, for whoever proved the booking's phone (``phone_token``)."""
     cfg = ctx.service.config(hall)
     with refusals():
-        booking = rt.service.lookup(hall, body.code.upper(), _person(body.person), client_address(request))
+        booking = rt.service.lookup(hall, body.code.upper(), rt.service.proven_phone(body.phone_token),
+                                    client_address(request))
     return {"booking": booking_view(booking, cfg, rt.service.tz)}
 
 
 @router.post("/halls/{hall}/bookings/{code}/cancel", responses=PUBLIC_ERRORS)
 def cancel(hall: str, code: BookingCode, body: CancelRequest, request: Request, ctx: Ctx, rt: Runtime) -> dict:
-    """Cancel before the slot starts (003 §7); needs the phone or ID number the booking was made with."""
+    """Cancel before the slot starts (003 §7); needs the proved phone of the booking (``phone_token``)."""
     cfg = ctx.service.config(hall)
     with refusals():
-        booking = rt.service.cancel(hall, code.upper(), _person(body.person), client_address(request))
+        booking = rt.service.cancel(hall, code.upper(), rt.service.proven_phone(body.phone_token),
+                                    client_address(request))
     return {"booking": booking_view(booking, cfg, rt.service.tz)}
 
 
@@ -239,7 +309,7 @@ def check_in(hall: str, body: CheckInRequest, ctx: Ctx, who: Who, idem: Idem, rt
                      "message": message}
 
     out = rt.service.check_in(hall, who=who, code=body.code.upper() if body.code else None, phone=phone,
-                              render=render, idem=idem)
+                              render=render, idem=idem, card=body.card)
     if phone is not None and not out.replayed and isinstance(out.body, dict):
         rt.watcher.subscribe(hall, out.body["id"], Recipient(phone.value, phone.mask))
         rt.watcher.check(hall)

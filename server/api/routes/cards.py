@@ -66,4 +66,6 @@ def check_in(hall: str, body: CardRequest, ctx: Ctx, who: Who, idem: Idem, rt: R
     if booking is None:
         raise BookingRefused("unknown_booking", "没有找到该身份证今天的预约，请现场取号",
                              "no booking today for this ID card: please take a walk-in ticket")
-    return booking_routes.check_in(hall, CheckInRequest(code=booking.code), ctx, who, idem, rt)
+    # the card itself is the proof an unverified ID booking needs at a kiosk (issue 13)
+    return booking_routes.check_in(hall, CheckInRequest(code=booking.code, card=body.person_hash), ctx, who,
+                                   idem, rt)

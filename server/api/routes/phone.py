@@ -22,7 +22,7 @@ from server.storage.db import read_transaction
 from .. import views
 from ..deps import Ctx
 from ..schemas import ServiceCode, TrackToken
-from .booking import PUBLIC_ERRORS, Runtime, client_address, refusals
+from .booking import PUBLIC_ERRORS, PhoneToken, Runtime, client_address, refusals
 
 router = APIRouter(tags=["phone"])
 _PHONE = Annotated[str, StringConstraints(min_length=1, max_length=32)]
@@ -35,6 +35,7 @@ class _Body(BaseModel):
 class RemoteTicketRequest(_Body):
     service: ServiceCode
     phone: _PHONE
+    phone_token: PhoneToken  # the number proved with a one-time code (POST …/phone/verify)
 
 
 class NotifyRequest(_Body):
@@ -66,7 +67,7 @@ def remote_ticket(hall: str, body: RemoteTicketRequest, request: Request, ctx: C
 
     with refusals():
         out = rt.service.remote_ticket(hall, service=body.service, person=person, address=client_address(request),
-                                       render=render)
+                                       render=render, phone=rt.service.proven_phone(body.phone_token))
     rt.watcher.subscribe(hall, out.body["id"], Recipient(person.value, person.mask))
     rt.watcher.check(hall)
     return out.body

@@ -23,7 +23,7 @@ from server.storage.db import read_transaction
 from server.supervision import monitor, store
 
 from ..deps import Ctx, Who
-from ..schemas import ERRORS, _Body, _text
+from ..schemas import ERRORS, RowId, _Body, _text
 
 router = APIRouter(tags=["supervision"])
 StaffNo = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
@@ -60,7 +60,7 @@ def list_warnings(hall: str, ctx: Ctx, who: Who, open: bool = False,
 
 
 @router.post("/halls/{hall}/warnings/{warning_id}/ack", responses=ERRORS)
-def acknowledge(hall: str, warning_id: int, body: AckRequest, ctx: Ctx, who: Who) -> dict:
+def acknowledge(hall: str, warning_id: RowId, body: AckRequest, ctx: Ctx, who: Who) -> dict:
     """A manager acknowledges a warning; it stays open until its condition ends."""
     ctx.service.config(hall)
     authorize(who, Action.WARNING_ACK, hall)
@@ -91,14 +91,14 @@ def list_followups(hall: str, ctx: Ctx, who: Who,
 
 
 @router.get("/halls/{hall}/followups/{followup_id}", responses=ERRORS)
-def get_followup(hall: str, followup_id: int, ctx: Ctx, who: Who) -> dict:
+def get_followup(hall: str, followup_id: RowId, ctx: Ctx, who: Who) -> dict:
     ctx.service.config(hall)
     authorize(who, Action.FOLLOWUPS_READ, hall)
     with read_transaction(ctx.engine) as conn:
         return {"followup": followups.get(conn, hall, followup_id)}
 
 
-def _act(ctx: Ctx, who: Principal, hall: str, followup_id: int, action: Callable[[Any, float], Any],
+def _act(ctx: Ctx, who: Principal, hall: str, followup_id: RowId, action: Callable[[Any, float], Any],
          sweep: bool = False) -> dict:
     ctx.service.config(hall)
     authorize(who, Action.FOLLOWUP_WRITE, hall)
@@ -114,14 +114,14 @@ def _act(ctx: Ctx, who: Principal, hall: str, followup_id: int, action: Callable
 
 
 @router.post("/halls/{hall}/followups/{followup_id}/assign", responses=ERRORS)
-def assign(hall: str, followup_id: int, body: AssignRequest, ctx: Ctx, who: Who) -> dict:
+def assign(hall: str, followup_id: RowId, body: AssignRequest, ctx: Ctx, who: Who) -> dict:
     """Name who follows it up (a staff number)."""
     return _act(ctx, who, hall, followup_id,
                 lambda conn, now: followups.assign(conn, hall, followup_id, body.staff_no, now))
 
 
 @router.post("/halls/{hall}/followups/{followup_id}/contact", responses=ERRORS)
-def contact(hall: str, followup_id: int, body: ContactRequest, ctx: Ctx, who: Who) -> dict:
+def contact(hall: str, followup_id: RowId, body: ContactRequest, ctx: Ctx, who: Who) -> dict:
     """Record that the visitor was contacted (回访), with what was said; may be recorded again."""
     return _act(ctx, who, hall, followup_id,
                 lambda conn, now: followups.contact(conn, hall, followup_id, body.note, now, ctx.service.tz),
@@ -129,14 +129,14 @@ def contact(hall: str, followup_id: int, body: ContactRequest, ctx: Ctx, who: Wh
 
 
 @router.post("/halls/{hall}/followups/{followup_id}/rectify", responses=ERRORS)
-def rectify(hall: str, followup_id: int, body: RectifyRequest, ctx: Ctx, who: Who) -> dict:
+def rectify(hall: str, followup_id: RowId, body: RectifyRequest, ctx: Ctx, who: Who) -> dict:
     """Record the rectification (整改) made."""
     return _act(ctx, who, hall, followup_id,
                 lambda conn, now: followups.rectify(conn, hall, followup_id, body.text, now, ctx.service.tz))
 
 
 @router.post("/halls/{hall}/followups/{followup_id}/close", responses=ERRORS)
-def close(hall: str, followup_id: int, body: CloseRequest, ctx: Ctx, who: Who) -> dict:
+def close(hall: str, followup_id: RowId, body: CloseRequest, ctx: Ctx, who: Who) -> dict:
     """Close with the reply given to the visitor (needs a recorded contact first)."""
     return _act(ctx, who, hall, followup_id,
                 lambda conn, now: followups.close(conn, hall, followup_id, body.reply, now), sweep=True)

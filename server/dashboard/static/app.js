@@ -265,10 +265,11 @@ function soon(what) { // coalesce bursts of events into one reload per kind
 function connect() {
   if (S.ws) { S.ws.onclose = null; S.ws.close(); }
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  const since = S.snapshot ? `&since=${S.snapshot.seq}` : "";
-  const ws = new WebSocket(`${proto}//${location.host}/api/v1/halls/${S.hall}/events?token=${encodeURIComponent(S.token)}${since}`);
+  const since = S.snapshot ? `?since=${S.snapshot.seq}` : "";
+  // the token goes in the first message, never in the URL (URLs end up in logs: issue 13)
+  const ws = new WebSocket(`${proto}//${location.host}/api/v1/halls/${S.hall}/events${since}`);
   S.ws = ws;
-  ws.onopen = () => { S.wsRetry = 500; setLink(true); };
+  ws.onopen = () => { ws.send(JSON.stringify({ token: S.token })); S.wsRetry = 500; setLink(true); };
   ws.onmessage = (m) => {
     const msg = JSON.parse(m.data);
     if (msg.kind === "resync") { loadSnapshot().then(connect); return; }

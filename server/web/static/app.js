@@ -20,6 +20,12 @@ const HallQ = (() => {
     weekday_3: { zh: "周三", en: "Wed" }, weekday_4: { zh: "周四", en: "Thu" },
     weekday_5: { zh: "周五", en: "Fri" }, weekday_6: { zh: "周六", en: "Sat" },
     weekday_7: { zh: "周日", en: "Sun" },
+    otp_label: { zh: "短信验证码", en: "Code sent by message" },
+    send_code: { zh: "获取验证码", en: "Send code" },
+    resend_in: { zh: "{n} 秒后可重发", en: "resend in {n} s" },
+    code_sent: { zh: "验证码已发送至 {to}，10 分钟内有效", en: "Code sent to {to}, valid for 10 min" },
+    need_phone: { zh: "请先填写手机号", en: "Enter the mobile number first" },
+    need_code: { zh: "请填写收到的 6 位验证码", en: "Enter the 6-digit code you received" },
   };
   const langListeners = [];
   const stored = (() => { try { return localStorage.getItem(LANG_KEY); } catch (e) { return null; } })();
@@ -111,6 +117,62 @@ const HallQ = (() => {
     return node;
   }
 
+  // -- proving a phone number with a one-time code (issue 13) ------------------------------------------
+  // The p_… token the right code earns is kept for this tab only (sessionStorage), per number, and sent in
+  // request bodies; never in a URL.
+  const PROOF_KEY = "hallq.phone_proof";
+  function normPhone(text) {
+    let v = (text || "").replace(/[\s-]/g, "");
+    if (v.startsWith("+86")) v = v.slice(3);
+    return v;
+  }
+  function isPhone(text) { return /^1[3-9]\d{9}$/.test(normPhone(text)); }
+  function cachedProof(phone) {
+    try {
+      const p = JSON.parse(sessionStorage.getItem(PROOF_KEY) || "null");
+      if (p && p.phone === normPhone(phone) && p.expires_at * 1000 > Date.now() + 60000) return p.token;
+    } catch (e) { /* private mode: prove again */ }
+    return null;
+  }
+
+  // wires a "获取验证码" button: sends a code to getPhone(), then waits 60 s before another
+  function codeButton(hallId, button, getPhone, note, errorBox) {
+    button.addEventListener("click", async () => {
+      hide(errorBox);
+      const phone = getPhone();
+      if (!isPhone(phone)) { showError(errorBox, t("need_phone")); return; }
+      button.disabled = true;
+      try {
+        const sent = await api("POST", `/halls/${encodeURIComponent(hallId)}/phone/code`, { phone });
+        note.textContent = t("code_sent", { to: sent.to });
+        show(note);
+        let left = 60;
+        const label = button.textContent;
+        const tick = setInterval(() => {
+          left -= 1;
+          button.textContent = left > 0 ? t("resend_in", { n: left }) : label;
+          if (left <= 0) { clearInterval(tick); button.disabled = false; }
+        }, 1000);
+      } catch (err) {
+        showError(errorBox, err);
+        button.disabled = false;
+      }
+    });
+  }
+
+  // the phone token for ``phone``: cached, or earned now with ``code``
+  async function proveWith(hallId, phone, code) {
+    const cached = cachedProof(phone);
+    if (cached) return cached;
+    if (!/^\d{6}$/.test((code || "").trim())) throw new ApiError(0, { message_zh: t("need_code"), message_en: t("need_code") });
+    const proof = await api("POST", `/halls/${encodeURIComponent(hallId)}/phone/verify`, { phone, code: code.trim() });
+    try {
+      sessionStorage.setItem(PROOF_KEY, JSON.stringify({ phone: normPhone(phone), token: proof.phone_token,
+                                                         expires_at: proof.expires_at }));
+    } catch (e) { /* private mode */ }
+    return proof.phone_token;
+  }
+
   function hallFromPath() {
     const m = location.pathname.match(/^\/m\/([a-z0-9_-]+)/);
     return m ? m[1] : null;
@@ -135,6 +197,6 @@ const HallQ = (() => {
 
   return {
     add, t, pick, apply, setLang, onLang, api, ApiError, errorText, showError, hide, show, el, hallFromPath, hall,
-    dayLabel, stateLabel, get lang() { return lang; },
+    dayLabel, stateLabel, isPhone, codeButton, proveWith, cachedProof, get lang() { return lang; },
   };
 })();

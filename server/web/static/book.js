@@ -30,6 +30,10 @@ HallQ.add({
                + "kept nor cancelled within half a year suspend booking for a year." },
   to_mine: { zh: "查看或取消预约", en: "See or cancel this booking" },
   empty_person: { zh: "请填写手机号或身份证号", en: "Enter your phone or ID number" },
+  contact_label: { zh: "联系手机（选填：验证后可在线查询和取消）",
+                   en: "Mobile number (optional: prove it to look up or cancel online)" },
+  card_hint: { zh: "请携带身份证原件：在取号机上刷身份证签到，或到窗口签到。",
+               en: "Bring your ID card: check in by placing it on the kiosk's reader, or at a counter." },
 });
 
 document.addEventListener("DOMContentLoaded", async () => {
@@ -38,6 +42,18 @@ document.addEventListener("DOMContentLoaded", async () => {
   const errorBox = $("error");
   const state = { hall: null, service: null, offer: null, day: null, slot: null, booking: null };
   $("back").href = "/m/" + encodeURIComponent(hallId);
+
+  // the number to prove: the person's own mobile, or for an ID number the optional contact mobile
+  const phoneToProve = () => (HallQ.isPhone($("person").value) ? $("person").value.trim() : $("contact").value.trim());
+  const syncPerson = () => {
+    const person = $("person").value.replace(/[\s-]/g, "");
+    const isId = person.length >= 15 && !HallQ.isPhone(person);
+    (isId ? HallQ.show : HallQ.hide)($("contact-box"));
+    (isId && !$("contact").value.trim() ? HallQ.hide : HallQ.show)($("otp-box"));
+  };
+  $("person").addEventListener("input", syncPerson);
+  $("contact").addEventListener("input", syncPerson);
+  HallQ.codeButton(hallId, $("send-code"), phoneToProve, $("otp-note"), errorBox);
 
   const pressed = (container, button) => {
     container.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
@@ -116,6 +132,8 @@ document.addEventListener("DOMContentLoaded", async () => {
     $("facts").replaceChildren(...facts.flatMap(([k, v]) => [HallQ.el("dt", { text: HallQ.t(k) }), HallQ.el("dd", { text: v })]));
     $("checkin-hint").textContent = HallQ.t("checkin_hint", { day: b.day, from: b.checkin_from, until: b.checkin_on_time_until });
     $("to-mine").href = `/m/${encodeURIComponent(hallId)}/mine?code=${encodeURIComponent(b.code)}`;
+    (b.verified ? HallQ.show : HallQ.hide)($("to-mine"));
+    (b.verified ? HallQ.hide : HallQ.show)($("card-hint"));
   }
 
   $("form").addEventListener("submit", async (ev) => {
@@ -125,8 +143,10 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (!person) { HallQ.showError(errorBox, HallQ.t("empty_person")); return; }
     $("submit").disabled = true;
     try {
-      const data = await HallQ.api("POST", `/halls/${encodeURIComponent(hallId)}/bookings`,
-        { service: state.service, day: state.day, start: state.slot.start, person });
+      const body = { service: state.service, day: state.day, start: state.slot.start, person };
+      const phone = phoneToProve();
+      if (phone) body.phone_token = await HallQ.proveWith(hallId, phone, $("otp").value);
+      const data = await HallQ.api("POST", `/halls/${encodeURIComponent(hallId)}/bookings`, body);
       state.booking = data.booking;
       for (const id of ["step-service", "step-slot", "step-person"]) HallQ.hide($(id));
       renderDone();

@@ -4,7 +4,7 @@ HallQ.add({
   title: { zh: "我的预约", en: "My booking" },
   back: { zh: "‹ 返回", en: "‹ Back" },
   code_label: { zh: "预约码", en: "Booking code" },
-  person_label: { zh: "预约时填写的手机号或身份证号", en: "The phone or ID number you booked with" },
+  person_label: { zh: "预约时验证的手机号", en: "The mobile number you proved when booking" },
   find: { zh: "查询", en: "Find" },
   f_service: { zh: "事项", en: "Service" },
   f_time: { zh: "时间", en: "Time" },
@@ -17,7 +17,7 @@ HallQ.add({
   confirm_yes: { zh: "确认取消", en: "Yes, cancel it" },
   confirm_no: { zh: "不取消", en: "No, keep it" },
   cancelled_note: { zh: "预约已取消。", en: "The booking is cancelled." },
-  empty: { zh: "请填写预约码和手机号（或身份证号）", en: "Enter the booking code and your phone (or ID) number" },
+  empty: { zh: "请填写预约码和手机号", en: "Enter the booking code and your mobile number" },
 });
 
 document.addEventListener("DOMContentLoaded", async () => {
@@ -28,6 +28,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("back").href = "/m/" + encodeURIComponent(hallId);
   const preset = new URLSearchParams(location.search).get("code");
   if (preset) $("code").value = preset;
+  let proof = null;  // the phone token of this look-up, reused to cancel
+  HallQ.codeButton(hallId, $("send-code"), () => $("person").value.trim(), $("otp-note"), errorBox);
 
   function render() {
     if (!booking) return;
@@ -53,7 +55,9 @@ document.addEventListener("DOMContentLoaded", async () => {
     const person = $("person").value.trim();
     if (!code || !person) { HallQ.showError(errorBox, HallQ.t("empty")); return; }
     try {
-      booking = (await HallQ.api("POST", `/halls/${encodeURIComponent(hallId)}/bookings/lookup`, { code, person })).booking;
+      proof = await HallQ.proveWith(hallId, person, $("otp").value);
+      booking = (await HallQ.api("POST", `/halls/${encodeURIComponent(hallId)}/bookings/lookup`,
+        { code, phone_token: proof })).booking;
       render();
     } catch (err) {
       HallQ.hide($("booking"));
@@ -69,7 +73,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     try {
       booking = (await HallQ.api("POST",
         `/halls/${encodeURIComponent(hallId)}/bookings/${encodeURIComponent(booking.code)}/cancel`,
-        { person: $("person").value.trim() })).booking;
+        { phone_token: proof })).booking;
       render();
     } catch (err) {
       HallQ.showError(errorBox, err);

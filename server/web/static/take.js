@@ -37,6 +37,8 @@ document.addEventListener("DOMContentLoaded", async () => {
     }));
   }
 
+  HallQ.codeButton(hallId, $("send-code"), () => $("phone").value.trim(), $("otp-note"), errorBox);
+
   $("form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     HallQ.hide(errorBox);
@@ -44,7 +46,9 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (!phone) { HallQ.showError(errorBox, HallQ.t("empty")); return; }
     $("submit").disabled = true;
     try {
-      const ticket = await HallQ.api("POST", `/halls/${encodeURIComponent(hallId)}/remote-tickets`, { service, phone });
+      const phone_token = await HallQ.proveWith(hallId, phone, $("otp").value);
+      const ticket = await HallQ.api("POST", `/halls/${encodeURIComponent(hallId)}/remote-tickets`,
+        { service, phone, phone_token });
       location.href = "/t/" + encodeURIComponent(ticket.track_token);
     } catch (err) {
       HallQ.showError(errorBox, err);

@@ -135,7 +135,7 @@ def test_diag_send_posts_once_and_devices_lists_it(hall_server: Any, staff_token
     assert code == 0 and out.startswith("OK   语音播报") and "heartbeat sent" in err
     assert parts(fleet_entry(hall_server, staff_token, device_id)) == {"announcer": "OK"}
 
-    monkeypatch.setenv("HALLQ_PIN", "1234")
+    monkeypatch.setenv("HALLQ_PIN", "246813")
     code = main(["devices", "--json", "--server", hall_server.base_url, "--staff-no", "9001"])
     listed = json.loads(capsys.readouterr().out)["devices"]
     mine = next(d for d in listed if d["id"] == device_id)
