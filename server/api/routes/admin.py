@@ -47,6 +47,13 @@ class PinReset(_Body):
     pin: Pin
 
 
+def _forget_principals(ctx: Ctx) -> None:
+    """A changed account or device is looked up afresh by this process's next request (the hot paths keep
+    a resolved token for up to a second, deps.principal_cached); other processes drop revoked tokens when
+    the revocation reaches them."""
+    ctx.who_cache.clear()
+
+
 def _hall_scope(ctx: Ctx, who: Principal, hall: str | None) -> str | None:
     if hall is None:
         return who.hall
@@ -104,6 +111,7 @@ def device_change(device_id: int, body: DeviceChange, ctx: Ctx, who: Who) -> dic
         admin.rename_device(ctx.engine, device_id, body.name, who=who, now=now)
     if body.active is not None:
         announce(ctx.service, admin.set_device_active(ctx.engine, device_id, body.active, who=who, now=now), who)
+    _forget_principals(ctx)
     return next(d for d in admin.list_devices(ctx.engine) if d["id"] == device_id)
 
 
@@ -112,6 +120,7 @@ def device_remove(device_id: int, ctx: Ctx, who: Who) -> Response:
     """Remove a device for good: its token ends, it is no longer listed nor ever reported silent."""
     authorize(who, Action.DEVICES_ADMIN, _device_hall(ctx, device_id))
     announce(ctx.service, admin.remove_device(ctx.engine, device_id, who=who, now=ctx.service.clock()), who)
+    _forget_principals(ctx)
     return Response(status_code=204)
 
 
@@ -139,6 +148,7 @@ def clerk_change(staff_no: str, body: ClerkChange, ctx: Ctx, who: Who) -> dict:
     if body.active is not None:
         change = admin.set_clerk_active(ctx.engine, staff_no, body.active, who=who, now=now, all_halls=halls)
         announce(ctx.service, change, who)
+    _forget_principals(ctx)
     return _clerk_view(ctx, staff_no)
 
 
@@ -150,4 +160,5 @@ def clerk_pin(staff_no: str, body: PinReset, ctx: Ctx, who: Who) -> Response:
         ctx.engine, staff_no, body.pin, who=who, now=ctx.service.clock(), all_halls=tuple(ctx.service.configs)
     )
     announce(ctx.service, change, who)
+    _forget_principals(ctx)
     return Response(status_code=204)

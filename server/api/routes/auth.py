@@ -56,4 +56,5 @@ def post_logout(ctx: Ctx, who: Who, request: Request) -> Response:
             .where(t.auth_tokens.c.token_hash == hash_token(token))
             .values(revoked=True)
         )
+    ctx.who_cache.pop(token, None)  # logged out here means logged out for this process's next request
     return Response(status_code=204)
