@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from server.auth import STAFF_ROLES, Principal, admin
+from server.auth import STAFF_ROLES, Principal, admin, unlock
 from server.halls.errors import Problem
 
 from .common import check_hall, guarded, now, open_db, parser, print_json, windows_arg
@@ -66,8 +66,11 @@ def register_clerk_actions(actions: argparse._SubParsersAction) -> None:
         p.set_defaults(func=run_clerk_state, state=name)
     p = parser(actions, "reset-pin", "重设密码（解除锁定，结束会话）/ new PIN (lifts a lock, ends sessions)")
     p.add_argument("staff_no")
-    p.add_argument("--pin", required=True, help="4–12 位数字 / 4-12 digits")
+    p.add_argument("--pin", required=True, help="6–12 位数字，不可为顺序或重复数字 / 6-12 digits, not a sequence or repeats")
     p.set_defaults(func=run_clerk_pin)
+    p = parser(actions, "unlock", "解除锁定：清除错误次数 / lift a lock and forget the failed PIN guesses")
+    p.add_argument("staff_no")
+    p.set_defaults(func=run_clerk_unlock)
     p = parser(actions, "set", "修改授权窗口或角色 / change authorised windows or role")
     p.add_argument("staff_no")
     p.add_argument("--windows", type=windows_arg, help="如 1,2,5 / e.g. 1,2,5")
@@ -167,6 +170,18 @@ def run_clerk_pin(args: argparse.Namespace) -> int:
     _announce(args, deployment, engine, change)
     engine.dispose()
     print(f"已重设密码 / PIN reset for {args.staff_no}（其会话已结束 / their sessions ended）")
+    return 0
+
+
+@guarded
+def run_clerk_unlock(args: argparse.Namespace) -> int:
+    """A clerk locked out by wrong PINs (theirs or an attacker's) can log in again at once (audited)."""
+    _settings, _deployment, engine = open_db(args)
+    found = unlock(engine, args.staff_no, by=CLI.actor, now=now())
+    engine.dispose()
+    if not found:
+        raise Problem("unknown_staff", f"没有工号 {args.staff_no}", f"no staff number {args.staff_no}", 404)
+    print(f"已解除锁定 / unlocked {args.staff_no}")
     return 0
 
 

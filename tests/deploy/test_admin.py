@@ -182,3 +182,30 @@ def test_cli_administers_devices_and_clerks(srv: ServerProcess) -> None:
     assert {a["actor"] for a in audit(srv, "admin.clerk.disable") if a["subject"] == "clerk:1003"} == {"cli"}
     verified = hallq(srv, "audit", "verify")
     assert verified.returncode == 0, verified.stdout
+
+
+def test_a_clerk_throttled_by_wrong_pins_is_unlocked_by_a_manager_and_by_the_cli(srv: ServerProcess) -> None:
+    """Issue 15 §4 / 13: the clerk at the counter, slowed down by wrong PINs (theirs or a guesser's), logs in
+    at once after a manager's unlock (API, manager only) or `hallq clerk unlock`; both are audited."""
+    srv.add_clerk("1004", pin="918273", role="clerk", windows=(1,))
+    manager = srv.login("9001", "135792")
+
+    def throttle() -> None:
+        with srv.client() as c:
+            codes = [c.post("/api/v1/auth/login", json={"staff_no": "1004", "pin": "000000"}).status_code
+                     for _ in range(6)]
+            assert codes[-1] == 429  # slowed down
+            assert c.post("/api/v1/auth/login", json={"staff_no": "1004", "pin": "918273"}).status_code == 429
+
+    throttle()
+    with srv.client(srv.login("1001", "318274")) as clerk:
+        assert clerk.post("/api/v1/admin/clerks/1004/unlock").status_code == 403  # not a clerk's act
+    with srv.client(manager) as m:
+        assert m.post("/api/v1/admin/clerks/1004/unlock").status_code == 204
+        assert m.post("/api/v1/admin/clerks/nobody/unlock").status_code == 404
+    srv.login("1004", "918273")
+    throttle()
+    assert hallq(srv, "clerk", "unlock", "1004").returncode == 0
+    srv.login("1004", "918273")
+    assert hallq(srv, "clerk", "unlock", "nobody").returncode == 2
+    assert {a["actor"] for a in audit(srv, "auth.unlock")} >= {"clerk:9001", "cli"}

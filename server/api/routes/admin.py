@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Response
 from pydantic import Field, StringConstraints
 
-from server.auth import Action, Principal, add_device, admin, authorize
+from server.auth import Action, Principal, add_device, admin, authorize, unlock
 from server.halls.errors import Problem
 
 from ..deps import Ctx, Who
@@ -150,6 +150,15 @@ def clerk_change(staff_no: str, body: ClerkChange, ctx: Ctx, who: Who) -> dict:
         announce(ctx.service, change, who)
     _forget_principals(ctx)
     return _clerk_view(ctx, staff_no)
+
+
+@router.post("/clerks/{staff_no}/unlock", status_code=204, responses=ERRORS)
+def clerk_unlock(staff_no: str, ctx: Ctx, who: Who) -> Response:
+    """Lift a lock from wrong PINs and forget the guesses, from every address (a manager's act, audited)."""
+    authorize(who, Action.CLERKS_ADMIN)
+    if not unlock(ctx.engine, staff_no, by=who.actor, now=ctx.service.clock()):
+        raise Problem("unknown_staff", f"没有工号 {staff_no}", f"no staff number {staff_no}", 404)
+    return Response(status_code=204)
 
 
 @router.post("/clerks/{staff_no}/pin", status_code=204, responses=ERRORS)
