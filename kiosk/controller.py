@@ -98,7 +98,6 @@ class KioskController(QObject):
         self.print_limit_ms = print_limit_ms
         self.heartbeat = heartbeat or Heartbeat(client, devices, timings.heartbeat_ms / 1000)
         self.catalog: Catalog | None = None
-        self.tz = "Asia/Shanghai"  # the hall's zone, from the server's listing
         self.server_ok: bool | None = None
         self.printer_ok = True
         self.busy = False  # one ticket at a time: a double tap must not issue two
@@ -128,7 +127,7 @@ class KioskController(QObject):
                                        f"the server has no hall {self.hall}"))
             return
         self.hall = hall.id
-        self.tz = listing.timezone
+        self.tz = ZoneInfo(listing.timezone)  # the hall's zone, as the server names it
         self.catalog = Catalog.from_hall(hall)
         self.catalog_ready.emit(self.catalog)
 
@@ -195,7 +194,7 @@ class KioskController(QObject):
     def _view(self, issued: Issued) -> TicketView:
         cat = self.catalog
         return TicketView.of(issued, hall_name_zh=cat.hall_name_zh if cat else "",
-                             hall_name_en=cat.hall_name_en if cat else "", tz=self.tz)
+                             hall_name_en=cat.hall_name_en if cat else "", tz=self.tz.key)
 
     def _issued(self, issued: Issued, lang: Lang) -> None:
         self.busy = False

@@ -91,11 +91,12 @@ def _stamp(tz: ZoneInfo) -> str:
 
 
 def _free_name(directory: Path, stem: str, suffix: str) -> Path:
-    path, n = directory / f"{stem}{suffix}", 1
-    while path.exists():  # two backups within a second
-        n += 1
-        path = directory / f"{stem}-{n}{suffix}"
-    return path
+    """A new name that sorts after every copy already made in the same second (one pruned away included:
+    the counter goes past the highest one still there, never back to a freed name below it)."""
+    same = [_age_key(p)[1] for p in directory.glob(f"{stem}*") if _age_key(p)[0] == stem]
+    if not same:
+        return directory / f"{stem}{suffix}"
+    return directory / f"{stem}-{max(same) + 1}{suffix}"
 
 
 def backup_sqlite(url: str, directory: Path, tz: ZoneInfo) -> tuple[Path, int]:
@@ -150,9 +151,17 @@ def backup_postgres(url: str, directory: Path, tz: ZoneInfo) -> tuple[Path, int]
     return final, records
 
 
+def _age_key(path: Path) -> tuple[str, int]:
+    """``hallq-20260302-121000-2.sqlite3`` → ("hallq-20260302-121000", 2): the time in the name, then the
+    counter of a second copy made in the same second (by plain name "-2" would sort before ".sqlite3")."""
+    stem = path.name.split(".", 1)[0]
+    base, _, n = stem.rpartition("-")
+    return (base, int(n)) if base.count("-") == 2 and n.isdigit() else (stem, 1)
+
+
 def prune(directory: Path, keep: int) -> list[Path]:
-    """Delete all but the ``keep`` newest backups (by name: the names sort by time)."""
-    copies = sorted({p for pattern in PATTERNS for p in directory.glob(pattern)}, key=lambda p: p.name)
+    """Delete all but the ``keep`` newest backups (by the time in their names, then their counter)."""
+    copies = sorted({p for pattern in PATTERNS for p in directory.glob(pattern)}, key=_age_key)
     old = copies[:-keep] if keep > 0 else []
     for path in old:
         path.unlink()
