@@ -66,7 +66,8 @@ def register_clerk_actions(actions: argparse._SubParsersAction) -> None:
         p.set_defaults(func=run_clerk_state, state=name)
     p = parser(actions, "reset-pin", "重设密码（解除锁定，结束会话）/ new PIN (lifts a lock, ends sessions)")
     p.add_argument("staff_no")
-    p.add_argument("--pin", required=True, help="6–12 位数字，不可为顺序或重复数字 / 6-12 digits, not a sequence or repeats")
+    p.add_argument("--pin", required=True,
+                   help="6–12 位数字，不可为顺序或重复数字 / 6-12 digits, not a sequence or repeats")
     p.set_defaults(func=run_clerk_pin)
     p = parser(actions, "unlock", "解除锁定：清除错误次数 / lift a lock and forget the failed PIN guesses")
     p.add_argument("staff_no")
