@@ -45,7 +45,7 @@ def test_manager_disables_a_device_and_resets_a_pin_on_the_page(srv: ServerProce
         row.get_by_role("button", name="停用 disable").click()
         row.locator(".state").filter(has_text="停用").wait_for()
         clerk = page.locator("tr[data-clerk='1001']")
-        clerk.get_by_label("1001 新密码 new PIN").fill("2222")
+        clerk.get_by_label("1001 新密码 new PIN").fill("739184")
         clerk.get_by_role("button", name="重设 reset").click()
         page.locator("#toast").filter(has_text="PIN reset").wait_for()
         assert page.locator("tr[data-clerk='9001']").get_by_role("button", name="停用 disable").count() == 0  # not self
@@ -71,7 +71,7 @@ def test_manager_disables_a_device_and_resets_a_pin_on_the_page(srv: ServerProce
         assert k.post("/api/v1/halls/test/tickets", json={"service": "TAX"}).status_code == 201
         assert k.post("/api/v1/halls/test/tickets", json={"service": "TAX"}).json()["code"] == "daily_cap"
     assert "# Test deployment" in (srv.workdir / "hall.toml").read_text(encoding="utf-8")  # comments kept
-    srv.login("1001", "2222")  # the new PIN works
+    srv.login("1001", "739184")  # the new PIN works
     with srv.client() as c:
         assert c.post("/api/v1/auth/login", json={"staff_no": "1001", "pin": "318274"}).status_code == 401
 
