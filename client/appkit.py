@@ -152,14 +152,16 @@ def quit_on_signals(app: QApplication) -> None:
     """SIGTERM (systemd stop) and SIGINT end the event loop, so the devices are closed on the way out.
 
     Python runs signal handlers only between bytecodes, and Qt's loop runs none while idle: a
-    half-second timer gives it the chance.
+    half-second timer gives it the chance. The quit is posted, not called: a signal that arrives while the
+    app is still starting (before ``exec``) would otherwise be lost — ``quit()`` does nothing while no
+    loop runs — and the app would run on until systemd's SIGKILL.
     """
     import signal
 
     from PySide6.QtCore import QTimer
 
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: app.quit())
+        signal.signal(sig, lambda *_: QTimer.singleShot(0, app.quit))
     tick = QTimer(app)
     tick.timeout.connect(lambda: None)
     tick.start(500)

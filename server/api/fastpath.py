@@ -44,7 +44,7 @@ async def snapshot(rm: ReadModels, cfg: HallConfig, model: Any) -> Encoded:
         state = current()
         return views.snapshot_of(cfg, state.seq, state.windows, state.current_tickets(), clerks, state.counts())
 
-    return await rm.cached(model, "snapshot", build)
+    return await rm.cached(model, "snapshot", cfg, build)
 
 
 async def window(rm: ReadModels, cfg: HallConfig, model: Any, number: int) -> Encoded:
@@ -56,7 +56,7 @@ async def window(rm: ReadModels, cfg: HallConfig, model: Any, number: int) -> En
         cur = state.tickets.get(w["current"]) if w and w["current"] else None
         return views.window_detail_of(cfg, state.seq, number, w, cur, clerks, state.counts())
 
-    return await rm.cached(model, f"w{number}", build)
+    return await rm.cached(model, f"w{number}", cfg, build)
 
 
 def track_view(cfg: HallConfig, tk: Mapping[str, Any], estimate: Any) -> dict[str, Any]:

@@ -87,7 +87,8 @@ class _Model:
         self._pending: list[EventRow] = []
         self._target = 0
         self._catching: asyncio.Task | None = None
-        self.encoded: dict[Any, Encoded] = {}  # per seq: cleared when the seq moves
+        # per seq: cleared when the seq moves; each answer with the configuration it was rendered with
+        self.encoded: dict[Any, tuple[Any, Encoded]] = {}
         self.estimates: dict[str, tuple[int, Any]] = {}  # ticket → (seq, the core's Estimate or None)
         self._waiters: list[tuple[int, asyncio.Future]] = []
 
@@ -417,14 +418,17 @@ class ReadModels:
         """The ETag the answer ``key`` of the model has now (check ``If-None-Match`` before building)."""
         return f'"{model.hall}.{model.seq}.{self.epoch}.{key}"'
 
-    async def cached(self, model: _Model, key: str,
+    async def cached(self, model: _Model, key: str, cfg: Any,
                      build: Callable[[Callable[[], HallState]], Awaitable[Any]]) -> Encoded:
-        """``await build(current)`` encoded once per seq. ``build`` may await (e.g. clerks) but must call
-        ``current()`` for the state only after its last ``await``, so that it renders one seq."""
+        """``await build(current)`` encoded once per seq and configuration. ``build`` may await (e.g.
+        clerks) but must call ``current()`` for the state only after its last ``await``, so that it
+        renders one seq. ``cfg`` is the hall configuration ``build`` renders with: an answer kept from
+        another one is not served. (A reload during a build would otherwise keep the old notices and
+        names until the next seq: the request read its ``cfg`` before the reload, the epoch after.)"""
         hall = model.hall
-        got = model.encoded.get(key)
-        if got is not None:
-            return got
+        kept = model.encoded.get(key)
+        if kept is not None and kept[0] is cfg:
+            return kept[1]
 
         def current() -> HallState:
             assert model.state is not None
@@ -432,8 +436,12 @@ class ReadModels:
 
         epoch = self.epoch
         value = await build(current)
+        if cfg is not self.service.configs.get(hall) or epoch != self.epoch:
+            # rendered with a configuration replaced meanwhile: sent once, never kept, and its tag
+            # matches nothing, so the client's next poll gets the new one
+            return Encoded(encode(value), f'"{hall}.{current().seq}.stale.{key}"')
         got = Encoded(encode(value), f'"{hall}.{current().seq}.{epoch}.{key}"')
-        model.encoded[key] = got
+        model.encoded[key] = (cfg, got)
         return got
 
     async def track(self, token: str) -> dict[str, Any] | None:

@@ -92,3 +92,24 @@ def test_a_refused_stream_is_reported(qtbot, hall: Hall) -> None:
     finally:
         link.stop()
         client.close()
+
+
+def test_a_sigterm_during_start_up_still_ends_the_app(qapp) -> None:
+    """systemd stops a terminal that is still starting (the signal lands before the event loop runs):
+    the loop ends as soon as it starts, with status 0, instead of running on until the SIGKILL."""
+    import os
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    from client.appkit import quit_on_signals
+
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        quit_on_signals(qapp)
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler runs now, on this thread, before exec()
+        QTimer.singleShot(WAIT_MS, lambda: qapp.exit(7))  # a lost signal ends as 7, not as a hung test
+        assert qapp.exec() == 0
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from typing import Any
 
 import httpx
@@ -226,3 +227,58 @@ def test_a_display_polling_an_unchanged_seq_gets_304_and_a_change_gets_the_new_s
             assert win.json()["current"]["number"] == issued.json()["number"]
         called = phone.get(f"/api/v1/track/{token}", headers={"If-None-Match": tracked.headers["etag"]})
         assert called.status_code == 200 and called.json()["state"] == "called" and called.json()["window"] == 1
+
+
+def test_a_snapshot_built_across_a_configuration_reload_is_not_kept(sqlite_url: str, deployment, tmp_path) -> None:
+    """A display asking while the manager saves a new notice: the answer rendered with the old
+    configuration goes to that one request only; the next one shows the notice (it once stayed until the
+    next ticket moved the seq, so the lobby kept the old notice line)."""
+    from server.api import fastpath
+    from server.storage.db import make_engine, upgrade
+    from tests.server.conftest import TEST_CONFIG
+
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    sync_config(engine, deployment, now=T0)
+    service = HallService(engine, deployment, clock=Clock())
+    edited = tmp_path / "hall.toml"
+    text = TEST_CONFIG.read_text(encoding="utf-8")
+    edited.write_text(text.replace(f'id = "{HALL}"\n', f'id = "{HALL}"\nnotices = ["午间暂停 closed at noon"]\n', 1),
+                      encoding="utf-8")
+    new = config.load(edited)
+
+    async def run() -> None:
+        rm = ReadModels(service, poll_interval=0)
+        service.reload_listeners.append(rm.on_reload)
+        await rm.start()
+        model = await rm.model(HALL)
+        old_cfg = service.config(HALL)
+        midway = asyncio.Event()
+        go_on = asyncio.Event()
+        real_clerks = rm.clerks
+
+        async def slow_clerks(ids):  # the build is inside its one await when the reload lands
+            midway.set()
+            await go_on.wait()
+            return await real_clerks(ids)
+
+        rm.clerks = slow_clerks
+        pending = asyncio.ensure_future(fastpath.snapshot(rm, old_cfg, model))
+        await midway.wait()
+        await asyncio.to_thread(service.reload, new)
+        await asyncio.sleep(0)  # the loop runs the reload listener's callback
+        go_on.set()
+        stale = await pending
+        rm.clerks = real_clerks
+        assert json.loads(stale.body)["notices"] == []
+        assert stale.etag != rm.etag(model, "snapshot")  # a 304 can never confirm the stale one
+
+        fresh = await fastpath.snapshot(rm, service.config(HALL), model)
+        assert json.loads(fresh.body)["notices"] == ["午间暂停 closed at noon"]
+        assert fresh.etag == rm.etag(model, "snapshot")
+        await rm.stop()
+
+    try:
+        asyncio.run(run())
+    finally:
+        engine.dispose()
