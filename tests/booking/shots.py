@@ -21,7 +21,7 @@ from tests.booking.browser import PHONE_VIEWPORT, chromium
 from tests.server.conftest import ServerProcess, start_server, stop_server
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "img"
-WAIT_MS = 20_000
+WAIT_MS = 60_000
 H = "/api/v1/halls/test"
 
 

@@ -18,7 +18,7 @@ from tests.server.conftest import ServerProcess, start_server, stop_server
 pytestmark = pytest.mark.timeout(240)
 
 H = "/api/v1/halls/test"
-WAIT_MS = 20_000  # generous: the tracking page polls every 3 s
+WAIT_MS = 60_000  # generous: the tracking page polls every 3 s
 
 
 @pytest.fixture(scope="module")

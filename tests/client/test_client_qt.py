@@ -14,7 +14,7 @@ from client.qt import QtHallLink
 from tests.client.support import HALL, Hall
 
 pytestmark = pytest.mark.timeout(180)
-WAIT_MS = 30_000  # generous limits for a loaded machine; never a pass condition
+WAIT_MS = 60_000  # generous limits for a loaded machine; never a pass condition
 
 
 def on_gui_thread() -> bool:

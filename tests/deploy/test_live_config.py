@@ -19,7 +19,7 @@ from drivers.terminal import Devices
 from server.storage import schema as t
 from tests.server.conftest import TEST_CONFIG, ServerProcess, start_server, stop_server
 
-WAIT_MS = 30_000
+WAIT_MS = 60_000
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from tests.server.conftest import ServerProcess, free_port, start_server
 HERE = Path(__file__).parent
 HALL_CONFIG = HERE / "hall_display.toml"
 HALL = "county"
-WAIT_MS = 30_000  # generous: a loaded CI machine must not fail a test on time
+WAIT_MS = 60_000  # generous: a loaded CI machine must not fail a test on time
 WAIT_S = WAIT_MS / 1000
 MANAGER, PIN = "1001", "246813"
 MANAGER_NAME = "王小明"

@@ -19,7 +19,7 @@ from tests.support.rendering import rendering_problems, shown_text_widgets  # no
 
 HERE = Path(__file__).parent
 KIOSK_CONFIG = HERE / "hall_kiosk.toml"
-WAIT_MS = 20_000  # generous: a loaded CI machine must not fail a test on time
+WAIT_MS = 60_000  # generous: a loaded CI machine must not fail a test on time
 MAINT_STAFF, CLERK_STAFF, PIN = "9001", "9002", "246813"
 
 

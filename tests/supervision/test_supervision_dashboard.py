@@ -26,7 +26,7 @@ from tests.supervision.supervision_helpers import DASHBOARD_CONFIG, Clock, Seede
 pytestmark = pytest.mark.timeout(240)
 
 H = "/api/v1/halls/county"
-WAIT_MS = 30_000  # how long an expectation may take to come true: generous, never a pass condition
+WAIT_MS = 60_000  # how long an expectation may take to come true: generous, never a pass condition
 expect.set_options(timeout=WAIT_MS)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
