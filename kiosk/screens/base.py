@@ -40,3 +40,15 @@ def header(kind: str = "header") -> tuple[QFrame, QHBoxLayout, QLabel]:
     title = label("", "title", align=Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
     row.addWidget(title, 1)
     return frame, row, title
+
+
+def entry_field(kind: str, padding: int) -> tuple[QFrame, QLabel]:
+    """The panel that shows what the visitor typed (a code, a phone number, a ticket number), centred
+    in one line: the frame to lay out and the label to set."""
+    field = QFrame()
+    field.setProperty("kind", "panel")
+    shown = label("", kind, wrap=False, align=Qt.AlignmentFlag.AlignCenter)
+    row = QHBoxLayout(field)
+    row.setContentsMargins(24, padding, 24, padding)
+    row.addWidget(shown)
+    return field, shown

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from client.i18n import Lang
 
 from .. import booking, texts
 from ..widgets import KeyPad, button, label
-from .base import Screen, header
+from .base import Screen, entry_field, header
 
 DIGITS = ["123", "456", "789", "0"]
 
@@ -28,12 +28,7 @@ class BookingScreen(Screen):
         self.back_button.clicked.connect(self.back)
         row.addWidget(self.back_button)
         self.prompt = label("", "main")
-        self.field = QFrame()
-        self.field.setProperty("kind", "panel")
-        self.display = label("", "main", wrap=False, align=Qt.AlignmentFlag.AlignCenter)
-        field_row = QHBoxLayout(self.field)
-        field_row.setContentsMargins(24, 16, 24, 16)
-        field_row.addWidget(self.display)
+        self.field, self.display = entry_field("main", 16)
         self.error = label("", "body")
         self.error.hide()
         self.keys = KeyPad(DIGITS)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from client.i18n import Lang, T
 
 from .. import requeue, texts
 from ..widgets import KeyPad, button, label
-from .base import Screen, header
+from .base import Screen, entry_field, header
 
 DIGITS = ["123", "456", "789", "0"]
 LETTERS_PER_ROW = 4
@@ -35,12 +35,7 @@ class RequeueScreen(Screen):
         self.back_button.clicked.connect(self.back)
         row.addWidget(self.back_button)
         self.prompt = label("", "main")
-        self.field = QFrame()
-        self.field.setProperty("kind", "panel")
-        self.display = label("", "number", wrap=False, align=Qt.AlignmentFlag.AlignCenter)
-        field_row = QHBoxLayout(self.field)
-        field_row.setContentsMargins(24, 8, 24, 8)
-        field_row.addWidget(self.display)
+        self.field, self.display = entry_field("number", 8)
         self.error = label("", "body")
         self.error.hide()
         self.rule = label("", "body", tone="muted")
