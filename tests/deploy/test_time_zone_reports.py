@@ -5,7 +5,8 @@ day and hour both differ) while the hall is in Asia/Shanghai.
 
 A visit at 08:40 on Tuesday 2026-09-22 in the hall is 20:40 on Monday in New York: it must count on the
 22nd, and its follow-up deadlines, the status screen's clock and the log's ``local`` field must read the
-hall's clock."""
+hall's clock. (The hall's hours and working days — DOMAIN rule 12, "5+X", 004 第三十五条 — are the hall's
+too: 08:40 is open at 08:30–12:00 on the hall's clock only.)"""
 
 from __future__ import annotations
 
