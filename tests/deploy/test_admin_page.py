@@ -17,6 +17,8 @@ from sqlalchemy import select
 from server.storage import schema as t
 from tests.server.conftest import TEST_CONFIG, ServerProcess, start_server, stop_server
 
+AXE = Path(__file__).resolve().parents[1] / "support" / "axe" / "axe.min.js"
+
 
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
@@ -105,6 +107,16 @@ def test_config_edits_are_validated_and_for_managers_only(srv: ServerProcess) ->
         assert m.get("/api/v1/halls/test/config").json()["hours"]["weekdays"] == ["08:30-12:00", "13:30-17:30"]
 
 
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings (as tests/supervision/test_dashboard_phone_a11y.py)."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # through DevTools: the page's CSP allows no inline script
+    return page.evaluate("""async () => {
+        const r = await axe.run(document, { resultTypes: ["violations"] });
+        return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+            .map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+    }""")
+
+
 def manager_page(browser: Browser, srv: ServerProcess, staff_no: str, pin: str) -> Page:
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.set_default_timeout(120_000)  # a loaded CI box, not a speed requirement
@@ -136,6 +148,7 @@ def test_a_clerk_locked_by_wrong_pins_is_unlocked_with_the_page_button(srv: Serv
         page = manager_page(browser, srv, "9003", "135792")
         row = page.locator("tr[data-clerk='1005']")
         row.locator(".state").filter(has_text="已锁定 locked").wait_for()
+        assert serious_violations(page) == []  # axe-core: the page with its unlock button
         # a clerk nobody kept out has no unlock button
         assert page.locator("tr[data-clerk='1006']").get_by_role("button", name="解锁 unlock").count() == 0
         row.get_by_role("button", name="解锁 unlock").click()

@@ -113,8 +113,10 @@ function showConfig(cfg) {
     el("td", {}, el("input", { class: "zh", value: w.name_zh, "aria-label": `${w.number} 名称` })),
     el("td", {}, el("input", { class: "en", value: w.name_en, "aria-label": `${w.number} name` })),
     el("td", {}, el("input", { class: "profile", value: profileText(w.profile), "aria-label": `${w.number} profile` })),
-    el("td", {}, el("input", { type: "checkbox", class: "green", ...(w.green_channel ? { checked: "" } : {}) })),
-    el("td", {}, el("input", { type: "checkbox", class: "tide", ...(w.tide_eligible ? { checked: "" } : {}) })))));
+    el("td", {}, el("input", { type: "checkbox", class: "green", "aria-label": `${w.number} 绿色通道 green channel`,
+                               ...(w.green_channel ? { checked: "" } : {}) })),
+    el("td", {}, el("input", { type: "checkbox", class: "tide", "aria-label": `${w.number} 潮汐 tide`,
+                               ...(w.tide_eligible ? { checked: "" } : {}) })))));
 }
 
 async function saveConfig(e) {
