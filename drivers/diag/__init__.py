@@ -5,6 +5,7 @@
 * :class:`Heartbeat`                              every N s, every device's health to the server
                                                   (through ``client.HallClient``)
 * :mod:`drivers.diag.actions`                     test print, test call, key/touch watchers, LED text
+* :mod:`drivers.diag.hallclock`                   the hall's clock (its zone from the server) for test prints
 * :mod:`drivers.diag.cli`                         ``hallq diag`` (imported only by the CLI)
 
 UI-free: the kiosk's maintenance screen calls the same functions as the command line.

@@ -3,7 +3,8 @@
 ::
 
     hallq diag [--config FILE] [--json] [--send] [--timeout S]   every configured device
-    hallq diag printer [--test-print] [--device URL]             status; print a test ticket
+    hallq diag printer [--test-print] [--server URL] [--device URL]
+                                                                 status; print a test ticket (hall's time)
     hallq diag speaker [--wav FILE] [--device URL]               synthesise the test call, play or save it
     hallq diag pad [--device URL] [--seconds N]                  show each key press ("4 满意")
     hallq diag led --text TEXT [--window N] [--device URL]       show text on the window LED
@@ -64,6 +65,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     printer = sub.add_parser("printer", help="打印机状态、测试打印 / printer status, test print")
     printer.add_argument("--test-print", action="store_true", help="打印测试票 / print a test ticket")
+    printer.add_argument("--server", help="取大厅时区的服务器 / server to ask for the hall's time zone "
+                                          "(env HALLQ_SERVER; default: the config's [server] url)")
     printer.set_defaults(func=run_printer)
 
     speaker = sub.add_parser("speaker", help="合成并播放测试播报 / synthesise and play the test call")
@@ -269,8 +272,9 @@ def run_printer(args: argparse.Namespace) -> int:
     try:
         code = _check_line("printer", printer, args)
         if args.test_print:
+            clock = _hall_clock(args, cfg)
             try:
-                sent = call_with_limit(lambda: print_test_ticket(printer), _limit(args, "printer"))
+                sent = call_with_limit(lambda: print_test_ticket(printer, now=clock.now()), _limit(args, "printer"))
             except DeviceError as exc:
                 _line("FAIL", "printer", f"测试票未打印：{exc.zh}", f"test ticket not printed: {exc.en}")
                 return EXIT_FAIL
@@ -279,6 +283,20 @@ def run_printer(args: argparse.Namespace) -> int:
         return code
     finally:
         _close("printer", printer)
+
+
+def _hall_clock(args: argparse.Namespace, cfg: Any) -> Any:
+    """The hall's clock from the server (issue 15 §6); when it cannot be asked, this machine's, said on stderr."""
+    from .hallclock import hall_clock
+
+    server = getattr(args, "server", None) or os.environ.get("HALLQ_SERVER") or cfg.server.url
+    clock = hall_clock(server, timeout_s=min(5.0, _limit(args, "printer")))
+    if clock.zone is not None:
+        _err(f"时区 time zone: {clock.zone.key}（大厅 the hall's, {server}）")
+    else:
+        _err(f"未能取得大厅时区，测试票用本机时区：{clock.why_zh}（the hall's time zone is unknown, the test ticket "
+             f"shows this machine's clock zone: {clock.why_en}; give --server URL）")
+    return clock
 
 
 @_guarded

@@ -12,7 +12,9 @@ import json
 import logging
 import re
 import time
+from datetime import datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 access = logging.getLogger("hallq.access")
 
@@ -30,10 +32,23 @@ def _clean(value: Any) -> Any:
     return redact(value) if isinstance(value, str) else value
 
 
+#: until the configuration names the deployment's zone (config.models: the same default)
+DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
+
+
 class JsonFormatter(logging.Formatter):
+    """One JSON object per record. ``ts``: epoch seconds, for programs; ``local``: the same instant for people,
+    in the hall's time zone with its offset (``2025-03-03T09:23:05.120+08:00``) — issue 15 §6: every
+    human-facing time in the hall's zone from its config, never the server box's clock zone."""
+
+    def __init__(self, tz: tzinfo = DEFAULT_ZONE) -> None:
+        super().__init__()
+        self.tz = tz
+
     def format(self, record: logging.LogRecord) -> str:
         out: dict[str, Any] = {
             "ts": round(record.created, 3),
+            "local": datetime.fromtimestamp(record.created, self.tz).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": redact(record.getMessage()),
@@ -42,6 +57,14 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             out["exc"] = redact(self.formatException(record.exc_info))
         return json.dumps(out, ensure_ascii=False, default=str)
+
+
+def use_zone(tz: tzinfo) -> None:
+    """The deployment's zone (known once the configuration is read) for the ``local`` field of every
+    JSON log handler."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler.formatter, JsonFormatter):
+            handler.formatter.tz = tz
 
 
 def configure(level: str = "INFO") -> None:

@@ -30,6 +30,7 @@ from vocab import EventKind
 from .pins import weak_reason
 from .principal import STAFF_ROLES, Principal
 from .secrets import hash_pin
+from .throttle import ThrottlePolicy, waiting_accounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,13 +200,19 @@ def remove_device(engine: Engine, device_id: int, *, who: Principal, now: float)
 # ── clerks ───────────────────────────────────────────────────────────────────────────────────────────
 
 
-def list_clerks(engine: Engine, hall: str | None = None) -> list[dict[str, Any]]:
-    """Staff accounts (no PIN hashes), by staff number; ``hall``: that hall's and every-hall accounts."""
+def list_clerks(
+    engine: Engine, hall: str | None = None, *, throttle_policy: ThrottlePolicy | None = None, now: float = 0.0
+) -> list[dict[str, Any]]:
+    """Staff accounts (no PIN hashes, no guessing addresses), by staff number; ``hall``: that hall's and
+    every-hall accounts. ``locked_until``: the hard lock (until a manager unlocks); with ``throttle_policy``,
+    ``throttled_until``: wrong PINs make some address wait until then (None: nobody waits) — both are what
+    the manager's 解锁 unlock lifts."""
     q = select(t.clerks).order_by(t.clerks.c.staff_no)
     if hall is not None:
         q = q.where((t.clerks.c.hall == hall) | t.clerks.c.hall.is_(None))
     with read_transaction(engine) as conn:
-        return [_clerk_dict(r) for r in conn.execute(q)]
+        waiting = waiting_accounts(conn, throttle_policy, now) if throttle_policy is not None else {}
+        return [{**_clerk_dict(r), "throttled_until": waiting.get(r.staff_no)} for r in conn.execute(q)]
 
 
 def _clerk(conn: Connection, staff_no: str) -> Any:

@@ -90,6 +90,18 @@ def give_back(conn: Connection, staff_no: str, address_hash: str) -> None:
     conn.execute(update(_T).where(_T.c.key == addr, _T.c.failures > 0).values(failures=_T.c.failures - 1))
 
 
+def waiting_accounts(conn: Connection, policy: ThrottlePolicy, now: float) -> dict[str, float]:
+    """Staff number → until when wrong PINs make some address wait before it may guess that PIN again
+    (the manager's view of "slowed down"; :func:`server.auth.store.unlock` lifts it). No address shown."""
+    out: dict[str, float] = {}
+    for row in conn.execute(select(_T).where(_T.c.key.like("acct:%"))):
+        wait = policy.wait(row.failures, row.last_at, policy.free_per_account, now)
+        if wait > 0:
+            staff_no = row.key[len("acct:"):].rsplit("@", 1)[0]
+            out[staff_no] = max(out.get(staff_no, 0.0), now + wait)
+    return out
+
+
 def purge(conn: Connection, now: float, policy: ThrottlePolicy) -> None:
     conn.execute(_T.delete().where(_T.c.last_at < now - policy.forget_s, _T.c.failures == 0))
     conn.execute(_T.delete().where(_T.c.last_at < now - 2 * policy.forget_s))

@@ -7,11 +7,12 @@ audited as ``cli``. Times are shown in the hall's time zone. Disabling or removi
 from __future__ import annotations
 
 import argparse
+import os
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from server.auth import STAFF_ROLES, Principal, admin, unlock
+from server.auth import STAFF_ROLES, LoginPolicy, Principal, admin, unlock
 from server.halls.errors import Problem
 
 from .common import check_hall, guarded, now, open_db, parser, print_json, windows_arg
@@ -131,8 +132,10 @@ def run_device_state(args: argparse.Namespace) -> int:
 
 @guarded
 def run_clerk_list(args: argparse.Namespace) -> int:
-    _settings, deployment, engine = open_db(args)
-    rows = admin.list_clerks(engine, check_hall(deployment, args.hall))
+    settings, deployment, engine = open_db(args)
+    policy = LoginPolicy.of(settings.lockout_failures, settings.lockout_minutes, settings.token_hours,
+                            dict(os.environ))  # as the server's (server/app.py)
+    rows = admin.list_clerks(engine, check_hall(deployment, args.hall), throttle_policy=policy.throttle, now=now())
     engine.dispose()
     tz = deployment.tz
     if args.json:
@@ -142,7 +145,9 @@ def run_clerk_list(args: argparse.Namespace) -> int:
     for r in rows:
         state = "启用 enabled" if r["active"] else "停用 disabled"
         if r["locked_until"] and r["locked_until"] > now():
-            state += f"，锁定至 locked until {_local(r['locked_until'], tz)}"
+            state += "，已锁定 locked（hallq clerk unlock）"  # until a manager unlocks
+        elif r["throttled_until"]:
+            state += f"，密码错误限速至 throttled until {_local(r['throttled_until'], tz)}"
         windows = ",".join(map(str, r["windows"])) or "-"
         print(f"{r['staff_no']:<10} {r['name']:<12} {r['role']:<12} {r['hall'] or '*':<8} {windows:<14} {state}")
     return 0

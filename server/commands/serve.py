@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.api.conn_guard import ConnectionLimits, http_protocol, raise_fd_limit
-    from server.api.logs import configure
+    from server.api.logs import configure, use_zone
     from server.app import build_context, create_app
     from server.settings import Settings
     from server.testclock import CLOCK_ENV, TestClockRefused, clock_from_env
@@ -99,7 +99,9 @@ def run(args: argparse.Namespace) -> int:
     settings.secret()  # made on first start if `hallq init` was skipped
     import config
 
-    if not _public_url_ok(config.load(settings.config_path).deployment.public_base_url, args):
+    deployment = config.load(settings.config_path)
+    use_zone(deployment.tz)  # the logs' local times in the hall's zone (issue 15 §6)
+    if not _public_url_ok(deployment.deployment.public_base_url, args):
         return 2  # before anything is written or the port opens
     context = build_context(settings, clock=clock)  # config errors exit 2 here, before the port opens
     app = create_app(settings, context=context)

@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from datetime import tzinfo
 from pathlib import Path
 
 import uvicorn
@@ -39,11 +40,12 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
-def log_to_file(path: Path, level: str = "INFO") -> logging.Handler:
-    """The server's structured log into ``path`` instead of the terminal; returns the handler."""
+def log_to_file(path: Path, level: str = "INFO", tz: tzinfo | None = None) -> logging.Handler:
+    """The server's structured log into ``path`` instead of the terminal; returns the handler. ``tz``: the
+    hall's zone for the lines' local times."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(JsonFormatter(tz) if tz is not None else JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

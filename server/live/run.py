@@ -93,7 +93,7 @@ def run_live(opts: LiveOptions, out: TextIO = sys.stdout) -> int:
                   "the hall configuration and the secret key in var/）", file=out)
         if shifted:
             print(shift_reason(hall, calendar, tz, real_now, min_left) + clock_line(start, tz, speed), file=out)
-        log_handler = log_to_file(site.root / "var" / "live-server.log")
+        log_handler = log_to_file(site.root / "var" / "live-server.log", tz=tz)
         started.append(log_handler.close)
         try:
             server = EmbeddedServer(site.settings, clock.now, host=opts.host, port=opts.port, speed=speed)

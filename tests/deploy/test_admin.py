@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -197,14 +198,24 @@ def test_a_clerk_throttled_by_wrong_pins_is_unlocked_by_a_manager_and_by_the_cli
             assert codes[-1] == 429  # slowed down
             assert c.post("/api/v1/auth/login", json={"staff_no": "1004", "pin": "918273"}).status_code == 429
 
+    def listed() -> dict:
+        with srv.client(manager) as m:
+            return next(c for c in m.get("/api/v1/admin/clerks").json()["clerks"] if c["staff_no"] == "1004")
+
     throttle()
+    row = listed()  # the manager sees who is slowed down, and until when (no address, no PIN data)
+    assert row["throttled_until"] > time.time() and row["locked_until"] is None
+    assert not {"pin_hash", "failed_attempts"} & set(row)
     with srv.client(srv.login("1001", "318274")) as clerk:
         assert clerk.post("/api/v1/admin/clerks/1004/unlock").status_code == 403  # not a clerk's act
     with srv.client(manager) as m:
         assert m.post("/api/v1/admin/clerks/1004/unlock").status_code == 204
         assert m.post("/api/v1/admin/clerks/nobody/unlock").status_code == 404
+    assert listed()["throttled_until"] is None
     srv.login("1004", "918273")
     throttle()
+    assert "throttled until" in next(line for line in hallq(srv, "clerk", "list").stdout.splitlines()
+                                     if line.startswith("1004"))
     assert hallq(srv, "clerk", "unlock", "1004").returncode == 0
     srv.login("1004", "918273")
     assert hallq(srv, "clerk", "unlock", "nobody").returncode == 2

@@ -1,16 +1,23 @@
 """The dashboard's admin page (/dashboard/admin) in headless Chromium: a manager disables a device and resets a
-clerk's PIN with the page's buttons; the device's token stops working and the new PIN logs in. Screenshot
-kept with HALLQ_DEPLOY_SHOTS=DIR."""
+clerk's PIN with the page's buttons; the device's token stops working and the new PIN logs in; a clerk locked
+out by wrong PINs is unlocked with 解锁 and logs in at once (audited). Screenshot kept with
+HALLQ_DEPLOY_SHOTS=DIR."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page
+from sqlalchemy import select
 
+from server.storage import schema as t
 from tests.server.conftest import TEST_CONFIG, ServerProcess, start_server, stop_server
+
+AXE = Path(__file__).resolve().parents[1] / "support" / "axe" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +25,9 @@ def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     work = tmp_path_factory.mktemp("admin-page")
     live = work / "hall.toml"  # the page edits the configuration: never the shared test file
     live.write_text(TEST_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
-    server = start_server(work, f"sqlite:///{work / 'hallq.db'}", "--config", str(live))
+    # an account locks hard after 3 wrong PINs (a hall's default is 50, from every address together)
+    server = start_server(work, f"sqlite:///{work / 'hallq.db'}", "--config", str(live),
+                          env={"HALLQ_HARD_LOCK_FAILURES": "3"})
     yield server
     stop_server(server)
 
@@ -96,3 +105,61 @@ def test_config_edits_are_validated_and_for_managers_only(srv: ServerProcess) ->
             "after": ["08:30-12:00", "13:30-17:30"],
         } in hours.json()["changes"]
         assert m.get("/api/v1/halls/test/config").json()["hours"]["weekdays"] == ["08:30-12:00", "13:30-17:30"]
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings (as tests/supervision/test_dashboard_phone_a11y.py)."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # through DevTools: the page's CSP allows no inline script
+    return page.evaluate("""async () => {
+        const r = await axe.run(document, { resultTypes: ["violations"] });
+        return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+            .map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+    }""")
+
+
+def manager_page(browser: Browser, srv: ServerProcess, staff_no: str, pin: str) -> Page:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.set_default_timeout(120_000)  # a loaded CI box, not a speed requirement
+    page.goto(srv.base_url + "/dashboard/")
+    page.evaluate(
+        """([t, no]) => { sessionStorage.setItem("hallq.token", t);
+        sessionStorage.setItem("hallq.me", JSON.stringify({name: "主任", staff_no: no, hall: "test"})); }""",
+        [srv.login(staff_no, pin), staff_no],
+    )
+    page.goto(srv.base_url + "/dashboard/admin")
+    return page
+
+
+def test_a_clerk_locked_by_wrong_pins_is_unlocked_with_the_page_button(srv: ServerProcess) -> None:
+    """Issue 15 §4 (unlock, in the dashboard too): the clerk who mistyped their PIN (or whose PIN someone
+    guessed at) is locked out; the manager sees 已锁定 on their row, presses 解锁, and the clerk logs in at
+    once. The unlock is in the audit log under the manager's name (001 第十四条: every step traceable)."""
+    from tests.booking.browser import chromium
+
+    srv.add_clerk("9003", pin="135792", role="manager", windows=(1,), name="李主任")
+    srv.add_clerk("1005", pin="582931", role="clerk", windows=(1,), name="赵六")
+    srv.add_clerk("1006", pin="692041", role="clerk", windows=(1,), name="钱七")
+    with srv.client() as c:
+        wrong = [c.post("/api/v1/auth/login", json={"staff_no": "1005", "pin": "000000"}).status_code
+                 for _ in range(3)]
+        assert wrong[-1] == 423  # locked hard
+        assert c.post("/api/v1/auth/login", json={"staff_no": "1005", "pin": "582931"}).status_code == 423
+    with chromium() as browser:
+        page = manager_page(browser, srv, "9003", "135792")
+        row = page.locator("tr[data-clerk='1005']")
+        row.locator(".state").filter(has_text="已锁定 locked").wait_for()
+        assert serious_violations(page) == []  # axe-core: the page with its unlock button
+        # a clerk nobody kept out has no unlock button
+        assert page.locator("tr[data-clerk='1006']").get_by_role("button", name="解锁 unlock").count() == 0
+        row.get_by_role("button", name="解锁 unlock").click()
+        page.locator("#toast").filter(has_text="已解锁 1005 / unlocked").wait_for()
+        row.get_by_role("button", name="解锁 unlock").wait_for(state="detached")  # the list, read again
+        assert "锁定" not in row.locator(".state").inner_text()
+        page.close()
+    srv.login("1005", "582931")  # at once: no wait, no new PIN
+    with srv.engine.connect() as db:
+        unlocks = db.execute(select(t.audit_log.c.actor, t.audit_log.c.device, t.audit_log.c.detail)
+                             .where(t.audit_log.c.action == "auth.unlock")).all()
+    assert [(u.actor, u.device) for u in unlocks] == [("clerk:9003", "clerk:1005")]
+    assert json.loads(unlocks[0].detail)["was_locked_until"] is not None
+

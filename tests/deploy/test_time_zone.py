@@ -1,8 +1,10 @@
 """Every human-facing time in the hall's zone (issue 15 §6): with the machine's clock zone set elsewhere
-(TZ=America/New_York), ``hallq devices`` and ``hallq device list`` show a heartbeat at its Shanghai time."""
+(TZ=America/New_York), ``hallq devices`` and ``hallq device list`` show a heartbeat at its Shanghai time; the
+server itself runs with TZ=UTC and its log lines' ``local`` field reads the hall's clock (+08:00)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -17,7 +19,7 @@ from tests.server.conftest import TEST_CONFIG, start_server, stop_server
 
 
 def test_cli_times_are_in_the_hall_zone(tmp_path: Path) -> None:
-    srv = start_server(tmp_path, f"sqlite:///{tmp_path / 'hallq.db'}")
+    srv = start_server(tmp_path, f"sqlite:///{tmp_path / 'hallq.db'}", env={"TZ": "UTC"})
     try:
         srv.add_clerk("8001", pin="246813", role="maintenance")
         kiosk = srv.add_device("kiosk")
@@ -42,8 +44,15 @@ def test_cli_times_are_in_the_hall_zone(tmp_path: Path) -> None:
             timeout=120,
             env=env,
         )
+        log = srv.log()
     finally:
         stop_server(srv)
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    assert any(line.get("path") == "/api/v1/devices/heartbeat" for line in lines)
+    for line in lines:  # the same instant as ``ts``, on the hall's clock
+        local = datetime.fromisoformat(line["local"])
+        assert local.utcoffset() == datetime.fromtimestamp(line["ts"], ZoneInfo("Asia/Shanghai")).utcoffset()
+        assert abs(local.timestamp() - line["ts"]) < 0.01
     assert fleet.returncode == 0, fleet.stderr
     assert listed.returncode == 0, listed.stderr
     assert shanghai.strftime("%m-%d %H:%M:%S") in fleet.stdout

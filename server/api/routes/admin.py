@@ -3,8 +3,9 @@
 ``GET /admin/devices[?hall=]``, ``POST /admin/devices`` ``{"kind","name","hall","window"}`` (the token is in
 the answer, once), ``PATCH /admin/devices/{id}`` ``{"name"?, "active"?}``, ``DELETE /admin/devices/{id}``;
 ``GET /admin/clerks[?hall=]``, ``PATCH /admin/clerks/{staff_no}`` ``{"active"?, "windows"?, "role"?}``,
-``POST /admin/clerks/{staff_no}/pin`` ``{"pin"}``. Each change is audited with its before and after
-(server/auth/admin.py); disabling or removing ends the principal's open event streams in every process.
+``POST /admin/clerks/{staff_no}/pin`` ``{"pin"}``, ``POST /admin/clerks/{staff_no}/unlock``. Each change is
+audited with its before and after (server/auth/admin.py); disabling or removing ends the principal's open event
+streams in every process.
 """
 
 from __future__ import annotations
@@ -126,13 +127,17 @@ def device_remove(device_id: int, ctx: Ctx, who: Who) -> Response:
 
 @router.get("/clerks", responses=ERRORS)
 def clerks(ctx: Ctx, who: Who, hall: str | None = None) -> dict:
-    """Staff accounts of the hall (and those of every hall): no PIN hashes."""
+    """Staff accounts of the hall (and those of every hall): no PIN hashes; ``locked_until`` and
+    ``throttled_until`` say who wrong PINs keep out (lifted by ``POST …/unlock``)."""
     authorize(who, Action.CLERKS_ADMIN, hall)
-    return {"clerks": admin.list_clerks(ctx.engine, _hall_scope(ctx, who, hall))}
+    rows = admin.list_clerks(ctx.engine, _hall_scope(ctx, who, hall), throttle_policy=ctx.login_policy.throttle,
+                             now=ctx.service.clock())
+    return {"clerks": rows}
 
 
 def _clerk_view(ctx: Ctx, staff_no: str) -> dict:
-    return next(c for c in admin.list_clerks(ctx.engine) if c["staff_no"] == staff_no)
+    rows = admin.list_clerks(ctx.engine, throttle_policy=ctx.login_policy.throttle, now=ctx.service.clock())
+    return next(c for c in rows if c["staff_no"] == staff_no)
 
 
 @router.patch("/clerks/{staff_no}", responses=ERRORS)

@@ -68,7 +68,11 @@ function clerkRow(c) {
   const pin = el("input", { class: "pin", type: "password", inputmode: "numeric", "aria-label": `${c.staff_no} 新密码 new PIN` });
   const self = A.me && A.me.staff_no === c.staff_no;
   let state = c.active ? "启用 enabled" : "停用 disabled";
-  if (c.locked_until && c.locked_until * 1000 > Date.now()) state += `，锁定至 locked until ${when(c.locked_until)}`;
+  // kept out by wrong PINs: locked hard (until a manager unlocks) or slowed down (some address waits)
+  const locked = c.locked_until && c.locked_until * 1000 > Date.now();
+  const throttled = c.throttled_until && c.throttled_until * 1000 > Date.now();
+  if (locked) state += "，已锁定 locked";
+  else if (throttled) state += `，密码错误限速至 throttled until ${when(c.throttled_until)}`;
   return el("tr", { class: c.active ? "" : "off", "data-clerk": c.staff_no },
     el("td", {}, c.staff_no), el("td", {}, c.name), el("td", {}, role),
     el("td", {}, el("div", { class: "row" }, windows,
@@ -78,7 +82,10 @@ function clerkRow(c) {
     el("td", {}, el("div", { class: "row" }, el("span", { class: "state" }, state),
       self ? "" : el("button", { class: "small plain", onclick: () => act(api(`/admin/clerks/${c.staff_no}`,
         { method: "PATCH", body: { active: !c.active } }), c.active ? "已停用 / disabled" : "已启用 / enabled") },
-        c.active ? "停用 disable" : "启用 enable"))),
+        c.active ? "停用 disable" : "启用 enable"),
+      // POST …/unlock (audited): the clerk logs in at once, from every address
+      locked || throttled ? el("button", { class: "small plain", onclick: () => act(api(
+        `/admin/clerks/${c.staff_no}/unlock`, { method: "POST" }), `已解锁 ${c.staff_no} / unlocked`) }, "解锁 unlock") : "")),
     el("td", {}, el("div", { class: "row" }, pin,
       el("button", { class: "small plain", onclick: () => act(api(`/admin/clerks/${c.staff_no}/pin`,
         { method: "POST", body: { pin: pin.value } }), `已重设 ${c.staff_no} 的密码 / PIN reset`) }, "重设 reset"))));
@@ -106,8 +113,10 @@ function showConfig(cfg) {
     el("td", {}, el("input", { class: "zh", value: w.name_zh, "aria-label": `${w.number} 名称` })),
     el("td", {}, el("input", { class: "en", value: w.name_en, "aria-label": `${w.number} name` })),
     el("td", {}, el("input", { class: "profile", value: profileText(w.profile), "aria-label": `${w.number} profile` })),
-    el("td", {}, el("input", { type: "checkbox", class: "green", ...(w.green_channel ? { checked: "" } : {}) })),
-    el("td", {}, el("input", { type: "checkbox", class: "tide", ...(w.tide_eligible ? { checked: "" } : {}) })))));
+    el("td", {}, el("input", { type: "checkbox", class: "green", "aria-label": `${w.number} 绿色通道 green channel`,
+                               ...(w.green_channel ? { checked: "" } : {}) })),
+    el("td", {}, el("input", { type: "checkbox", class: "tide", "aria-label": `${w.number} 潮汐 tide`,
+                               ...(w.tide_eligible ? { checked: "" } : {}) })))));
 }
 
 async function saveConfig(e) {
