@@ -28,11 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from client import logs
     from client.appkit import make_application, parse_size, read_token, server_url, show_window
     from config.errors import ConfigError
     from drivers.terminal import Devices, Role, load_terminal, open_devices
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure()
     try:
         cfg = load_terminal(args.config) if args.config else None
     except ConfigError as exc:

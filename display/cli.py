@@ -72,6 +72,7 @@ def read_notices(path: str) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    from client import logs
     from client.appkit import make_application, parse_size, read_token, server_url, show_window
     from config.errors import ConfigError
     from drivers.announcer import open_announcer
@@ -80,13 +81,13 @@ def run(args: argparse.Namespace) -> int:
 
     from .filter import FilterError, WindowFilter
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure()
     try:
         window_filter = WindowFilter.parse(zone=args.zone, windows=args.windows)
     except FilterError as exc:
         return _fail(exc.zh, exc.en)
     try:
-        ZoneInfo(args.tz)
+        logs.use_zone(ZoneInfo(args.tz))  # the board's clock and the log lines
     except (ZoneInfoNotFoundError, ValueError):
         return _fail(f"未知时区 {args.tz!r}（应如 Asia/Shanghai）",
                      f"unknown time zone {args.tz!r} (e.g. Asia/Shanghai)")

@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from client import logs
     from client.appkit import (
         make_application,
         parse_size,
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from config.errors import ConfigError
     from drivers.terminal import Devices, default_terminal_config, load_terminal, open_devices
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure()
     cfg = None
     path = args.config or (str(default_terminal_config()) if default_terminal_config().exists() else None)
     try:

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from client import logs
 from client.errors import ApiError, ClientError
 from client.i18n import Lang, T
 from client.models import CheckIn, HallsListing, Issued, Requeued
@@ -128,6 +129,7 @@ class KioskController(QObject):
             return
         self.hall = hall.id
         self.tz = ZoneInfo(listing.timezone)  # the hall's zone, as the server names it
+        logs.use_zone(self.tz)  # and the kiosk's log lines with it
         self.catalog = Catalog.from_hall(hall)
         self.catalog_ready.emit(self.catalog)
 
