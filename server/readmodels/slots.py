@@ -150,7 +150,7 @@ class _HallSlots:
         try:
             while self.seq < self._target:
                 changes = await asyncio.to_thread(self.models._read, self.hall, self.seq)
-                if changes and changes[0].seq != self.seq + 1:  # the rows it needs were purged: load again
+                if changes and changes[0].seq > self.seq + 1:  # the rows it needs were purged: load again
                     self._reset(*await asyncio.to_thread(self.models._load, self.hall))
                     continue
                 if not changes:
