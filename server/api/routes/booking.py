@@ -23,7 +23,6 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 from config import HallConfig
 from server.auth import Action, authorize
 from server.booking import Booking, BookingRefused, BookingState, Person, phone_proof
-from server.booking.offer import offer_body
 from server.booking.runtime import BookingRuntime
 from server.booking.service import CheckIn
 from server.booking.watcher import Recipient
@@ -187,15 +186,10 @@ async def slots(hall: str, service: ServiceCode, request: Request) -> Response:
     materials are shown before booking).
 
     From memory (issue 14, ``server.readmodels.slots``): encoded once per change, ``ETag`` → 304 on
-    ``If-None-Match``; the body is the one ``slots_from_db`` builds from the database."""
+    ``If-None-Match``; the body is the database path's (``BookingService.offer`` + ``offer_body``, the
+    reference, tests/booking/test_booking_slots_model.py)."""
     models: SlotModels = request.app.state.booking_slots
     return send_encoded(request, await models.answer(hall, service), cache=SLOTS_CACHE)
-
-
-def slots_from_db(rt: BookingRuntime, hall: str, service: str) -> dict[str, Any]:
-    """The reference: the same answer read from the database (``BookingService.offer``)."""
-    svc, days = rt.service.offer(hall, service)
-    return offer_body(hall, rt.service.config(hall), svc, days, rt.service.tz)
 
 
 def _person(text: str) -> Person:
