@@ -31,10 +31,12 @@ from server.booking.policy import BookingPolicy
 from server.booking.service import BookingService
 from server.core import Refused
 from server.halls.errors import Problem
+from server.halls.reference import sync_config
 from server.halls.service import HallService
 from server.readmodels.hub import encode
 from server.readmodels.slots import SlotModels
-from tests.booking.booking_helpers import KIOSK, SECRET, make_bench
+from server.storage.db import make_engine, upgrade
+from tests.booking.booking_helpers import KIOSK, SECRET, Clock, at, load_deployment, make_bench
 from tests.server.conftest import ServerProcess, fixed_clock_env, start_server, stop_server
 
 pytestmark = pytest.mark.timeout(300)
@@ -129,6 +131,47 @@ def test_slots_from_memory_equal_the_database_after_two_processes_book_cancel_an
     finally:
         bench.halls.engine.dispose()
     assert loads == 1  # never rebuilt from scratch: the other process's changes came from booking_changes
+
+
+def test_on_postgresql_another_process_booking_and_cancel_show_in_memory(tmp_path: Path, pg_url: str) -> None:
+    """The PostgreSQL path: bookings numbered under the hall's advisory lock, the readers' shared probe."""
+    deployment = load_deployment(tmp_path)
+    setup = make_engine(pg_url)
+    upgrade(setup)
+    sync_config(setup, deployment, now=at("2026-01-01 00:00"), source="test")
+    setup.dispose()
+    clock = Clock(at("2026-09-21 08:00"))
+    one, two = (BookingService(HallService(make_engine(pg_url), deployment, clock=clock), SECRET, POLICY)
+                for _ in range(2))
+
+    async def run() -> None:
+        models = SlotModels(one)
+        await models.start()
+        try:
+            await models.answer("t", "GEN")
+            made = []
+            for i, svc in enumerate((two, one, two)):  # the soonest slot holds 3
+                _, days = svc.offer("t", "GEN")
+                slot = days[0].slots[0][0]
+                phone = Person.parse(PHONES[i])
+                made.append((svc, await asyncio.to_thread(
+                    svc.book, "t", service="GEN", day=days[0].day, start_min=slot.start_min, person=phone,
+                    address="10.0.0.1", phone=phone.key(SECRET)), phone))
+                assert (await models.answer("t", "GEN")).body == _db_answer(two, "GEN")
+            assert json.loads((await models.answer("t", "GEN")).body)["days"][0]["slots"][0]["left"] == 0
+            svc, booking, phone = made[0]
+            await asyncio.to_thread(svc.cancel, "t", booking.code, phone.key(SECRET), "10.0.0.1")
+            memory = await models.answer("t", "GEN")
+            assert memory.body == _db_answer(one, "GEN")
+            assert json.loads(memory.body)["days"][0]["slots"][0]["left"] == 1  # one place back
+        finally:
+            await models.stop()
+
+    try:
+        asyncio.run(run())
+    finally:
+        one.engine.dispose()
+        two.engine.dispose()
 
 
 # -- real servers ---------------------------------------------------------------------------------------------
