@@ -7,6 +7,13 @@ Run: ``.venv/bin/python bench/bench_booking.py``.
    ``HallService.mutate``), ``remote_ticket``, and a reminder check with 200 subscribed tickets;
 2. over HTTP against a real ``hallq server`` process (tests/server/hall_test.toml): ``GET /api/v1/track/{token}``
    from 50 concurrent clients, as phones on the tracking page poll it every 3 s, and ``GET …/booking/slots``.
+
+``--slots [--before TREE]`` instead (issue 14, slots from memory): bench_province's harness (load from its own
+process, the server's CPU from ``/proc``) on a 24-hour hall of 100 windows and 20 services (~300 slots a
+service over the horizon), for the server of this tree and, with ``--before``, of another source tree (e.g.
+``git archive <commit> | tar -x -C /tmp/before``: the database path) — each with a fresh SQLite file:
+slots alone (16 connections, full body), issue alone (16), issue while 16 more poll slots; the bare
+endpoint (bench/bare_app.py) first, in the same run.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+import json  # noqa: E402
 
 import httpx  # noqa: E402
 
@@ -111,7 +120,111 @@ def over_http(tmp: Path) -> None:
         stop_server(srv)
 
 
+# -- issue 14: slots from memory, before / after, beside the bare endpoint ----------------------------------
+def _start_tree(tree: Path, workdir: Path, db_url: str, cfg: Path) -> object:
+    """A ``hallq server`` of the source tree ``tree`` (its own code on PYTHONPATH), access log on."""
+    import os
+    import subprocess
+
+    import bench_server as bs
+
+    port = bs.free_port()
+    env = {**os.environ, "HALLQ_SECRET_FILE": str(workdir / "secret.key"), "PYTHONPATH": str(tree)}
+    log = open(workdir / f"server-{port}.log", "wb")  # noqa: SIM115 - the process keeps it
+    proc = subprocess.Popen([sys.executable, "-m", "hallq.cli", "server", "--db", db_url, "--config", str(cfg),
+                             "--port", str(port), "--tick-interval", "0", "--log-level", "INFO"],
+                            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tree)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        if proc.poll() is not None:
+            raise SystemExit(f"hallq server exited: see {log.name}")
+        try:
+            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                return bs.Server(proc, base)
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise SystemExit(f"hallq server did not start: see {log.name}")
+        time.sleep(0.05)  # readiness polling
+
+
+def slots_run(tree: Path, label: str, workdir: Path, args: object) -> dict:
+    import bench_province as bp
+    import bench_server as bs
+
+    from server.auth import add_device
+    from server.storage.db import make_engine
+
+    workdir.mkdir()
+    cfg = workdir / "hall.toml"
+    cfg.write_text(bp.province_toml(1, 100, 20), encoding="utf-8")
+    db_url = f"sqlite:///{workdir / 'hallq.db'}"
+    srv = _start_tree(tree, workdir, db_url, cfg)
+    try:
+        engine = make_engine(db_url)
+        kiosk = add_device(engine, kind="kiosk", name="kiosk", hall="h000", window=None, now=time.time(),
+                           by="bench").token
+        engine.dispose()
+        pid, base = [srv.proc.pid], [srv.base_url]
+        slots = {"kind": "slots", "base": base, "conns": args.conns, "mode": "closed", "ok": {200},
+                 "requests": [("GET", f"/api/v1/halls/h000/booking/slots?service=S{i:02d}", None, None)
+                              for i in range(20)]}
+        issue = {"kind": "issue", "base": base, "conns": args.conns, "mode": "closed", "ok": {201},
+                 "requests": bp.issue_requests(["h000"], {"kiosk:h000": kiosk}, 20)}
+        out = {"slots": bp.run_load(pid, [slots], args.seconds), "issue": bp.run_load(pid, [issue], args.seconds),
+               "issue+slots": bp.run_load(pid, [issue, slots], args.seconds)}
+        print(json.dumps({label: {k: v["kinds"] | {"cpu_ms": v["cpu_ms_per_request"]} for k, v in out.items()}}),
+              flush=True)
+        return out
+    finally:
+        bs.stop_server(srv)
+
+
+def slots_main(args: object) -> int:
+    import bench_province as bp
+    import bench_server as bs
+
+    print(f"machine: {bs.machine()}", flush=True)
+    res: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="hallq-slots-") as tmp:
+        res["bare"] = bp.part_bare(args, Path(tmp))
+        if args.before:
+            res["before"] = slots_run(args.before.resolve(), "before", Path(tmp) / "before", args)
+        res["after"] = slots_run(ROOT, "after", Path(tmp) / "after", args)
+    print(f"after: {bs.machine()}")
+    print("\n| what | rate | p50 | p99 | server CPU / request |\n|---|---|---|---|---|")
+    for name in ("post", "get"):
+        r = res["bare"][name]
+        k = next(iter(r["kinds"].values()))
+        print(f"| bare {name.upper()} (ceiling) | {k['per_s']:.0f}/s | {k['p50_ms']:.1f} ms | {k['p99_ms']:.1f} ms "
+              f"| {r['cpu_ms_per_request']:.2f} ms |")
+    for label in ("before", "after"):
+        if label not in res:
+            continue
+        for phase, r in res[label].items():
+            for kind, k in r["kinds"].items():
+                cpu = f"{r['cpu_ms_per_request']:.2f} ms" if len(r["kinds"]) == 1 else ""
+                print(f"| {label}: {kind} ({phase}) | {k['per_s']:.0f}/s | {k['p50_ms']:.1f} ms | {k['p99_ms']:.1f} ms "
+                      f"| {cpu} | errors {k['errors']} {k['first_error'][:60]}")
+            if len(r["kinds"]) > 1:
+                print(f"| {label}: {phase}, all requests | | | | {r['cpu_ms_per_request']:.2f} ms |")
+    return 0
+
+
 def main() -> int:
+    import argparse
+
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--slots", action="store_true", help="issue 14: slots from memory, before/after (see above)")
+    p.add_argument("--before", type=Path, help="the source tree of the server to compare with")
+    p.add_argument("--conns", type=int, default=16)
+    p.add_argument("--seconds", type=float, default=8)
+    args = p.parse_args()
+    if args.slots:
+        sys.path.insert(0, str(ROOT / "bench"))
+        return slots_main(args)
     print("| what | median | p95 | n |\n|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "a").mkdir()

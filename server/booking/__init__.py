@@ -6,13 +6,16 @@ Pure (explicit ``now``, no I/O, no randomness — tested with an injected clock)
 * person      Person: phone or ID number → keyed hash and masked form (138****5678)
 * model       Booking, BookingState (booked → checked_in | late | cancelled | no_show)
 * slots       slots per service per day with capacity; in-hours and after-hours; the booking horizon
+* offer       the public slots page: bookable slots with places left, and its JSON body (shared by the
+              database path and the in-memory read model, server/readmodels/slots.py)
 * rules       book, cancel, check-in lane; one booking per person per service per day
 * blacklist   003 §7: three no-shows within half a year → no booking for a year
 * ratelimit   per person and per client address
 * notices     when a subscribed ticket gets its 到号提醒
 * codes       booking codes
 
-I/O: ``store`` (tables), ``service`` (BookingService: transactions, check-in and remote tickets through
+I/O: ``store`` (tables; ``booking_changes`` numbers each booking and cancel per hall), ``service``
+(BookingService: transactions, check-in and remote tickets through
 ``HallService.mutate``), ``watcher`` (NoticeWatcher: subscriptions and sending), ``runtime`` (wiring).
 """
 

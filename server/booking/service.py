@@ -13,6 +13,7 @@ recorded even when the request is then refused, so guessing booking codes costs 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -24,7 +25,7 @@ from config import HallConfig, ServiceConfig
 from server.audit import AuditRecord, append
 from server.auth import Principal
 from server.cards.links import link_booking_person, person_for_card
-from server.core import FINAL, Hall, Issued, Lane, Ticket, TicketState
+from server.core import FINAL, Hall, Issued, Lane, Ticket, TicketState, WorkCalendar
 from server.halls.service import SYSTEM, Answer, HallService, Render
 from server.storage.db import read_transaction, write_transaction
 
@@ -33,11 +34,13 @@ from .blacklist import shift_months
 from .codes import new_code
 from .errors import BookingRefused
 from .model import Booking, BookingState
+from .offer import DayOffer, offer_days
 from .person import Person, address_hash
 from .policy import BookingPolicy
 from .ratelimit import check_address, check_person_today
-from .slots import Horizon, Slot, day_slots
+from .slots import Horizon
 
+log = logging.getLogger("hallq.booking")
 BOOKING_KINDS = ("booking", "lookup", "cancel")
 CODE_KINDS = ("code", "verify")
 REMOTE_KINDS = ("remote", "notify")
@@ -59,12 +62,6 @@ class CheckIn:
     @property
     def late(self) -> bool:
         return self.booking.state is BookingState.LATE
-
-
-@dataclass(frozen=True, slots=True)
-class DayOffer:
-    day: dt.date
-    slots: list[tuple[Slot, int]]  # (slot, places left)
 
 
 def _audit(action: str, person: Person, booking: Booking) -> AuditRecord:
@@ -89,10 +86,16 @@ class BookingService:
         self.halls = halls
         self.engine = halls.engine
         self.tz = halls.tz
-        self.calendar = halls.calendar
         self.secret = secret
         self.policy = policy or BookingPolicy()
         self._randbelow = randbelow
+        # (hall, change) after each committed booking or cancel (the slot read model, issue 14)
+        self.listeners: list[Callable[[str, store.SlotChange], None]] = []
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The hall service's: a configuration reload replaces it (holidays, 调休)."""
+        return self.halls.calendar
 
     def now(self) -> float:
         return self.halls.clock()
@@ -102,22 +105,23 @@ class BookingService:
 
     # -- slots ------------------------------------------------------------------------------------------
     def offer(self, hall_id: str, service: str) -> tuple[ServiceConfig, list[DayOffer]]:
-        """The bookable slots of a service from now on, with the places left in each."""
+        """The bookable slots of a service from now on, with the places left in each, read from the
+        database: the reference for the in-memory read model (``server.readmodels.slots``)."""
         cfg = self.config(hall_id)
         svc = rules.service_of(cfg, service)
         now = self.now()
         horizon = Horizon.of(self.calendar, self.policy, dt.datetime.fromtimestamp(now, self.tz).date())
-        days = horizon.days()
         with read_transaction(self.engine) as conn:
-            taken = store.taken(conn, hall_id, svc.code, [d.isoformat() for d in days])
-        out = []
-        for day in days:
-            slots = [(s, max(0, s.capacity - taken.get(s.start(self.tz), 0)))
-                     for s in day_slots(cfg, self.calendar, self.policy, svc, day)
-                     if horizon.allows(s) and s.start(self.tz) > now]
-            if slots:
-                out.append(DayOffer(day, slots))
-        return svc, out
+            taken = store.taken(conn, hall_id, svc.code, [d.isoformat() for d in horizon.days()])
+        return svc, offer_days(cfg, self.calendar, self.policy, self.tz, svc, now, lambda at: taken.get(at, 0))
+
+    def _changed(self, hall_id: str, change: store.SlotChange) -> None:
+        """After the commit: this process's slot read model applies the change before the answer goes out."""
+        for listener in list(self.listeners):
+            try:
+                listener(hall_id, change)
+            except Exception:
+                log.exception("a slot-change listener failed")
 
     # -- book, look up, cancel ------------------------------------------------------------------------------
     def book(self, hall_id: str, *, service: str, day: dt.date, start_min: int, person: Person, address: str,
@@ -147,8 +151,10 @@ class BookingService:
                                         secret=self.secret, channel=channel, now=now)
             booking = replace(booking, verified=verified, phone_hash=phone)
             store.insert_booking(conn, booking)
+            change = store.record_change(conn, hall_id, booking.service, booking.slot_start, +1, now)
             link_booking_person(conn, self.secret, person, key, now)  # issue 18: check-in by ID card
             append(conn, _audit("booking.book", person, booking), at=now)
+        self._changed(hall_id, change)
         return booking
 
     def lookup(self, hall_id: str, code: str, phone: str | None, address: str) -> Booking:
@@ -167,12 +173,15 @@ class BookingService:
         self._admit(hall_id, "cancel", address, BOOKING_KINDS, self.policy.booking_per_ip_hour)
         with write_transaction(self.engine) as conn:
             now = self.now()
+            store.lock_bookings(conn, hall_id)  # the change's number (PostgreSQL: per hall, in commit order)
             booking = self._own(conn, hall_id, code, phone)
             cancelled = rules.cancel(booking, now, self.tz)
             if not store.update_booking(conn, cancelled, expect=BookingState.BOOKED):
                 raise BookingRefused("not_cancellable", "该预约刚刚已签到或取消", "this booking was just checked in "
                                      "or cancelled")
+            change = store.record_change(conn, hall_id, booking.service, booking.slot_start, -1, now)
             append(conn, _audit_masked("booking.cancel", booking.person_mask, cancelled), at=now)
+        self._changed(hall_id, change)
         return cancelled
 
     def of_day(self, hall_id: str, day: str) -> list[Booking]:
@@ -348,5 +357,6 @@ class BookingService:
                                       {"booking": b.code, "service": b.service, "slot": b.slot_start})
                           for b in missed], at=now)
             store.purge_requests(conn, before=now - 2 * 86400)
+            store.purge_changes(conn, before=now - 2 * 86400)
             phone_proof.purge(conn, before=now - 2 * 86400)
         return len(missed)

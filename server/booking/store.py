@@ -7,6 +7,7 @@ transaction (``server.storage.db.write_transaction`` / ``read_transaction``).
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -95,6 +96,60 @@ def sweep_no_shows(conn: Connection, now: float) -> list[Booking]:
         .values(state=BookingState.NO_SHOW.value, no_show_at=_A.c.closes_at)
         .returning(*_A.c))
     return sorted((_booking(r) for r in rows), key=lambda b: (b.slot_start, b.id))
+
+
+# -- booking changes (issue 14: the slot read model's feed) -------------------------------------------------
+_C = t.booking_changes
+
+
+@dataclass(frozen=True, slots=True)
+class SlotChange:
+    """One booking made (+1) or cancelled (-1): the hall's ``seq``-th change to places taken."""
+
+    seq: int
+    service: str
+    slot_start: float
+    delta: int
+
+
+def record_change(conn: Connection, hall: str, service: str, slot_start: float, delta: int, at: float) -> SlotChange:
+    """Number the change after the hall's last one. The caller holds the hall's booking lock
+    (:func:`lock_bookings`), so numbers are gap-free and commit in order."""
+    seq = conn.execute(select(func.coalesce(func.max(_C.c.seq), 0)).where(_C.c.hall == hall)).scalar_one() + 1
+    conn.execute(insert(_C).values(hall=hall, seq=seq, service=service, slot_start=slot_start, delta=delta, at=at))
+    return SlotChange(seq, service, slot_start, delta)
+
+
+def change_head(conn: Connection, hall: str) -> int:
+    return conn.execute(select(func.coalesce(func.max(_C.c.seq), 0)).where(_C.c.hall == hall)).scalar_one()
+
+
+def changes_after(conn: Connection, hall: str, after: int, *, limit: int) -> list[SlotChange]:
+    rows = conn.execute(select(_C.c.seq, _C.c.service, _C.c.slot_start, _C.c.delta)
+                        .where(_C.c.hall == hall, _C.c.seq > after).order_by(_C.c.seq).limit(limit))
+    return [SlotChange(r.seq, r.service, float(r.slot_start), r.delta) for r in rows]
+
+
+def taken_from(conn: Connection, hall: str, day: str) -> dict[str, dict[float, int]]:
+    """Bookings that hold a place (not cancelled), per service and slot start, on ``day`` and after."""
+    rows = conn.execute(
+        select(_A.c.service, _A.c.slot_start, func.count())
+        .where(_A.c.hall == hall, _A.c.day >= day, _A.c.state != BookingState.CANCELLED.value)
+        .group_by(_A.c.service, _A.c.slot_start))
+    out: dict[str, dict[float, int]] = {}
+    for service, start, n in rows:
+        out.setdefault(service, {})[float(start)] = int(n)
+    return out
+
+
+def purge_changes(conn: Connection, *, before: float) -> int:
+    """Old changes (every reader has long applied them); each hall's newest stays, it is the hall's head."""
+    heads = {r.hall: r.seq for r in conn.execute(select(_C.c.hall, func.max(_C.c.seq).label("seq"))
+                                                  .group_by(_C.c.hall))}
+    gone = 0
+    for hall, head in heads.items():
+        gone += conn.execute(_C.delete().where(_C.c.hall == hall, _C.c.seq < head, _C.c.at < before)).rowcount
+    return gone
 
 
 # -- phone-page requests (rate limits) -----------------------------------------------------------------

@@ -10,6 +10,7 @@
 * auth_tokens      clerk bearer tokens (sha256 of the token, never the token)
 * devices          kiosks, counters, displays, pads: token hash, last heartbeat and health
 * appointments     bookings (issue 8): keyed hash of the person, masked form only, booking code, slot
+* booking_changes  per-hall gap-free log of booking changes that move places left (issue 14: slot read model)
 * phone_requests   public phone-page requests (issue 8): hashed person and address, for rate limits
 * login_throttle   failed PIN guesses per (staff number, address) and per address (issue 13)
 * phone_codes      one-time codes that prove a phone number on the phone pages (issue 13)
@@ -242,6 +243,18 @@ appointments = Table(
     Index("ix_appointments_person", "person_hash", "service", "day"),
     Index("ix_appointments_slot", "hall", "service", "day"),
     Index("ix_appointments_state_closes_at", "state", "closes_at"),
+)
+
+booking_changes = Table(  # 0007: each booking made or cancelled, numbered per hall without gaps, so that a
+    # process's in-memory slot availability (server/readmodels/slots.py) learns another process's changes
+    "booking_changes",
+    metadata,
+    Column("hall", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("service", String(32), nullable=False),
+    Column("slot_start", Float, nullable=False),
+    Column("delta", Integer, nullable=False),  # +1 booked, -1 cancelled
+    Column("at", Float, nullable=False),
 )
 
 phone_requests = Table(  # 0004: public phone-page requests, for per-person and per-address rate limits

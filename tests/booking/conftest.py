@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.booking.booking_helpers import make_template
+from tests.server.conftest import pg_admin, pg_url  # noqa: F401 - fixtures (the slot model on PostgreSQL)
 
 
 @pytest.fixture(scope="session")

@@ -11,16 +11,14 @@ offscreen and the reader's in-process simulator (the serial path has its own pty
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from kiosk_helpers import HERE, WAIT_MS, support, tap, voice_texts, wait_until
+from kiosk_helpers import HERE, SERVER_TODAY, WAIT_MS, support, tap, voice_texts, wait_until
 
 from client.appkit import save_screenshot
 from drivers.announcer import open_announcer
@@ -53,11 +51,12 @@ def person(birth: str, name: str) -> SampleCard:
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory):
-    """Two ``hallq server`` processes on one SQLite database (and one secret: one card key)."""
+    """Two ``hallq server`` processes on one SQLite database (and one secret: one card key), on the test
+    clock (a Monday morning, server/testclock.py): the soonest booking slot is today's whenever this runs."""
     workdir = tmp_path_factory.mktemp("idcard-servers")
     db = f"sqlite:///{workdir / 'hallq.db'}"
-    a = support.start_server(workdir, db, "--config", str(CONFIG))
-    b = support.start_server(workdir, db, "--config", str(CONFIG))
+    a = support.start_server(workdir, db, "--config", str(CONFIG), env=support.fixed_clock_env())
+    b = support.start_server(workdir, db, "--config", str(CONFIG), env=support.fixed_clock_env())
     try:
         for name in ("kiosk", "kiosk2", "kiosk3"):
             a.tokens[name] = a.add_device("kiosk", hall=HALL)
@@ -108,14 +107,12 @@ def shown_texts(widget) -> str:
     return " ".join(w.text() for w in shown_text_widgets(widget))
 
 
-def book_with_id(server, number: str, service: str = "CS01") -> str | None:
-    """Book the soonest slot with an ID number on the public booking API; None from 23:30 to midnight
-    (the soonest slot is tomorrow's: nothing to check in today)."""
-    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+def book_with_id(server, number: str, service: str = "CS01") -> str:
+    """Book the soonest slot with an ID number on the public booking API. The servers run on the test
+    clock (a Monday morning), so that slot is today's and its check-in is open."""
     with httpx.Client(base_url=server.base_url, timeout=30) as c:
         day = c.get(f"/api/v1/halls/{HALL}/booking/slots", params={"service": service}).json()["days"][0]
-        if day["day"] != today:
-            return None
+        assert day["day"] == SERVER_TODAY, day["day"]
         made = c.post(f"/api/v1/halls/{HALL}/bookings", json={"service": service, "day": day["day"],
                                                              "start": day["slots"][0]["start"], "person": number})
         assert made.status_code == 201, made.text
@@ -161,8 +158,7 @@ def test_a_70_year_old_gets_the_green_channel_in_one_tap_spoken_in_elder_mode(qt
 def test_a_card_with_a_booking_is_checked_in_with_one_tap(qtbot, servers, make_card_kiosk):
     a, _ = servers
     visitor = person("19900315", "孙丽华")
-    if book_with_id(a, visitor.number) is None:
-        pytest.skip("from 23:30 to midnight the soonest booking slot is tomorrow's: nothing to check in today")
+    book_with_id(a, visitor.number)
     kiosk, reader, _, _ = make_card_kiosk(a)
     w, s = kiosk.window, kiosk.cards.screen
     lay(qtbot, kiosk, reader, visitor)
@@ -327,14 +323,13 @@ def test_card_screens_render_and_are_saved(qtbot, servers, make_card_kiosk, tmp_
         w.set_elder(True, speak=False)
     out = Path(SHOTS) if SHOTS else tmp_path
     visitor = person("19560505", "李桂英")
-    booked = book_with_id(a, visitor.number)
+    book_with_id(a, visitor.number)
     lay(qtbot, kiosk, reader, visitor)
     assert rendering_problems(w) == []
     if variant == "elder":
         assert elder_problems(w) == []
     shot(w, out / f"kiosk-card-{variant}.png")
-    if booked:
-        assert kiosk.cards.screen.booking_panel.isVisible()
+    assert kiosk.cards.screen.booking_panel.isVisible()
     with qtbot.waitSignal(kiosk.controller.printed, timeout=WAIT_MS):
         tap(qtbot, kiosk.cards.screen.grid.tile_for("realestate"))
     tap(qtbot, w.ticket.done_button)

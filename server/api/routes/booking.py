@@ -25,15 +25,15 @@ from server.auth import Action, authorize
 from server.booking import Booking, BookingRefused, BookingState, Person, phone_proof
 from server.booking.runtime import BookingRuntime
 from server.booking.service import CheckIn
-from server.booking.slots import clock
 from server.booking.watcher import Recipient
 from server.halls.errors import Problem
 from server.notify import Message
+from server.readmodels.slots import SlotModels
 
 from .. import views
 from ..deps import Ctx, Idem, Who
 from ..schemas import ERRORS, PersonHash, ServiceCode
-from .common import respond
+from .common import respond, send_encoded
 
 log = logging.getLogger("hallq.booking")
 
@@ -47,6 +47,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         log.error("booking settings: %s", exc)
         raise
     app.state.booking = runtime
+    slot_models = app.state.booking_slots = SlotModels(runtime.service)  # issue 14: slots from memory
+    await slot_models.start()
     task = asyncio.create_task(_sweeper(runtime)) if runtime.sweep_interval_s > 0 else None
     try:
         yield
@@ -55,6 +57,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await slot_models.stop()
         runtime.close()
 
 
@@ -174,23 +177,19 @@ def booking_view(b: Booking, cfg: HallConfig, tz: ZoneInfo, *, staff: bool = Fal
     return view
 
 
+SLOTS_CACHE = "public, max-age=1"  # a proxy or the browser absorbs repeats; a booking is decided on the database
+
+
 @router.get("/halls/{hall}/booking/slots", responses=ERRORS)
-def slots(hall: str, service: ServiceCode, ctx: Ctx, rt: Runtime) -> dict:
+async def slots(hall: str, service: ServiceCode, request: Request) -> Response:
     """Bookable slots of a service from now to the horizon, with places left (public; 003 §3: the
-    materials are shown before booking)."""
-    cfg = ctx.service.config(hall)
-    svc, days = rt.service.offer(hall, service)
-    tz = rt.service.tz
-    return {
-        "hall": hall, "service": svc.code, "service_name_zh": svc.name_zh, "service_name_en": svc.name_en,
-        "materials": list(svc.materials), "after_hours_booking": svc.after_hours_booking,
-        "early_min": cfg.lanes.appointment_early_min, "late_grace_min": cfg.lanes.appointment_late_grace_min,
-        "days": [{"day": d.day.isoformat(), "weekday": d.day.isoweekday(),
-                  "slots": [{"start": clock(s.start_min), "end": clock(s.end_min), "at": s.start(tz),
-                             "after_hours": s.after_hours, "capacity": s.capacity, "left": left}
-                            for s, left in d.slots]}
-                 for d in days],
-    }
+    materials are shown before booking).
+
+    From memory (issue 14, ``server.readmodels.slots``): encoded once per change, ``ETag`` → 304 on
+    ``If-None-Match``; the body is the database path's (``BookingService.offer`` + ``offer_body``, the
+    reference, tests/booking/test_booking_slots_model.py)."""
+    models: SlotModels = request.app.state.booking_slots
+    return send_encoded(request, await models.answer(hall, service), cache=SLOTS_CACHE)
 
 
 def _person(text: str) -> Person:
