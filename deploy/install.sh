@@ -67,7 +67,10 @@ fi
 [ "$extra" = terminal ] && run usermod -aG video,input,audio,dialout,lp,tty hallq
 
 # 3. hallq itself, with only this role's extra (a terminal gets no database, the server no Qt)
-run python3 -m venv "$prefix"
+# Debian's own interpreter (the python3-venv installed above), never a python3 found first on root's PATH: a
+# pyenv or conda one under /root is unreadable to the hallq account (the first real install here failed so:
+# "runuser: failed to execute /opt/hallq/bin/hallq: Permission denied", its venv pointing into /root/.pyenv)
+run /usr/bin/python3 -m venv "$prefix"
 run "$prefix/bin/pip" install -q --upgrade pip==25.3
 run "$prefix/bin/pip" install -q "${source_pkg}[$extra]"
 run install -D -m 644 "$here/../docs/deploy.md" "$prefix/share/doc/deploy.md"
@@ -76,6 +79,9 @@ if [ "$extra" = server ]; then
   # 4. data directory, database at head, config copy, secret key; backups; nginx site (enabled once TLS is set)
   run install -d -o hallq -g hallq -m 750 /srv/hallq /var/backups/hallq
   run runuser -u hallq -- "$prefix/bin/hallq" init --dir /srv/hallq
+  # backups to the directory made above (the units' ReadWritePaths), not under the data directory; a
+  # config already edited elsewhere keeps its own destination
+  run sed -i 's|^destination = "var/backups"|destination = "/var/backups/hallq"|' /srv/hallq/var/hall.toml
   write /etc/hallq/server.env 640 <<ENV
 # hallq server settings (hallq server --help lists them). Kept across reinstalls.
 # HALLQ_DB=postgresql+psycopg://hallq@db.example/hallq     # default: SQLite /srv/hallq/var/hallq.db

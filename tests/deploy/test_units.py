@@ -69,8 +69,10 @@ def test_install_plans_one_role(role: str, args: list[str], extra: str) -> None:
     assert done.returncode == 0, done.stderr
     plan = done.stdout
     assert f"[{extra}]" in plan  # only this role's extra
+    assert "+ /usr/bin/python3 -m venv /opt/hallq" in plan  # Debian's python: the hallq account can run it
     if role == "server":
         assert "hallq init --dir /srv/hallq" in plan
+        assert 'destination = "/var/backups/hallq"' in plan  # where the units let backups be written
         assert "systemctl enable hallq-server.service hallq-backup.timer" in plan
         assert "xserver" not in plan
     else:
