@@ -39,6 +39,7 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "Micr
 ENV_SERVER = "HALLQ_SERVER"
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 SCREENSHOT_WAIT_MS = 10_000  # --screenshot: how long to wait for the server's first answer
+SETTLE_PASSES = 20  # save_screenshot: event passes before the grab (the kiosk needs ~3)
 LINK_STOP_S = 15  # tear_down: how long a link's running requests may take to finish
 
 
@@ -204,10 +205,15 @@ def tear_down(model: QObject, *, links: Sequence[QtHallLink], clients: Sequence[
 
 
 def save_screenshot(widget: QWidget, path: str | Path) -> Path:
-    """Render a widget (shown or not) to a PNG file, processing pending events first."""
+    """Render a widget (shown or not) to a PNG file, once its layout has settled.
+
+    One pass of pending events is not enough: a layout step posts the next one (the kiosk's tile pages
+    are cut on a zero-delay timer after the catalog arrives, then placed, then shown), and a grab after
+    one pass showed the kiosk's category page empty. A few passes let those chains run out."""
     from PySide6.QtWidgets import QApplication
 
-    QApplication.processEvents()
+    for _ in range(SETTLE_PASSES):
+        QApplication.processEvents()
     pixmap = widget.grab()
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)

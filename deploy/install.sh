@@ -36,6 +36,10 @@ write() {  # write FILE MODE: stdin to FILE unless it exists (config is never ov
   install -D -m "$2" /dev/stdin "$1"
 }
 die() { echo "install.sh: $*" >&2; exit 2; }
+place() {  # place SRC DEST MODE: a unit or session script, with /opt/hallq in it changed to --prefix
+  if [ "$dry" = 1 ]; then printf '+ place %s -> %s (mode %s, prefix %s)\n' "$1" "$2" "$3" "$prefix"; return; fi
+  sed "s|/opt/hallq/|$prefix/|g" "$1" | install -D -m "$3" /dev/stdin "$2"
+}
 
 case "$role" in
   server) extra=server ;;
@@ -87,8 +91,9 @@ if [ "$extra" = server ]; then
 # HALLQ_DB=postgresql+psycopg://hallq@db.example/hallq     # default: SQLite /srv/hallq/var/hallq.db
 HALLQ_FORWARDED_ALLOW_IPS=127.0.0.1
 ENV
-  run install -m 644 "$here/systemd/hallq-server.service" "$here/systemd/hallq-backup.service" \
-    "$here/systemd/hallq-backup.timer" /etc/systemd/system/
+  for unit in hallq-server.service hallq-backup.service hallq-backup.timer; do
+    place "$here/systemd/$unit" "/etc/systemd/system/$unit" 644
+  done
   run install -D -m 644 "$here/nginx/hallq.conf" /etc/nginx/sites-available/hallq
   run systemctl daemon-reload
   run systemctl enable hallq-server.service hallq-backup.timer
@@ -115,9 +120,9 @@ else
 allowed_users=anybody
 needs_root_rights=auto
 XW
-  run install -D -m 755 "$here/kiosk/hallq-session" "$prefix/libexec/hallq-session"
-  run install -D -m 755 "$here/kiosk/hallq-xinitrc" "$prefix/libexec/hallq-xinitrc"
-  run install -m 644 "$here/systemd/hallq-terminal@.service" /etc/systemd/system/
+  place "$here/kiosk/hallq-session" "$prefix/libexec/hallq-session" 755
+  place "$here/kiosk/hallq-xinitrc" "$prefix/libexec/hallq-xinitrc" 755
+  place "$here/systemd/hallq-terminal@.service" /etc/systemd/system/hallq-terminal@.service 644
   run systemctl daemon-reload
   run systemctl disable getty@tty1.service
   run systemctl set-default graphical.target
