@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
+from client import logs
 from client.errors import ApiError, ClientError
 from client.http import HallClient
 from client.i18n import T
@@ -230,6 +231,10 @@ class CounterController(QObject):
             return
         first = self.listing is None
         self.listing, self.hall = hall, hall.id
+        # the hall's zone as the server names it (issue 15 §6): pause-until times, the LED, the one-time
+        # notice and the log lines; the constructor's zone stands until then
+        self.tz = ZoneInfo(listing.timezone)
+        logs.use_zone(self.tz)
         if first:
             self._start_stream(hall.id)
         self.refresh()

@@ -54,3 +54,30 @@ def test_a_terminal_config_for_another_role_is_refused(tmp_path, capsys) -> None
     config.write_text('role = "kiosk"\nhall = "ctr"\n', encoding="utf-8")
     assert main(["counter", "--config", str(config), "--window", "1", "--token", "d_x"]) == 2
     assert "role 应为 counter" in capsys.readouterr().err
+
+
+def test_the_counter_keeps_the_hall_clock_named_by_the_server(qtbot, make_counter, tmp_path) -> None:
+    """A hall in Xinjiang runs on Asia/Urumqi (+06:00): the clerk's "back at" time for a pause is the hall's
+    wall clock, whatever zone the counter PC or the terminal's default says (issue 15 §6)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from counter.timings import Timings
+    from tests.counter.counter_helpers import COUNTER_CONFIG
+    from tests.server.conftest import start_server, stop_server
+
+    config = tmp_path / "hall_urumqi.toml"
+    config.write_text(COUNTER_CONFIG.read_text(encoding="utf-8").replace(
+        'timezone = "Asia/Shanghai"', 'timezone = "Asia/Urumqi"'), encoding="utf-8")
+    srv = start_server(tmp_path, f"sqlite:///{tmp_path / 'hallq.db'}", "--config", str(config))
+    try:
+        at = 1_796_169_600.0  # 2026-12-02 08:00 in Shanghai, 06:00 in Urumqi
+        counter = make_counter(srv, timings=Timings(probe_ms=100, clock=lambda: at))
+        controller = counter.controller
+        assert controller.tz == ZoneInfo("Asia/Urumqi")
+        back = controller.default_return_time()  # now + the default pause, on the hall's wall clock
+        expected = datetime.fromtimestamp(at + controller.timings.pause_default_min * 60, ZoneInfo("Asia/Urumqi"))
+        assert (back.hour, back.minute) == (expected.hour, expected.minute)
+        assert back.hour == 6  # not Shanghai's 08
+    finally:
+        stop_server(srv)
