@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from client import logs
 from client.appkit import tear_down
 from client.http import HallClient
 from client.i18n import Lang
@@ -42,6 +43,7 @@ class Display:
     board: Board
     window: BoardWindow
     heartbeat: Heartbeat | None = None
+    ask_zone: bool = False  # no zone given: the hall's, as the server names it (GET /halls)
 
     @classmethod
     def create(
@@ -55,27 +57,39 @@ class Display:
         notices: list[str] | None = None,
         timings: Timings | None = None,
         lang: Lang = "zh",
-        tz: str = "Asia/Shanghai",
+        tz: str | None = None,
         heartbeat_s: float | None = None,
         stream_options: dict[str, Any] | None = None,
     ) -> Display:
         """Build (not start) a display; a ``QApplication`` must exist. ``devices.announcer`` speaks the
-        calls (none: a silent screen); ``heartbeat_s`` posts device health that often (None: never)."""
+        calls (none: a silent screen); ``heartbeat_s`` posts device health that often (None: never).
+        ``tz``: the zone of the board's clock and pause times; None: the hall's, asked of the server at
+        start (issue 15 §6), the deployment default until it answers."""
         devices = devices or Devices()
         timings = timings or Timings()
-        zone = ZoneInfo(tz)
+        zone = ZoneInfo(tz or "Asia/Shanghai")
         client = HallClient(server, token, timeout=HTTP_TIMEOUT_S, retries=HTTP_RETRIES)
         link = QtHallLink(client, hall or "", max_workers=WORKERS, stream_options=stream_options)
         voice = CallVoice(devices.announcer)
         board = Board(link, voice, window_filter=window_filter, notices=notices, timings=timings, lang=lang, tz=zone)
         window = BoardWindow(board, timings=timings, lang=lang, tz=zone)
         heartbeat = Heartbeat(client, devices, heartbeat_s) if heartbeat_s else None
-        return cls(client, devices, link, voice, board, window, heartbeat)
+        return cls(client, devices, link, voice, board, window, heartbeat, ask_zone=tz is None)
 
     def start(self) -> None:
         self.board.start()
+        if self.ask_zone:
+            self.link.submit(self.client.halls, on_done=lambda listing: self.use_zone(ZoneInfo(listing.timezone)),
+                             on_error=lambda exc: log.warning("hall zone not known yet: %s", exc))
         if self.heartbeat is not None:
             self.heartbeat.start()
+
+    def use_zone(self, zone: ZoneInfo) -> None:
+        """The board's clock, its pause-until times and the log lines in ``zone``."""
+        self.board.windows.tz = zone
+        self.window.header.tz = zone
+        logs.use_zone(zone)
+        self.window.header.update()
 
     def close(self) -> None:
         """Stop timers and the stream, wait for running requests (bounded), close client and devices."""

@@ -37,7 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--announcer", metavar="URL",
                    help="播报设备地址，替代终端配置 / announcer URL instead of the terminal file's")
     p.add_argument("--mute", action="store_true", help="不播报语音 / no voice")
-    p.add_argument("--tz", default="Asia/Shanghai", help="时钟时区 / time zone of the clock (Asia/Shanghai)")
+    p.add_argument("--tz", default=None,
+                   help="时钟时区，默认为大厅的时区 / time zone of the clock (default: the hall's, from the server)")
     p.set_defaults(func=run)
 
 
@@ -87,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     except FilterError as exc:
         return _fail(exc.zh, exc.en)
     try:
-        logs.use_zone(ZoneInfo(args.tz))  # the board's clock and the log lines
+        if args.tz:
+            logs.use_zone(ZoneInfo(args.tz))  # the board's clock and the log lines
     except (ZoneInfoNotFoundError, ValueError):
         return _fail(f"未知时区 {args.tz!r}（应如 Asia/Shanghai）",
                      f"unknown time zone {args.tz!r} (e.g. Asia/Shanghai)")

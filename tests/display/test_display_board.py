@@ -191,3 +191,27 @@ def test_cli_refuses_bad_flags_in_both_languages(tmp_path: Path) -> None:
     done = hallq("--notices", str(notices), "--screenshot", str(tmp_path / "x.png"))
     assert done.returncode == 2 and "公告文件" in done.stderr and "notices file" in done.stderr
     assert not (tmp_path / "x.png").exists()  # refused before any window or connection is made
+
+
+def test_the_board_clock_is_the_hall_clock_named_by_the_server(qtbot, make_display, tmp_path) -> None:
+    """A lobby TV in a Xinjiang hall (Asia/Urumqi, +06:00), started without ``--tz``: its clock and pause
+    times follow the hall's configuration, not a Beijing-time default (issue 15 §6)."""
+    from datetime import timedelta
+
+    from tests.display.display_support import HALL_CONFIG
+    from tests.server.conftest import start_server, stop_server
+
+    config = tmp_path / "hall_urumqi.toml"
+    config.write_text(HALL_CONFIG.read_text(encoding="utf-8").replace(
+        'timezone = "Asia/Shanghai"', 'timezone = "Asia/Urumqi"'), encoding="utf-8")
+    srv = start_server(tmp_path, f"sqlite:///{tmp_path / 'hallq.db'}", "--config", str(config))
+    try:
+        display = make_display(base_url=srv.base_url, token=srv.add_device("display", hall=HALL))
+        urumqi = ZoneInfo("Asia/Urumqi")
+        qtbot.waitUntil(lambda: display.window.header.tz == urumqi, timeout=WAIT_MS)
+        assert display.window.header.now().utcoffset() == timedelta(hours=6)
+        assert display.board.windows.tz == urumqi  # "暂停至 HH:MM" on the window cards too
+        fixed = make_display(base_url=srv.base_url, token=srv.add_device("display", hall=HALL), tz="Asia/Shanghai")
+        assert fixed.window.header.now().utcoffset() == timedelta(hours=8)  # an explicit --tz is kept
+    finally:
+        stop_server(srv)
