@@ -29,7 +29,7 @@ is overtaken only by tickets with ``queued_at < q + bonus``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from config import HallConfig, WindowConfig
@@ -76,18 +76,21 @@ class Pick:
 
 
 def pick(profile: Profile, state: WindowState, queues: Queues, tickets: Mapping[str, Ticket],
-         hall: HallConfig, now: float, bounds: Mapping[str, float] | None = None) -> Pick | None:
+         hall: HallConfig, now: float, bounds: Mapping[str, float] | None = None,
+         covered: Callable[[str], bool] | None = None) -> Pick | None:
     """The next ticket for a window, or None when nobody waits for it. Changes nothing.
 
-    ``bounds`` (service → seconds) selects the bounded rule; None, the bonus rule.
+    ``bounds`` (service → seconds) selects the bounded rule; None, the bonus rule. ``covered``
+    (service → whether another open window able to serve it is idle) decides whether a tide window
+    may start an ordinary visit of its tide service now (:func:`_with_tide`); None: always.
     """
     if bounds is not None:
-        return _pick_bounded(profile, state, queues, tickets, hall, now, bounds)
+        return _pick_bounded(profile, state, queues, tickets, hall, now, bounds, covered)
     tiers = profile.tiers
     services = profile.services
     tide = state.tide_service
     if tide is not None:
-        tiers, services = _with_tide(tiers, tide), (tide, *services)
+        tiers, services = _with_tide(tiers, tide, profile, covered), (tide, *services)
 
     if profile.green_channel:  # 1. 绿色通道
         entry = queues.best(services, _PRIORITY_ONLY)
@@ -136,12 +139,13 @@ def pick(profile: Profile, state: WindowState, queues: Queues, tickets: Mapping[
 
 
 def _pick_bounded(profile: Profile, state: WindowState, queues: Queues, tickets: Mapping[str, Ticket],
-                  hall: HallConfig, now: float, bounds: Mapping[str, float]) -> Pick | None:
+                  hall: HallConfig, now: float, bounds: Mapping[str, float],
+                  covered: Callable[[str], bool] | None) -> Pick | None:
     tiers = profile.tiers
     services = profile.services
     tide = state.tide_service
-    if tide is not None:
-        tiers, services = _with_tide(tiers, tide), (tide, *services)
+    if tide is not None:  # the bound (step 0) holds for the tide service whatever _with_tide says
+        tiers, services = _with_tide(tiers, tide, profile, covered), (tide, *services)
 
     # 0. the oldest ordinary ticket past its bound (DOMAIN 4: "the wait of ordinary tickets stays
     # bounded"); heads suffice: within a lane, the key order is the queued_at order
@@ -233,11 +237,18 @@ def _bounded_choice(profile: Profile, tiers: tuple[Tier, ...], tide: str | None,
     return None
 
 
-def _with_tide(tiers: tuple[Tier, ...], tide: str) -> tuple[Tier, ...]:
-    """A tide window's tiers: its own first tier, then the tide service, then the rest. The window
-    lends the tide service the time its first services leave free (DOMAIN 5: cut waiting, do not
-    move it from one service to another); the controller weighs that time."""
-    return (tiers[0], Tier((tide,), None), *tiers[1:])
+def _with_tide(tiers: tuple[Tier, ...], tide: str, profile: Profile,
+               covered: Callable[[str], bool] | None) -> tuple[Tier, ...]:
+    """A tide window's tiers: all of its own tiers first, in their order and with their limits, then
+    the tide service (taken out of any own tier it was in) — but only while each of the window's own
+    services has another idle window able to take its next visitor (``covered``). DOMAIN 5 (001
+    第十七条): tide windows cut waiting, they do not move it from one service to another: a visitor of
+    the donor's own services who arrives while the donor is 25 minutes into a tide visit would wait
+    for it, so the donor starts a tide visit only when someone else is free for its own visitors."""
+    own = tuple(Tier(rest, t.after_wait_s) for t in tiers if (rest := tuple(s for s in t.services if s != tide)))
+    if covered is not None and not all(covered(s) for s in profile.services if s != tide):
+        return own
+    return (*own, Tier((tide,), None))
 
 
 def _tier_pick(t: Ticket, profile: Profile, tide: str | None, hall: HallConfig, now: float) -> Pick:
