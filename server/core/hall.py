@@ -494,14 +494,14 @@ class Hall:
     def _estimate(self, service: str, ahead: int) -> int:
         capacity, idle = self._capacity.of(service, self._windows, self._tide_windows(service),
                                            self._queues.counts, self._times.mean)
-        return estimate_seconds(ahead, self._times.mean(service), capacity, idle)
+        return estimate_range(ahead, self._times.mean(service), capacity, idle)[0]
 
     def _estimate_full(self, service: str, ahead: int, now: float, lane: Lane = Lane.NORMAL) -> Estimate:
         capacity, idle = self._capacity.of(service, self._windows, self._tide_windows(service),
                                            self._queues.counts, self._times.mean)
         point, low, high = estimate_range(ahead, self._times.mean(service), capacity, idle)
         if lane is Lane.PRIORITY and self._bounds is not None and ahead == 0 and point > 0:
-            point = self._first_free(service, now, point)
+            point = min(max(self._first_free(service, now, point), low), high)
         closes = self._closes_at(service, now)
         return Estimate(ahead, point, low, high, closes is not None and now + high >= closes, closes)
 

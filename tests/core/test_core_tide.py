@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from core_helpers import MIN, MONDAY_9, make_hall, with_tide
 
-from server.core import Hall, Lane, Refused
+from server.core import Hall, Lane, Outcome, Refused
 
 # test hall tide rules: open at ≥ 6 waiting (or EWT ≥ 240 min) for 5 min; close at ≤ 2 waiting
 # (and EWT ≤ 200 min) for 10 min; windows 4 and 5 are tide-eligible ([S4] first). The EWT limits are
@@ -232,3 +232,29 @@ def test_a_long_estimated_wait_alone_opens_a_tide_window():
     hall.tick(now=MONDAY_9 + 5 * MIN)
     (opened,) = tide_events(hall)
     assert opened.kind == "tide.opened" and "预计等候 30 分钟" in opened.reason_zh
+
+
+def test_a_tide_window_serves_its_own_services_first_and_lends_only_covered_time():
+    """DOMAIN 5: tide windows cut waiting, they do not move it. Window 5 ([S4], then [S3]) lent to S1
+    takes its own S3 visitor first, and starts an S1 visit only while S3 and S4 each have another
+    idle window: otherwise their next visitor would wait for a whole S1 visit."""
+    hall = make_hall()
+    for n in (3, 5):
+        hall.sign_in(n, f"c{n}", now=MONDAY_9)
+    hall.open_tide(5, "S1", now=MONDAY_9, by="m")
+    s1 = [hall.issue("S1", now=MONDAY_9 + i).ticket for i in range(3)]
+    s3 = hall.issue("S3", now=MONDAY_9 + 5).ticket
+    # window 5's own second tier comes before the tide service, though the S1 tickets came first
+    assert hall.call_next(5, now=MONDAY_9 + MIN).ticket.id == s3.id
+    hall.start(5, now=MONDAY_9 + MIN)
+    hall.finish(5, Outcome.COMPLETED, now=MONDAY_9 + 5 * MIN)
+    hall.issue("S3", now=MONDAY_9 + 5 * MIN)
+    assert hall.call_next(3, now=MONDAY_9 + 5 * MIN).ticket.service == "S3"  # window 3 is busy now
+    # nobody else is free for S3 or S4 (window 4 is not staffed): window 5 keeps itself for them
+    assert hall.call_next(5, now=MONDAY_9 + 6 * MIN) is None
+    hall.sign_in(4, "c4", now=MONDAY_9 + 7 * MIN)  # S4 covered, S3 still not
+    assert hall.call_next(5, now=MONDAY_9 + 7 * MIN) is None
+    hall.start(3, now=MONDAY_9 + 7 * MIN)
+    hall.finish(3, Outcome.COMPLETED, now=MONDAY_9 + 8 * MIN)  # window 3 idle: S3 covered too
+    call = hall.call_next(5, now=MONDAY_9 + 8 * MIN)
+    assert call.ticket.id == s1[0].id and "潮汐窗口" in call.reason_zh
