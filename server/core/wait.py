@@ -60,7 +60,7 @@ class ServiceTimes:
         lasted longer, less ``elapsed_s`` (the configured mean before there are any). A visit longer
         than every recent one is taken to end soon (a tenth of the mean, at least 30 s).
 
-        >>> st = ServiceTimes({"A": 600.0}); [st.record("A", x) for x in (300, 500, 900)] and None
+        >>> st = ServiceTimes({"A": 600.0}); [st.record("A", x) for x in (300.0, 500.0, 900.0)] and None
         >>> st.remaining("A", 400)
         [100.0, 500.0]
         """
@@ -188,8 +188,8 @@ def first_free_s(remaining: list[list[float]]) -> float:
 
     >>> first_free_s([[60.0, 600.0]]), first_free_s([[60.0, 600.0], [300.0]])
     (60.0, 60.0)
-    >>> first_free_s([[100.0, 200.0, 300.0, 400.0], [100.0, 200.0, 300.0, 400.0]])
-    100.0
+    >>> first_free_s([[100.0, 200.0, 300.0, 400.0], [100.0, 200.0, 300.0, 400.0]])  # (3/4)² > ½ at 100
+    200.0
     """
     points = sorted({x for values in remaining for x in values})
     for x in points:
@@ -216,7 +216,7 @@ def estimate_range(ahead: int, mean_service_s: float, capacity: float, idle: int
     >>> estimate_range(ahead=0, mean_service_s=600, capacity=2, idle=1)
     (0, 0, 0)
     >>> estimate_range(ahead=5, mean_service_s=600, capacity=2, idle=0)
-    (1654, 565, 3867)
+    (1654, 612, 3485)
     """
     k = ahead + 1 - idle
     if k <= 0 or capacity <= 0:
