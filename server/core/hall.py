@@ -226,8 +226,7 @@ class Hall:
         self._check_can_serve(ws)
         if ws.current is not None:
             raise _window_busy(window, self._tickets[ws.current])
-        chosen = pick(self._profiles[window], ws, self._queues, self._tickets, self.config, now, self._bounds,
-                      lambda service: self._idle_elsewhere(service, window))
+        chosen = pick(self._profiles[window], ws, self._queues, self._tickets, self.config, now, self._bounds)
         if chosen is None:
             return None
         t = self._tickets[chosen.ticket_id]
@@ -545,15 +544,6 @@ class Hall:
                 midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
                 return midnight.timestamp() + end * 60
         return now
-
-    def _idle_elsewhere(self, service: str, window: int) -> bool:
-        """Whether an open window other than ``window`` is free and able to serve ``service``."""
-        for number in self._able.get(service, ()):
-            w = self._windows[number]
-            if number != window and w.status is WindowStatus.OPEN and w.current is None:
-                return True
-        return any(n != window and self._windows[n].status is WindowStatus.OPEN and self._windows[n].current is None
-                   for n in self._tide_windows(service))
 
     def _tide_windows(self, service: str) -> list[int]:
         return self._tide_by_service.get(service, [])

@@ -234,27 +234,27 @@ def test_a_long_estimated_wait_alone_opens_a_tide_window():
     assert opened.kind == "tide.opened" and "预计等候 30 分钟" in opened.reason_zh
 
 
-def test_a_tide_window_serves_its_own_services_first_and_lends_only_covered_time():
+def test_a_tide_window_puts_its_own_later_visitors_first_once_they_have_waited_a_quarter_as_long():
     """DOMAIN 5: tide windows cut waiting, they do not move it. Window 5 ([S4], then [S3]) lent to S1
-    takes its own S3 visitor first, and starts an S1 visit only while S3 and S4 each have another
-    idle window: otherwise their next visitor would wait for a whole S1 visit."""
+    serves its first tier first; its S3 visitor goes ahead of the S1 queue once they have waited a
+    quarter as long as the longest-waiting S1 visitor — not before (the hall keeps the tide gain),
+    and not never (before, S3 came after every S1 visitor of the surge)."""
     hall = make_hall()
-    for n in (3, 5):
-        hall.sign_in(n, f"c{n}", now=MONDAY_9)
+    hall.sign_in(5, "c5", now=MONDAY_9)
     hall.open_tide(5, "S1", now=MONDAY_9, by="m")
     s1 = [hall.issue("S1", now=MONDAY_9 + i).ticket for i in range(3)]
-    s3 = hall.issue("S3", now=MONDAY_9 + 5).ticket
-    # window 5's own second tier comes before the tide service, though the S1 tickets came first
-    assert hall.call_next(5, now=MONDAY_9 + MIN).ticket.id == s3.id
-    hall.start(5, now=MONDAY_9 + MIN)
-    hall.finish(5, Outcome.COMPLETED, now=MONDAY_9 + 5 * MIN)
-    hall.issue("S3", now=MONDAY_9 + 5 * MIN)
-    assert hall.call_next(3, now=MONDAY_9 + 5 * MIN).ticket.service == "S3"  # window 3 is busy now
-    # nobody else is free for S3 or S4 (window 4 is not staffed): window 5 keeps itself for them
-    assert hall.call_next(5, now=MONDAY_9 + 6 * MIN) is None
-    hall.sign_in(4, "c4", now=MONDAY_9 + 7 * MIN)  # S4 covered, S3 still not
-    assert hall.call_next(5, now=MONDAY_9 + 7 * MIN) is None
-    hall.start(3, now=MONDAY_9 + 7 * MIN)
-    hall.finish(3, Outcome.COMPLETED, now=MONDAY_9 + 8 * MIN)  # window 3 idle: S3 covered too
-    call = hall.call_next(5, now=MONDAY_9 + 8 * MIN)
+    s3 = hall.issue("S3", now=MONDAY_9 + 9 * MIN).ticket
+    # S3 waited 1 min, S1 10: the tide service first
+    call = hall.call_next(5, now=MONDAY_9 + 10 * MIN)
     assert call.ticket.id == s1[0].id and "潮汐窗口" in call.reason_zh
+    hall.start(5, now=MONDAY_9 + 10 * MIN)
+    hall.finish(5, Outcome.COMPLETED, now=MONDAY_9 + 20 * MIN)
+    s4 = hall.issue("S4", now=MONDAY_9 + 20 * MIN).ticket
+    assert hall.call_next(5, now=MONDAY_9 + 20 * MIN).ticket.id == s4.id  # the first tier before all
+    hall.start(5, now=MONDAY_9 + 20 * MIN)
+    hall.finish(5, Outcome.COMPLETED, now=MONDAY_9 + 21 * MIN)
+    # S3 has waited 12 min, the oldest S1 21: more than a quarter, S3 goes ahead of the tide service
+    assert hall.call_next(5, now=MONDAY_9 + 21 * MIN).ticket.id == s3.id
+    hall.start(5, now=MONDAY_9 + 21 * MIN)
+    hall.finish(5, Outcome.COMPLETED, now=MONDAY_9 + 30 * MIN)
+    assert hall.call_next(5, now=MONDAY_9 + 30 * MIN).ticket.id == s1[1].id
