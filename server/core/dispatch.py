@@ -1,7 +1,8 @@
 """The dispatch rule — who window W calls next, and why. The only place this is decided.
 
 Candidates are the waiting tickets of the services in W's work profile; a tide window's tide service
-is an extra tier right after its first tier. Tickets order by ``queued_at − bonus`` (:mod:`.lanes`,
+is an extra tier right after its first tier, or after all of its own tiers while their visitors have
+waited long enough (:func:`_with_tide`). Tickets order by ``queued_at − bonus`` (:mod:`.lanes`,
 :mod:`.queues`). Two rules (``[lanes] rule``; docs/dispatch.md explains them for hall managers):
 
 **bounded** (default; DOMAIN 4 / 000 第十六、二十七条, 003 §11: 老弱病残孕 served ahead, ordinary
@@ -40,6 +41,10 @@ from .queues import Queues
 _PRIORITY_ONLY = (Lane.PRIORITY,)
 _ORDINARY = (Lane.NORMAL, Lane.APPOINTMENT)
 _ALL = (Lane.PRIORITY, Lane.APPOINTMENT, Lane.NORMAL)
+
+OWN_LATER_SHARE = 0.25
+"""A tide window's later own tiers go ahead of its tide service once their longest wait reaches this
+share of the tide service's longest wait (:func:`_with_tide`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +92,7 @@ def pick(profile: Profile, state: WindowState, queues: Queues, tickets: Mapping[
     services = profile.services
     tide = state.tide_service
     if tide is not None:
-        tiers, services = _with_tide(tiers, tide), (tide, *services)
+        tiers, services = _with_tide(tiers, tide, queues, tickets, now), (tide, *services)
 
     if profile.green_channel:  # 1. 绿色通道
         entry = queues.best(services, _PRIORITY_ONLY)
@@ -141,7 +146,7 @@ def _pick_bounded(profile: Profile, state: WindowState, queues: Queues, tickets:
     services = profile.services
     tide = state.tide_service
     if tide is not None:
-        tiers, services = _with_tide(tiers, tide), (tide, *services)
+        tiers, services = _with_tide(tiers, tide, queues, tickets, now), (tide, *services)
 
     # 0. the oldest ordinary ticket past its bound (DOMAIN 4: "the wait of ordinary tickets stays
     # bounded"); heads suffice: within a lane, the key order is the queued_at order
@@ -233,10 +238,27 @@ def _bounded_choice(profile: Profile, tiers: tuple[Tier, ...], tide: str | None,
     return None
 
 
-def _with_tide(tiers: tuple[Tier, ...], tide: str) -> tuple[Tier, ...]:
-    """A tide window's tiers: its own first tier, then the tide service, then the rest. The window
-    lends the tide service the time its first services leave free (DOMAIN 5: cut waiting, do not
-    move it from one service to another); the controller weighs that time."""
+def _with_tide(tiers: tuple[Tier, ...], tide: str, queues: Queues, tickets: Mapping[str, Ticket],
+               now: float) -> tuple[Tier, ...]:
+    """A tide window's tiers: its own first tier, then the tide service, then its later tiers — except
+    that its later tiers (their limits kept, the tide service taken out) go ahead of the tide service
+    once their longest-waiting visitor has waited at least :data:`OWN_LATER_SHARE` of the tide
+    service's longest wait, or when nobody waits for the tide service.
+
+    DOMAIN 5: *"windows are re-assigned to the services whose waiting count or waiting time is high
+    … Keep windows and load balanced to cut waiting time (001 第十七条)"* — cut it, not move it from
+    one service to another. With the tide service always right after the first tier, a lent window
+    left the visitors of its later tiers behind every visit of the surge (Monday: 婚姻登记 SA01, the
+    second tier of window 9, waited 3.9× longer); with every own tier always first, the hall lost part
+    of the gain. The share keeps the hall's gain and cuts that harm (docs/dispatch.md, "Tide
+    windows", has the figures of the rules tried)."""
+    later = tuple(s for t in tiers[1:] for s in t.services if s != tide)
+    own = _oldest(queues, later, tickets) if later else None
+    if own is not None:
+        oldest_tide = _oldest(queues, (tide,), tickets)
+        if oldest_tide is None or now - own.queued_at >= OWN_LATER_SHARE * (now - oldest_tide.queued_at):
+            rest = tuple(Tier(r, t.after_wait_s) for t in tiers[1:] if (r := tuple(s for s in t.services if s != tide)))
+            return (tiers[0], *rest, Tier((tide,), None))
     return (tiers[0], Tier((tide,), None), *tiers[1:])
 
 

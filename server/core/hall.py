@@ -37,7 +37,7 @@ from .model import (
 from .numbering import Numbering, continuation_id, format_number, ticket_id
 from .queues import Queues
 from .tide import Load, Move, TideController, queue_cost
-from .wait import Capacity, ServiceTimes, estimate_range, estimate_seconds
+from .wait import Capacity, ServiceTimes, estimate_range, estimate_seconds, first_free_s
 
 _REQUEUE_GAP_S = 0.001  # a requeued ticket sorts just behind the K-th waiting ticket
 
@@ -57,6 +57,10 @@ class Hall:
             None if config.lanes.rule != "bounded" else {k: v for k, v in bounds.items() if v is not None})
         self._profiles = {w.number: Profile.of(w) for w in config.windows}
         self._eligible = [w.number for w in config.windows if w.tide_eligible]
+        self._able: dict[str, list[int]] = {}  # service → windows whose profile has it
+        for p in self._profiles.values():
+            for code in p.services:
+                self._able.setdefault(code, []).append(p.number)
         self._capacity = Capacity(self._profiles.values())
         self._times = ServiceTimes({s.code: s.minutes * 60.0 for s in config.services})
         self._numbers = Numbering()
@@ -129,7 +133,7 @@ class Hall:
         key = self._enqueue(t)
         self._arrivals[svc.code].append(now)
         ahead = self._queues.rank(svc.code, (key, t.id))
-        estimate = self._estimate_full(svc.code, ahead, now)
+        estimate = self._estimate_full(svc.code, ahead, now, lane)
         snap = t.copy()
         self._emit(ev.TicketIssued(at=now, hall=self.id, ticket=snap, ahead=ahead,
                                    estimated_wait_s=estimate.wait_s))
@@ -439,13 +443,13 @@ class Hall:
         t = self._ticket(ticket_id)
         if t.id not in self._queues:
             return Estimate(0, 0, 0, 0)
-        return self._estimate_full(t.service, self.ahead_of(t.id), now)
+        return self._estimate_full(t.service, self.ahead_of(t.id), now, t.lane)
 
     def estimate_new(self, service: str, lane: Lane = Lane.NORMAL, *, now: float) -> Estimate:
         """The full estimate for a ticket issued now (what the kiosk shows before printing)."""
         svc = self._service(service)
         ahead = self._queues.rank(svc.code, (now - self._bonus[_lane(lane)], "\U0010ffff"))
-        return self._estimate_full(svc.code, ahead, now)
+        return self._estimate_full(svc.code, ahead, now, _lane(lane))
 
     def estimate_wait(self, service: str, lane: Lane = Lane.NORMAL, *, now: float) -> tuple[int, int]:
         """(people ahead, seconds) for a ticket issued now."""
@@ -489,14 +493,37 @@ class Hall:
     def _estimate(self, service: str, ahead: int) -> int:
         capacity, idle = self._capacity.of(service, self._windows, self._tide_windows(service),
                                            self._queues.counts, self._times.mean)
-        return estimate_seconds(ahead, self._times.mean(service), capacity, idle)
+        return estimate_range(ahead, self._times.mean(service), capacity, idle)[0]
 
-    def _estimate_full(self, service: str, ahead: int, now: float) -> Estimate:
+    def _estimate_full(self, service: str, ahead: int, now: float, lane: Lane = Lane.NORMAL) -> Estimate:
         capacity, idle = self._capacity.of(service, self._windows, self._tide_windows(service),
                                            self._queues.counts, self._times.mean)
         point, low, high = estimate_range(ahead, self._times.mean(service), capacity, idle)
+        if lane is Lane.PRIORITY and self._bounds is not None and ahead == 0 and point > 0:
+            point = min(max(self._first_free(service, now, point), low), high)
         closes = self._closes_at(service, now)
         return Estimate(ahead, point, low, high, closes is not None and now + high >= closes, closes)
+
+    def _first_free(self, service: str, now: float, fallback: int) -> int:
+        """A priority ticket first in its lane is called by the first window able to serve it that
+        frees up (strict priority, rule "bounded"): the median of that moment, from how long each
+        busy window's visit has lasted (:func:`.wait.first_free_s`); 0 when one is idle."""
+        remaining: list[list[float]] = []
+        for number in {*self._able.get(service, ()), *self._tide_windows(service)}:
+            w = self._windows[number]
+            if w.status is WindowStatus.CLOSED:
+                continue
+            if w.status is WindowStatus.PAUSED:
+                if w.pause_until is None:
+                    continue
+                remaining.append([max(0.0, w.pause_until - now)])
+            elif w.current is None:
+                return 0
+            else:
+                t = self._tickets[w.current]
+                elapsed = now - t.started_at if t.started_at is not None else 0.0
+                remaining.append(self._times.remaining(t.service, elapsed))
+        return round(first_free_s(remaining)) if remaining else fallback
 
     def _closes_at(self, service: str, now: float) -> float | None:
         """When the service's current opening hours end today: None when open around the clock, and

@@ -112,7 +112,7 @@ def queue_cost(waiting: int, rate: float, mean_s: float, capacity: float, horizo
 
     >>> queue_cost(waiting=6, rate=0, mean_s=600, capacity=1, horizon_s=1800) / 3600   # 6→3 in 30 min
     2.25
-    >>> queue_cost(waiting=6, rate=0, mean_s=600, capacity=2, horizon_s=1800) / 3600   # empty after 30
+    >>> round(queue_cost(waiting=6, rate=0, mean_s=600, capacity=2, horizon_s=1800) / 3600, 6)  # empty after 30
     1.5
     """
     drift = rate - (capacity / mean_s if mean_s > 0 else math.inf)

@@ -55,6 +55,19 @@ class ServiceTimes:
         mean = self._means.get(service)
         return mean if mean is not None else self._defaults.get(service, 600.0)
 
+    def remaining(self, service: str, elapsed_s: float) -> list[float]:
+        """What is left of a visit already ``elapsed_s`` long: the recent visits of the service that
+        lasted longer, less ``elapsed_s`` (the configured mean before there are any). A visit longer
+        than every recent one is taken to end soon (a tenth of the mean, at least 30 s).
+
+        >>> st = ServiceTimes({"A": 600.0}); [st.record("A", x) for x in (300.0, 500.0, 900.0)] and None
+        >>> st.remaining("A", 400)
+        [100.0, 500.0]
+        """
+        recent = self._recent.get(service) or (self.mean(service),)
+        left = [x - elapsed_s for x in recent if x > elapsed_s]
+        return left or [max(30.0, self.mean(service) / 10)]
+
 
 class Capacity:
     """How much of each open window's time will go to a service's queue."""
@@ -168,6 +181,26 @@ def gamma_quantile(q: float, shape: float, scale: float) -> float:
     return shape * scale * max(0.0, 1 - v + z * math.sqrt(v)) ** 3
 
 
+def first_free_s(remaining: list[list[float]]) -> float:
+    """The median of the moment the first of some busy windows frees up, each window's remaining
+    time drawn from its own list of equally likely values (:meth:`ServiceTimes.remaining`; a paused
+    window's one value is its announced return): P(first > x) = Π P(window i still busy at x).
+
+    >>> first_free_s([[60.0, 600.0]]), first_free_s([[60.0, 600.0], [300.0]])
+    (60.0, 60.0)
+    >>> first_free_s([[100.0, 200.0, 300.0, 400.0], [100.0, 200.0, 300.0, 400.0]])  # (3/4)² > ½ at 100
+    200.0
+    """
+    points = sorted({x for values in remaining for x in values})
+    for x in points:
+        still = 1.0
+        for values in remaining:
+            still *= sum(v > x for v in values) / len(values)
+        if still <= 0.5:
+            return x
+    return points[-1] if points else 0.0
+
+
 def estimate_range(ahead: int, mean_service_s: float, capacity: float, idle: int,
                    overtake: float = 0.0) -> tuple[int, int, int]:
     """(point, low, high) seconds for a ticket with ``ahead`` people before it.
@@ -175,14 +208,15 @@ def estimate_range(ahead: int, mean_service_s: float, capacity: float, idle: int
     k = ahead + 1 − idle visits must end before a window is free for it; with the windows busy,
     visits end about every mean/capacity seconds, so the wait is about a gamma (Erlang) with shape
     k and mean k × mean / capacity — divided by (1 − ``overtake``) for visitors who will come later
-    and still go ahead (priority tickets, for an ordinary one). The point estimate is that mean (the
-    figure :func:`estimate_seconds` has always printed), the range its :data:`LOW_Q`–:data:`HIGH_Q`
-    quantiles with the spread widened by :data:`DISPERSION`.
+    and still go ahead (priority tickets, for an ordinary one). The point estimate is that gamma's
+    *median*, the figure with the least mean absolute error (issue 17 measures the point by it; the
+    mean, printed before, is pulled up by the long tail of a few long visits); the range is its
+    :data:`LOW_Q`–:data:`HIGH_Q` quantiles with the spread widened by :data:`DISPERSION`.
 
     >>> estimate_range(ahead=0, mean_service_s=600, capacity=2, idle=1)
     (0, 0, 0)
     >>> estimate_range(ahead=5, mean_service_s=600, capacity=2, idle=0)
-    (1800, 565, 3867)
+    (1654, 612, 3485)
     """
     k = ahead + 1 - idle
     if k <= 0 or capacity <= 0:
@@ -192,5 +226,5 @@ def estimate_range(ahead: int, mean_service_s: float, capacity: float, idle: int
         return 0, 0, 0
     shape = k / DISPERSION
     scale = mean / shape
-    return (round(mean), round(gamma_quantile(LOW_Q, shape, scale)),
+    return (round(gamma_quantile(0.5, shape, scale)), round(gamma_quantile(LOW_Q, shape, scale)),
             round(gamma_quantile(HIGH_Q, shape, scale)))

@@ -13,6 +13,7 @@ import datetime as dt
 from core_helpers import HALL_CONFIG, MIN, MONDAY_9, TZ, make_hall
 
 from server.core import Lane, Outcome
+from server.core.wait import estimate_range
 
 BOUND_MIN = max(HALL_CONFIG.lanes.ordinary_bound_min, HALL_CONFIG.lanes.ordinary_bound_factor * 20)
 
@@ -91,7 +92,8 @@ def test_the_estimate_prints_a_range_around_the_point():
     issued = hall.issue("S2", now=MONDAY_9 + MIN)
     e = issued.estimate
     assert e is not None and e.ahead == issued.ahead == 4
-    assert e.wait_s == issued.estimated_wait_s == 5 * 10 * MIN / 2  # 5 visits at two 10-minute windows
+    # 5 visits at two 10-minute windows: a wait of mean 5 × 10 / 2 minutes; the point is its median
+    assert e.wait_s == issued.estimated_wait_s == estimate_range(4, 10 * MIN, 2, 0)[0] < 5 * 10 * MIN / 2
     assert 0 < e.low_s < e.wait_s < e.high_s
     low, high = e.range_min()
     assert low * 60 <= e.low_s and high * 60 >= e.high_s and high > low
@@ -160,3 +162,23 @@ def test_a_tide_window_goes_back_when_its_own_services_suffer():
     closed = [e for e in hall.drain_events() if e.kind == "tide.closed"]
     assert closed and closed[0].window.number == 4 and "归还原业务" in closed[0].reason_zh
     assert hall.window(4).tide_service is None
+
+
+def test_a_priority_ticket_first_in_line_is_told_when_the_first_able_window_frees_up():
+    """Strict priority: a priority ticket first in its lane is called by the first window able to
+    serve it that frees up, so its point estimate follows how long the visits under way have lasted
+    (the configured 8 minutes until visits are measured)."""
+    hall = make_hall()
+    open_windows(hall, 4, 5)
+    for _ in range(2):
+        hall.issue("S4", now=MONDAY_9)
+    for w in (4, 5):
+        hall.call_next(w, now=MONDAY_9)
+        hall.start(w, now=MONDAY_9)
+    hall.issue("S4", now=MONDAY_9 + 1)  # an ordinary ticket: the priority one goes ahead of it
+    issued = hall.issue("S4", Lane.PRIORITY, now=MONDAY_9 + MIN)
+    early, late = issued.estimate, hall.estimate(issued.ticket.id, now=MONDAY_9 + 6 * MIN)
+    assert early.ahead == late.ahead == 0
+    assert early.wait_s == 7 * MIN and late.wait_s == 2 * MIN  # 8 minutes less what has passed
+    assert hall.estimate_new("S4", Lane.NORMAL, now=MONDAY_9 + 6 * MIN).wait_s > late.wait_s
+    assert early.low_s <= early.wait_s <= early.high_s

@@ -9,6 +9,7 @@ import pytest
 from core_helpers import HALL_CONFIG, MIN, MONDAY_9, TZ, kinds, make_hall
 
 from server.core import Lane, Outcome, Refused, TicketState, WindowStatus, checkin_lane, events
+from server.core.wait import estimate_range
 
 
 def at(day: str, hhmm: str) -> float:
@@ -338,15 +339,18 @@ def test_estimated_wait_uses_position_windows_and_recent_service_times():
     for w in (1, 2):
         hall.call_next(w, now=MONDAY_9 + MIN)  # both busy, 2 still waiting
     # nobody waits for S1, so window 1 (S1 + S2) gives S2 all its time, as window 2 does:
-    # the newcomer is third in line at two busy windows of 10-minute visits → 3 × 10 / 2
-    assert hall.estimate_wait("S2", now=MONDAY_9 + MIN) == (2, 15 * MIN)
+    # the newcomer is third in line at two busy windows of 10-minute visits: a wait of mean 3 × 10 / 2,
+    # whose median is the point estimate
+    assert hall.estimate_wait("S2", now=MONDAY_9 + MIN) == (2, estimate_range(2, 10 * MIN, 2, 0)[0])
+    assert estimate_range(2, 10 * MIN, 2, 0)[0] < 15 * MIN
     for w in (1, 2):
         hall.start(w, now=MONDAY_9 + MIN)
         hall.finish(w, Outcome.COMPLETED, now=MONDAY_9 + 6 * MIN)
     assert hall.mean_service_s("S2") == 5 * MIN  # measured visits replace the configured 10 min
     issued = hall.issue("S2", Lane.NORMAL, now=MONDAY_9 + 6 * MIN)
-    # both windows idle now: they take two of the three at once; one more 5-minute visit / 2
-    assert issued.ahead == 2 and issued.estimated_wait_s == round(5 * MIN / 2)
+    # both windows idle now: they take two of the three at once; one more 5-minute visit / 2 (mean)
+    assert issued.ahead == 2 and issued.estimated_wait_s == estimate_range(2, 5 * MIN, 2, 2)[0]
+    assert 0 < issued.estimated_wait_s < round(5 * MIN / 2)
     # a ticket already in the queue gets the same estimate at its own place (the tracking page uses it)
     assert hall.estimate_for(issued.ticket.id) == (issued.ahead, issued.estimated_wait_s)
     first = hall.waiting("S2")[0]
@@ -375,10 +379,11 @@ def test_a_window_shared_with_a_busier_service_counts_for_less():
     alone = hall.estimate_wait("S2", now=MONDAY_9)[1]
     for i in range(3):
         hall.issue("S1", now=MONDAY_9 + i)
-    # the idle window takes the S2 ticket ahead at once: one 10-minute visit to wait for
-    assert alone == 10 * MIN
+    # the idle window takes the S2 ticket ahead at once: one 10-minute visit to wait for (its median)
+    assert alone == estimate_range(1, 10 * MIN, 1, 1)[0]
     # with 3 S1 tickets as well, S2 (2 visits with the newcomer) gets 2/5 of window 1's time
-    assert hall.estimate_wait("S2", now=MONDAY_9 + 5) == (1, round(10 * MIN / 0.4))
+    assert hall.estimate_wait("S2", now=MONDAY_9 + 5) == (1, estimate_range(1, 10 * MIN, 0.4, 1)[0])
+    assert estimate_range(1, 10 * MIN, 0.4, 1)[0] == round(alone / 0.4)
     # a priority newcomer goes ahead of everyone queued less than 20 min before it
     assert hall.estimate_wait("S2", Lane.PRIORITY, now=MONDAY_9 + 5) == (0, 0)
 

