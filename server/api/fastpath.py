@@ -21,7 +21,9 @@ an unknown hall, a refused role or window, a bad key — goes on to the FastAPI 
 handed on as it came), which answers it in the one error format. After the writer, a Problem (a
 refusal, a reused key) is answered by the app's own exception handler, as for the route. What this saves
 is FastAPI's route matching over ~100 routes and its dependency solving: ~0.4 ms of the ~1 ms a ticket
-cost (bench/README.md, issue 14). tests/server/test_lean_post.py pins every answer to the route's.
+cost (bench/README.md, issue 14). tests/server/test_lean_post.py pins every answer to the route's;
+``HALLQ_LEAN_POST=0`` turns the path off (every write through FastAPI), ``hallq_lean_posts_total`` on
+GET /metrics counts what took it.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from server.readmodels import Encoded, HallState, ReadModels
 from server.readmodels.hub import encode
 
 from . import views
+from .deps import principal_of
 from .routes.common import respond
 from .schemas import FinishRequest, IssueRequest
 
@@ -122,13 +125,14 @@ def matches(header: str | None, etag: str) -> bool:
 
 # -- the middleware ---------------------------------------------------------------------------------------
 class ReadFastPath:
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, *, lean_posts: bool = True) -> None:
         self.app = app
         self._routes: dict[str, Any] = {}  # template → what the metrics read from scope["route"]
-        self._lean = _LeanPost(app, self._route)
+        self._lean = _LeanPost(app, self._route) if lean_posts else None
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"].startswith("/api/v1/halls/"):
+        if self._lean is not None and scope["type"] == "http" and scope["method"] == "POST" \
+                and scope["path"].startswith("/api/v1/halls/"):
             await self._lean.post(scope, receive, send)
             return
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"].startswith("/api/v1/"):
@@ -219,13 +223,30 @@ class _LeanPost:
     def __init__(self, app: Any, route: Callable[[str], Any]) -> None:
         self.app = app
         self.route = route
+        self._counter: Any = None
+
+    def _count(self, scope: dict, template: str) -> None:
+        """``hallq_lean_posts_total{route}`` on GET /metrics: how many writes took this path."""
+        if self._counter is None:
+            metrics = getattr(scope["app"].state, "metrics", None)
+            if metrics is None:
+                return
+            from prometheus_client import Counter
+
+            self._counter = Counter("hallq_lean_posts", "writes answered by the lean POST path (issue 14)",
+                                    ["route"], registry=metrics.registry)
+        self._counter.labels(template).inc()
 
     async def post(self, scope: dict, receive: Any, send: Any) -> None:
         path = scope["path"]
         issue = _ISSUE.fullmatch(path)
         counter = None if issue else _COUNTER.fullmatch(path)
         ctx = getattr(getattr(scope.get("app"), "state", None), "ctx", None)
-        who = _cached_principal(ctx, scope) if (issue or counter) and ctx is not None else None
+        who = None
+        if (issue or counter) and ctx is not None:
+            auth = next((v for k, v in scope["headers"] if k == b"authorization"), None)
+            with contextlib.suppress(Problem):  # no or a bad token: the route answers 401
+                who = await principal_of(ctx, auth.decode("latin-1") if auth is not None else None)
         if who is None:
             await self.app(scope, receive, send)
             return
@@ -238,6 +259,7 @@ class _LeanPost:
             return
         hall, kwargs, template = job
         scope["route"] = self.route(template)  # the metrics' route label, as the route's
+        self._count(scope, template)
         try:
             answer = await ctx.service.submit(hall, **kwargs)
         except Exception as exc:  # a refusal or a reused key: the app's handler, as for the route
