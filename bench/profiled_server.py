@@ -1,5 +1,5 @@
 """``hallq`` under cProfile, for bench_server/bench_province with ``BENCH_PROFILE_DIR=dir``: the server's
-event-loop thread (HTTP stack, routing, handlers) is profiled, the writer thread is not; the stats are
+event-loop thread (HTTP stack, routing, handlers) is profiled in CPU time, the writer thread is not; the stats are
 written to ``$PROF_OUT`` when the server exits (SIGTERM from the bench). cProfile roughly doubles the
 CPU per request, so a profiled run's rates are not figures; read its shares (``python -m pstats``).
 """
@@ -12,9 +12,10 @@ import os
 import runpy
 import signal
 import sys
+import time
 
 _out = os.environ["PROF_OUT"]
-_prof = cProfile.Profile()
+_prof = cProfile.Profile(time.thread_time)  # CPU of this thread: not the time spent waiting for the GIL
 _done: list[bool] = []
 
 
