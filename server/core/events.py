@@ -19,7 +19,6 @@ from typing import Any, ClassVar
 
 from .model import Ticket, WindowState
 
-
 _NAMES: dict[type, tuple[str, ...]] = {}
 
 
