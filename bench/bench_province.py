@@ -487,7 +487,8 @@ async def _displays(ws_base: str, halls: list[str], tok: dict[str, str], connect
     got = {"messages": 0, "connections": 0}
 
     async def one(hall: str) -> None:
-        async with connect(f"{ws_base}/api/v1/halls/{hall}/events?token={tok['display:' + hall]}", max_queue=None,
+        async with connect(f"{ws_base}/api/v1/halls/{hall}/events", max_queue=None,
+                           additional_headers={"Authorization": f"Bearer {tok['display:' + hall]}"},
                            ping_interval=None) as ws:
             got["connections"] += 1
             async for _ in ws:

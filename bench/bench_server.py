@@ -181,6 +181,8 @@ def database(kind: str, workdir: Path) -> Iterator[str | None]:
 def pct(samples: list[float], q: float) -> float:
     """The q-quantile (0–1) in milliseconds, nearest rank."""
     ordered = sorted(samples)
+    if not ordered:
+        return float("nan")
     return 1000 * ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
@@ -337,7 +339,8 @@ def load_process(bases: list[str], kiosk: str, clerk: str, args: argparse.Namesp
 
 
 # -- the fan-out subscribers (their own process) ---------------------------------------------------------
-async def _subscribe(url: str, n: int, connected: Any, registered: Any, stop: Any) -> dict[str, list[float]]:
+async def _subscribe(url: str, token: str, n: int, connected: Any, registered: Any,
+                     stop: Any) -> dict[str, list[float]]:
     from websockets.asyncio.client import connect
 
     arrivals: dict[str, list[float]] = {}
@@ -345,7 +348,9 @@ async def _subscribe(url: str, n: int, connected: Any, registered: Any, stop: An
     all_in = asyncio.Event()
 
     async def one() -> None:
-        async with connect(url, max_queue=None, ping_interval=None) as ws:
+        # the token in a header, as terminals send it (issue 13: a token in the URL is refused)
+        async with connect(url, max_queue=None, ping_interval=None,
+                           additional_headers={"Authorization": f"Bearer {token}"}) as ws:
             seen_first = False
             async for text in ws:
                 t = time.perf_counter()
@@ -370,8 +375,9 @@ async def _subscribe(url: str, n: int, connected: Any, registered: Any, stop: An
     return arrivals
 
 
-def subscriber_process(url: str, n: int, connected: Any, registered: Any, stop: Any, results: Any) -> None:
-    results.put(asyncio.run(_subscribe(url, n, connected, registered, stop)))
+def subscriber_process(url: str, token: str, n: int, connected: Any, registered: Any, stop: Any,
+                       results: Any) -> None:
+    results.put(asyncio.run(_subscribe(url, token, n, connected, registered, stop)))
 
 
 def fanout(server: Server, display: str, kiosk: str, clerk: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -379,8 +385,9 @@ def fanout(server: Server, display: str, kiosk: str, clerk: str, args: argparse.
 
     ctx = mp.get_context("spawn")
     connected, registered, stop, results = ctx.Event(), ctx.Event(), ctx.Event(), ctx.Queue()
-    url = f"{server.ws_url}{API}/events?token={display}"
-    proc = ctx.Process(target=subscriber_process, args=(url, args.subscribers, connected, registered, stop, results))
+    url = f"{server.ws_url}{API}/events"
+    proc = ctx.Process(target=subscriber_process,
+                       args=(url, display, args.subscribers, connected, registered, stop, results))
     proc.start()
     sent: dict[str, float] = {}
     call_ms: list[float] = []
@@ -414,7 +421,7 @@ def fanout(server: Server, display: str, kiosk: str, clerk: str, args: argparse.
     latencies = [t - sent[tid] for tid, times in arrivals.items() if tid in sent for t in times]
     complete = sum(1 for tid in sent if len(arrivals.get(tid, ())) == args.subscribers)
     return {"calls": len(sent), "delivered": len(latencies), "complete_calls": complete,
-            "p50_ms": pct(latencies, 0.5), "p99_ms": pct(latencies, 0.99), "max_ms": 1000 * max(latencies),
+            "p50_ms": pct(latencies, 0.5), "p99_ms": pct(latencies, 0.99), "max_ms": 1000 * max(latencies, default=0),
             "call_p50_ms": statistics.median(call_ms)}
 
 

@@ -252,7 +252,9 @@ class _LeanPost:
             return
         body, more = await _read_body(receive)
         job = None
-        with contextlib.suppress(Problem, ValueError):  # anything unusual: the route answers it
+        # anything unusual (a Problem, a body json.loads or the model refuses, JSON nested too deep, …):
+        # nothing is queued yet, and the route answers it in its own way
+        with contextlib.suppress(Exception):
             job = self._job(ctx, who, scope, issue, counter, body) if not more else None
         if job is None:
             await self.app(scope, _replay(body, more, receive), send)
@@ -275,8 +277,7 @@ class _LeanPost:
 
     def _job(self, ctx: Any, who: Principal, scope: dict, issue: re.Match | None, counter: re.Match | None,
              body: bytes) -> tuple[str, dict[str, Any], str] | None:
-        """``(hall, submit's keywords, route template)``; None, a Problem or a ValueError (pydantic's
-        ValidationError is one): not the happy path, the route answers."""
+        """``(hall, submit's keywords, route template)``; None or an exception: not the happy path."""
         from .routes import tickets, windows  # the routes import this module
 
         if issue is not None:

@@ -119,6 +119,8 @@ SCRIPT: list[dict[str, Any]] = [
     {"path": f"{H}/tickets", "as": "kiosk", "content": b""},  # no body
     {"path": f"{H}/tickets", "as": "kiosk", "content": b'{"service": "GEN"}',
      "headers": {"Content-Type": "text/plain"}},  # not declared JSON
+    {"path": f"{H}/tickets", "as": "kiosk", "content": b"[" * 5000 + b"]" * 5000,
+     "headers": {"Content-Type": "application/json"}},  # nested too deep for json.loads
     {"path": f"{H}/tickets", "as": "kiosk", "json": {"service": "NOPE"}},  # unknown service (the hall refuses)
     {"path": f"{H}/tickets", "as": "kiosk", "json": {"service": "GEN"}, "headers": KEY},  # keyed
     {"path": f"{H}/tickets", "as": "kiosk", "json": {"service": "GEN"}, "headers": KEY},  # retried: replayed
