@@ -15,13 +15,14 @@ and ``POST …/windows/{n}/call|start|finish``. It parses the body with the rout
 builds the mutation with the route's own function (``routes.tickets.issue_job``,
 ``routes.windows.counter_job``: role, hall, window and 凭身份证取号 checks in the route's order), builds the
 ``Idempotency-Key`` as ``deps`` does, hands it to the same writer (``HallService.submit``) and answers
-with the same ``respond``. Whatever is not its happy path *before* the writer — a token this process has
-not resolved within the second, a body that is not valid JSON of the model or not ``application/json``,
-an unknown hall, a refused role or window, a bad key — goes on to the FastAPI route untouched (the body
-handed on as it came), which answers it in the one error format. After the writer, a Problem (a
-refusal, a reused key) is answered by the app's own exception handler, as for the route. What this saves
-is FastAPI's route matching over ~100 routes and its dependency solving: ~0.4 ms of the ~1 ms a ticket
-cost (bench/README.md, issue 14). tests/server/test_lean_post.py pins every answer to the route's;
+with the same ``respond``. The caller is resolved as ``deps.principal_cached`` does (the 1 s cache, else
+the database, then cached). Whatever is not its happy path *before* the writer — no or a bad token, a
+body that is not valid JSON of the model or not ``application/json``, an unknown hall, a refused role or
+window, a bad key, a window number not spelt plainly — goes on to the FastAPI route untouched (the body
+handed on as it came), which answers it in the one error format; nothing was queued. After the writer, a
+Problem (a refusal, a reused key) is answered by the app's own exception handler, as for the route. What
+this saves is FastAPI's route matching over ~100 routes and its dependency solving (bench/README.md,
+"Province (issue 14)"). tests/server/test_lean_post.py pins every answer to the route's;
 ``HALLQ_LEAN_POST=0`` turns the path off (every write through FastAPI), ``hallq_lean_posts_total`` on
 GET /metrics counts what took it.
 """
