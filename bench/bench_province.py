@@ -238,11 +238,16 @@ def run_load(pids: list[int], specs: list[dict[str, Any]], seconds: float, *, du
     ctx = mp.get_context("spawn")
     results = ctx.Queue()
     cpu0 = [bs.cpu_seconds(p) for p in pids]
+    split0 = [bs.cpu_split(p) for p in pids]
     proc = ctx.Process(target=_load_process, args=(specs, seconds, results))
     proc.start()
     side = during() if during is not None else None
     out = bs._result_of(proc, results)
     out["server_cpu_s"] = sum(bs.cpu_seconds(p) - c for p, c in zip(pids, cpu0, strict=True))
+    split1 = [bs.cpu_split(p) for p in pids]
+    # the event loop's share and the writer's (other threads), as seen at the phase's end
+    out["server_loop_cpu_s"] = sum(b[0] - a[0] for a, b in zip(split0, split1, strict=True))
+    out["server_threads_cpu_s"] = sum(b[1] - a[1] for a, b in zip(split0, split1, strict=True))
     n = sum(k["n"] for k in out["kinds"].values())
     out["cpu_ms_per_request"] = 1000 * out["server_cpu_s"] / max(1, n)
     out["during"] = side
@@ -482,7 +487,8 @@ async def _displays(ws_base: str, halls: list[str], tok: dict[str, str], connect
     got = {"messages": 0, "connections": 0}
 
     async def one(hall: str) -> None:
-        async with connect(f"{ws_base}/api/v1/halls/{hall}/events?token={tok['display:' + hall]}", max_queue=None,
+        async with connect(f"{ws_base}/api/v1/halls/{hall}/events", max_queue=None,
+                           additional_headers={"Authorization": f"Bearer {tok['display:' + hall]}"},
                            ping_interval=None) as ws:
             got["connections"] += 1
             async for _ in ws:
@@ -592,7 +598,8 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> None:
               f"load client {m['client_cpu_s']:.1f} s; displays: {m['displays']}")
     for db in ("sqlite", "pg"):
         for phase, r in (res.get(db) or {}).items():
-            print(f"{db} {phase}: server CPU {r['server_cpu_s']:.1f} s, load client {r['client_cpu_s']:.1f} s, "
+            print(f"{db} {phase}: server CPU {r['server_cpu_s']:.1f} s (event loop {r['server_loop_cpu_s']:.1f} s, "
+                  f"writer and others {r['server_threads_cpu_s']:.1f} s), load client {r['client_cpu_s']:.1f} s, "
                   f"wall {r['wall_s']:.1f} s; errors: "
                   f"{ {k: (v['errors'], v['first_error']) for k, v in r['kinds'].items() if v['errors']} }")
 

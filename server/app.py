@@ -139,7 +139,8 @@ def create_app(
         "Errors: {code, message, message_zh, message_en}.",
     )
     errors.install(app)
-    app.add_middleware(ReadFastPath)  # innermost: inside the metrics and the access log (issue 14)
+    # innermost: inside the metrics and the access log (issue 14); HALLQ_LEAN_POST=0: writes through FastAPI
+    app.add_middleware(ReadFastPath, lean_posts=os.environ.get("HALLQ_LEAN_POST", "1") != "0")
     app.include_router(api)
     app.include_router(dashboard.router)  # GET /dashboard: the managers' web dashboard
     app.include_router(web.router)  # /m/… and /t/{token}: the citizens' phone pages (issue 8)

@@ -60,8 +60,13 @@ WHO_KEPT = 10_000
 
 
 async def principal_cached(request: Request) -> Principal:
-    ctx: AppContext = request.app.state.ctx
-    token = bearer(request.headers.get("authorization"))
+    return await principal_of(request.app.state.ctx, request.headers.get("authorization"))
+
+
+async def principal_of(ctx: AppContext, authorization: str | None) -> Principal:
+    """The caller of an ``Authorization`` header, from the cache or resolved (and then cached); raises
+    401. Also the lean POST path's (server/api/fastpath.py)."""
+    token = bearer(authorization)
     if token is not None:
         hit = ctx.who_cache.get(token)
         if hit is not None and hit[0] > time.monotonic():

@@ -19,6 +19,8 @@ from typing import Any, ClassVar
 
 from .model import Ticket, WindowState
 
+_NAMES: dict[type, tuple[str, ...]] = {}
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Ticket | WindowState):
@@ -36,8 +38,11 @@ class Event:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind}
-        for f in fields(self):
-            out[f.name] = _plain(getattr(self, f.name))
+        names = _NAMES.get(type(self))
+        if names is None:  # dataclasses.fields() once per class, not per event (issue 14)
+            names = _NAMES[type(self)] = tuple(f.name for f in fields(self))
+        for name in names:
+            out[name] = _plain(getattr(self, name))
         return out
 
 

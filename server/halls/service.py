@@ -645,8 +645,10 @@ def _collect(value: Any, tickets: dict[str, None], windows: dict[int, None]) -> 
     if isinstance(value, dict):
         if "id" in value and "state" in value and "service" in value:
             tickets[value["id"]] = None
-        elif "number" in value and "status" in value:
+            return  # a ticket's or a window's snapshot holds plain values only: nothing more inside
+        if "number" in value and "status" in value:
             windows[value["number"]] = None
+            return
         for v in value.values():
             if isinstance(v, dict | list):
                 _collect(v, tickets, windows)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Response
 from pydantic import StringConstraints
 from sqlalchemy import select
 
-from server.auth import Action, authorize
+from server.auth import Action, Principal, authorize
 from server.cards import card_detail, per_person_write, require_card
 from server.core import Lane
 from server.halls.errors import Problem
@@ -18,6 +18,7 @@ from server.storage import schema as t
 from server.storage.db import read_transaction
 
 from .. import views
+from ..context import AppContext
 from ..deps import Ctx, Idem, IdemFast, Who, WhoFast
 from ..schemas import ERRORS, IssuedBody, IssueRequest, TicketId, _Body
 from .common import respond
@@ -30,6 +31,13 @@ router = APIRouter(tags=["tickets"])
 )
 async def issue(hall: str, body: IssueRequest, ctx: Ctx, who: WhoFast, idem: IdemFast) -> Response:
     """Take a ticket. 409 ``closed`` outside opening hours (the message says them), ``daily_cap`` when full."""
+    return respond(await ctx.service.submit(hall, **issue_job(ctx, hall, body, who), who=who, idem=idem))
+
+
+def issue_job(ctx: AppContext, hall: str, body: IssueRequest, who: Principal) -> dict[str, Any]:
+    """Everything an issue hands to the hall's writer but the caller and its key (``submit``'s keywords);
+    raises the request's Problems (unknown hall, role, 凭身份证取号) before anything is queued. One place
+    for this route and the lean POST path (server/api/fastpath.py)."""
     cfg = ctx.service.config(hall)
     authorize(who, Action.ISSUE, hall)
     require_card(cfg, body.service, body.person_hash)  # issue 18: 凭身份证取号 services
@@ -47,19 +55,14 @@ async def issue(hall: str, body: IssueRequest, ctx: Ctx, who: WhoFast, idem: Ide
         )
         return 201, view
 
-    return respond(
-        await ctx.service.submit(
-            hall,
-            lambda h, now: h.issue(body.service, Lane(body.lane), now=now, channel=body.channel),
-            who=who,
-            action=Action.ISSUE,
-            idem=idem,
-            render=render,
-            detail={"service": body.service, "lane": body.lane, "channel": body.channel,
-                    **card_detail(body.card, body.person_hash)},
-            write=per_person_write(cfg, body.service, body.person_hash, ctx.service.tz),
-        )
-    )
+    return {
+        "command": lambda h, now: h.issue(body.service, Lane(body.lane), now=now, channel=body.channel),
+        "action": Action.ISSUE,
+        "render": render,
+        "detail": {"service": body.service, "lane": body.lane, "channel": body.channel,
+                   **card_detail(body.card, body.person_hash)},
+        "write": per_person_write(cfg, body.service, body.person_hash, ctx.service.tz),
+    }
 
 
 @router.get("/halls/{hall}/tickets/{ticket_id}", responses=ERRORS)

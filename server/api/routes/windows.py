@@ -9,11 +9,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from server.auth import Action, authorize
+from server.auth import Action, Principal, authorize
 from server.core import Outcome
 from server.halls.errors import Problem
 
 from .. import fastpath, views
+from ..context import AppContext
 from ..deps import Ctx, IdemFast, WhoFast
 from ..schemas import ERRORS, CallBody, FinishRequest, PauseRequest, TransferRequest
 from .common import not_modified, respond, send_encoded
@@ -84,8 +85,10 @@ def _window_body(window_state: Any, seq: int) -> tuple[int, Any]:
 )
 async def call(hall: str, window: int, ctx: Ctx, who: WhoFast, idem: IdemFast) -> Response:
     """Call the next ticket by the window's work profile; 204 when nobody waits for this window."""
-    cfg = ctx.service.config(hall)
+    return respond(await ctx.service.submit(hall, **counter_job(ctx, who, hall, window, "call"), who=who, idem=idem))
 
+
+def _call_render(cfg: Any) -> Callable[[Any, int], tuple[int, Any]]:
     def render(call: Any, seq: int) -> tuple[int, Any]:
         if call is None:
             return 204, None
@@ -95,16 +98,31 @@ async def call(hall: str, window: int, ctx: Ctx, who: WhoFast, idem: IdemFast) -
             "seq": seq,
         }
 
-    return await _act(
-        ctx,
-        who,
-        idem,
-        hall,
-        window,
-        Action.CALL,
-        lambda h, now: h.call_next(window, now=now),
-        render,
-    )
+    return render
+
+
+def counter_job(ctx: AppContext, who: Principal, hall: str, window: int, kind: str,
+                body: FinishRequest | None = None) -> dict[str, Any]:
+    """A counter's call, start or finish as ``submit``'s keywords (all but the caller and its key); raises
+    the request's Problems (unknown hall, role, another's window) before anything is queued. One place for
+    these routes and the lean POST path (server/api/fastpath.py)."""
+    cfg = ctx.service.config(hall)
+    if kind == "call":
+        action, render = Action.CALL, _call_render(cfg)
+        command: Callable[[Any, float], Any] = lambda h, now: h.call_next(window, now=now)  # noqa: E731
+        detail = None
+    else:
+        render = _ticket_body(ctx, hall)
+        if kind == "start":
+            action, detail = Action.START, None
+            command = lambda h, now: h.start(window, now=now)  # noqa: E731
+        else:
+            assert body is not None
+            action, detail = Action.FINISH, {"outcome": body.outcome}
+            command = lambda h, now: h.finish(window, Outcome(body.outcome), now=now)  # noqa: E731
+    authorize(who, action, hall, window)
+    return {"command": command, "action": action, "window": window, "detail": detail,
+            "render": lambda done: render(done.result, done.seq)}
 
 
 @router.post(PATH + "/recall", responses=ERRORS)
@@ -138,31 +156,13 @@ async def no_show(hall: str, window: int, ctx: Ctx, who: WhoFast, idem: IdemFast
 @router.post(PATH + "/start", responses=ERRORS)
 async def start(hall: str, window: int, ctx: Ctx, who: WhoFast, idem: IdemFast) -> Response:
     """The called visitor arrived at the window."""
-    return await _act(
-        ctx,
-        who,
-        idem,
-        hall,
-        window,
-        Action.START,
-        lambda h, now: h.start(window, now=now),
-        _ticket_body(ctx, hall),
-    )
+    return respond(await ctx.service.submit(hall, **counter_job(ctx, who, hall, window, "start"), who=who, idem=idem))
 
 
 @router.post(PATH + "/finish", responses=ERRORS)
 async def finish(hall: str, window: int, body: FinishRequest, ctx: Ctx, who: WhoFast, idem: IdemFast) -> Response:
-    return await _act(
-        ctx,
-        who,
-        idem,
-        hall,
-        window,
-        Action.FINISH,
-        lambda h, now: h.finish(window, Outcome(body.outcome), now=now),
-        _ticket_body(ctx, hall),
-        {"outcome": body.outcome},
-    )
+    return respond(await ctx.service.submit(hall, **counter_job(ctx, who, hall, window, "finish", body), who=who,
+                                            idem=idem))
 
 
 @router.post(PATH + "/transfer", responses=ERRORS)
