@@ -28,12 +28,16 @@ class HallTimeFormatter(logging.Formatter):
         return datetime.fromtimestamp(record.created, self.tz).isoformat(timespec="milliseconds")
 
 
-def configure(level: int = logging.INFO, stream: IO[str] | None = None) -> None:
-    """The terminal apps' logging to ``stream`` (standard error; their CLIs call it once, never at import
-    time)."""
+def configure(level: int = logging.INFO, stream: IO[str] | None = None, *, force: bool = False) -> None:
+    """The terminal apps' logging to ``stream`` (standard error), once, never at import time. Like
+    ``logging.basicConfig``, it leaves a root logger that already has handlers alone unless ``force``:
+    an app started inside another program (a test run) keeps that program's handlers, and no handler is
+    left writing to a stream that program closes."""
+    root = logging.getLogger()
+    if root.handlers and not force:
+        return
     handler = logging.StreamHandler(stream)
     handler.setFormatter(HallTimeFormatter())
-    root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
 

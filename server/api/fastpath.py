@@ -42,6 +42,7 @@ from starlette.requests import Request
 
 from config import HallConfig
 from server.auth import Action, Principal, authorize
+from server.booking.errors import BookingRefused
 from server.halls.errors import Problem
 from server.halls.idempotency import IdempotencyKey
 from server.readmodels import Encoded, HallState, ReadModels
@@ -49,12 +50,15 @@ from server.readmodels.hub import encode
 
 from . import views
 from .deps import principal_of
+from .routes.booking import SLOTS_CACHE
 from .routes.common import respond
 from .schemas import FinishRequest, IssueRequest
 
 _SNAPSHOT = re.compile(r"/api/v1/halls/([^/]+)/snapshot")
 _WINDOW = re.compile(r"/api/v1/halls/([^/]+)/windows/(\d{1,6})")
 _TRACK = re.compile(r"/api/v1/track/([A-Za-z0-9_-]{1,64})")
+_SLOTS = re.compile(r"/api/v1/halls/([^/]+)/booking/slots")
+_ONLY_SERVICE = re.compile(rb"service=([A-Z0-9_]{1,32})")  # the whole query; anything else: the route
 _ISSUE = re.compile(r"/api/v1/halls/([^/]+)/tickets")
 _COUNTER = re.compile(r"/api/v1/halls/([^/]+)/windows/([1-9][0-9]{0,5})/(call|start|finish)")
 _JSON = re.compile(rb"\s*application/json\s*(;.*)?", re.IGNORECASE | re.DOTALL)
@@ -158,6 +162,16 @@ class ReadFastPath:
                 return "/api/v1/track/{token}", BUSY, "no-store"
             enc = await track(rm, ctx.service.configs, m.group(1))
             return ("/api/v1/track/{token}", enc, TRACK_CACHE) if enc is not None else None
+        if (m := _SLOTS.fullmatch(path)) and (q := _ONLY_SERVICE.fullmatch(scope.get("query_string", b""))):
+            # the phones' booking page (public): from memory, as the route answers it (routes/booking.slots)
+            models = getattr(app.state, "booking_slots", None)
+            if models is None:
+                return None
+            try:
+                enc = await models.answer(m.group(1), q.group(1).decode())
+            except BookingRefused:
+                return None  # an unknown service: the route refuses it, in the one error format
+            return "/api/v1/halls/{hall}/booking/slots", enc, SLOTS_CACHE
         snap = _SNAPSHOT.fullmatch(path)
         win = None if snap else _WINDOW.fullmatch(path)
         if snap is None and win is None:

@@ -269,3 +269,23 @@ def test_a_booking_and_a_cancel_through_another_process_show_at_once(servers) ->
                          headers={"If-None-Match": after.headers["etag"]})
         assert back.status_code == 200 and back.content == before.content
         assert back.headers["etag"] == before.headers["etag"]  # the same places: the same tag
+
+
+def test_the_fast_path_answers_as_the_route_does(servers) -> None:
+    """``?service=X`` alone is answered by the fast-path middleware (server/api/fastpath.py); any other
+    query goes through the FastAPI route. A phone must not tell them apart: same body, tag and headers,
+    and the same bilingual refusals."""
+    a, _ = servers
+    with a.client() as phone:
+        fast = phone.get(f"{H}/booking/slots?service=GEN")
+        routed = phone.get(f"{H}/booking/slots?service=GEN&from=phone")  # an extra key: the route
+        assert fast.status_code == routed.status_code == 200
+        assert fast.content == routed.content
+        for header in ("etag", "cache-control", "content-type"):
+            assert fast.headers[header] == routed.headers[header]
+        unknown = phone.get(f"{H}/booking/slots?service=NOPE")  # fast-path shape, the route's refusal
+        unknown_routed = phone.get(f"{H}/booking/slots?service=NOPE&from=phone")
+        assert unknown.status_code == unknown_routed.status_code == 422
+        assert unknown.json() == unknown_routed.json() and unknown.json()["message_zh"]
+        metrics = phone.get("/metrics").text
+        assert 'route="/api/v1/halls/{hall}/booking/slots"' in metrics

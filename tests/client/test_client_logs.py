@@ -27,7 +27,7 @@ def box_in_utc() -> Iterator[io.StringIO]:
     time.tzset()
     out = io.StringIO()
     try:
-        logs.configure(stream=out)
+        logs.configure(stream=out, force=True)
         yield out
     finally:
         root.handlers[:], level = saved
