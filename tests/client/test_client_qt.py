@@ -105,11 +105,15 @@ def test_a_sigterm_during_start_up_still_ends_the_app(qapp) -> None:
     from client.appkit import quit_on_signals
 
     before = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    lost = QTimer()  # a lost signal ends the loop as 7, not as a hung test; stopped after (the application
+    lost.setSingleShot(True)  # outlives this test: a pending exit would end a later test's waits)
+    lost.timeout.connect(lambda: qapp.exit(7))
     try:
         quit_on_signals(qapp)
         os.kill(os.getpid(), signal.SIGTERM)  # the handler runs now, on this thread, before exec()
-        QTimer.singleShot(WAIT_MS, lambda: qapp.exit(7))  # a lost signal ends as 7, not as a hung test
+        lost.start(WAIT_MS)
         assert qapp.exec() == 0
     finally:
+        lost.stop()
         for sig, handler in before.items():
             signal.signal(sig, handler)

@@ -236,22 +236,31 @@ async function switchHall(hall) {
 const hallInfo = () => S.halls.find((x) => x.id === S.hall);
 
 // ---------------------------------------------------------------- data and the live stream
+// Loads overlap (an action's own reload, the reloads its events bring) and their answers can come back
+// out of order: only the answer of the latest load of a kind is shown, never an older one over a newer.
+const asked = { snapshot: 0, warnings: 0, followups: 0 };
+async function latest(kind, request) {
+  const mine = ++asked[kind];
+  const r = await guard(request);
+  return mine === asked[kind] ? r : null;
+}
+
 async function loadSnapshot() {
-  const snap = await guard(api(`/halls/${S.hall}/snapshot`));
+  const snap = await latest("snapshot", api(`/halls/${S.hall}/snapshot`));
   if (snap) { S.snapshot = snap; renderHall(); }
   return snap;
 }
 
 async function loadWarnings() {
   if (!S.hall) return;
-  const r = await guard(api(`/halls/${S.hall}/warnings?limit=100`));
+  const r = await latest("warnings", api(`/halls/${S.hall}/warnings?limit=100`));
   if (r) { S.warnings = r.warnings; renderWarnings(); }
 }
 
 async function loadFollowups() {
   if (!S.hall) return;
   const state = $("fu-state") ? $("fu-state").value : "active";
-  const r = await guard(api(`/halls/${S.hall}/followups?state=${state}`));
+  const r = await latest("followups", api(`/halls/${S.hall}/followups?state=${state}`));
   if (r) { S.followups = r.followups; renderFollowups(); }
 }
 
