@@ -197,6 +197,7 @@ class Board(QObject):
         self.calls.set_services(services)
         self.waiting.reset(counts, seq)
         self.last_seq = seq
+        self._decide(self.catchup.seen(seq))
         self.tide_notices = {r.number: self._tide_notice(r.number, r.tide_service)
                              for r in windows_of(raw) if r.tide_service}
         self.server_notices = _notices_of(raw)
@@ -255,6 +256,7 @@ class Board(QObject):
             self.calls.add(call)
             self.call_shown.emit(call)
             self._decide(self.catchup.offer(call))
+        self._decide(self.catchup.seen(seq))  # the replay reaching the present releases the held calls
 
     def _tide_notice(self, window: int, service: str | None) -> T:
         name = self.windows.services.pair(service or "")

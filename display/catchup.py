@@ -8,11 +8,16 @@ call whose window has since called someone else is shown in history but not spok
 Which calls were missed is settled against the server's present, not against timing::
 
     link back up ─▶ reconnected(): hold every call
-    snapshot taken after the reconnect (seq S) ─▶ present(S, calling):
+    snapshot taken after the reconnect (seq S) ─▶ present(S, calling)
+    … and once the replayed stream has reached S (the snapshot may come back first):
         held call with seq ≤ S  → missed: spoken only if its window is still calling that ticket
                                   (and only once per ticket: a missed call + recall is said once)
         held call with seq > S  → live: spoken
     later calls                 → seq ≤ S judged the same way, seq > S spoken
+
+Waiting for the replay to reach S matters: a snapshot that came back before the replayed call and
+recall of one ticket once let the call be judged alone and said as a plain call, the recall then
+counted as said (the board said "请 B005 号到 4 号窗口" where the window was calling it again).
 
 If the snapshot cannot be had, :meth:`CatchUp.unknown_present` judges the held calls against the
 board's own state instead. Pure: the board feeds it calls and gets back ``(call, speak)`` decisions,
@@ -32,6 +37,8 @@ class CatchUp:
         self._bound = 0  # calls up to this seq were made while the board was away
         self._calling: dict[int, str] = {}  # window → ticket being called, at the bound
         self._said: set[str] = set()  # missed tickets already spoken
+        self._seen = 0  # the stream's last seq (every event, calls or not)
+        self._present_known = False  # the snapshot after the reconnect came back
 
     @property
     def holding(self) -> bool:
@@ -42,12 +49,22 @@ class CatchUp:
         if self._held is None:
             self._held = []
             self._said.clear()
+        self._present_known = False
 
     def present(self, seq: int, calling: dict[int, str]) -> list[Decision]:
-        """The server's state as of ``seq`` (window → ticket it is calling): release the held calls."""
+        """The server's state as of ``seq`` (window → ticket it is calling): the held calls are released
+        now if the stream has reached ``seq``, else by the :meth:`seen` or :meth:`offer` that reaches it."""
         if seq >= self._bound:
             self._bound, self._calling = seq, dict(calling)
-        return self._release()
+        self._present_known = True
+        return self._release() if self._seen >= self._bound else []
+
+    def seen(self, seq: int) -> list[Decision]:
+        """The stream got as far as ``seq`` (every event; the board's start-up snapshot too)."""
+        self._seen = max(self._seen, seq)
+        if self._held is not None and self._present_known and self._seen >= self._bound:
+            return self._release()
+        return []
 
     def unknown_present(self, calling: dict[int, str]) -> list[Decision]:
         """No snapshot: judge the held calls by what the board itself knows now."""
@@ -60,7 +77,8 @@ class CatchUp:
         """A call from the stream → decisions due now (none while holding)."""
         if self._held is not None:
             self._held.append(call)
-            return []
+            return self.seen(call.seq)
+        self._seen = max(self._seen, call.seq)
         return self._judge([call])
 
     def _release(self) -> list[Decision]:

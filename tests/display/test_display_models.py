@@ -178,6 +178,23 @@ def test_live_calls_are_all_spoken_and_missed_ones_only_while_current() -> None:
     assert rule.offer(c(9, "E001", 5)) == [(c(9, "E001", 5), True)]
 
 
+def test_a_snapshot_back_before_the_replay_waits_for_it() -> None:
+    """The present (seq 6) comes back before the stream has replayed the missed call and recall of B005:
+    judged one by one, the call would be said as a plain call and the recall dropped as said already."""
+    rule = CatchUp()
+    rule.seen(1)  # the board's start-up snapshot
+    rule.reconnected()
+    assert rule.present(6, {4: "t-B005"}) == [] and rule.holding  # the replay has not reached seq 6
+    assert rule.offer(c(2, "A002", 1)) == []
+    assert rule.offer(c(4, "B005", 4)) == []
+    assert rule.offer(c(5, "B005", 4, True)) == []
+    decided = rule.seen(6)  # the last missed event (not a call) reaches the present
+    assert [(call.number, call.recall, speak) for call, speak in decided] == [
+        ("A002", False, False), ("B005", False, False), ("B005", True, True)]
+    assert not rule.holding
+    assert rule.offer(c(7, "C001", 3)) == [(c(7, "C001", 3), True)]  # live
+
+
 def test_without_a_snapshot_missed_calls_are_judged_by_the_board_itself() -> None:
     rule = CatchUp()
     rule.reconnected()
