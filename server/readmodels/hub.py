@@ -26,7 +26,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
@@ -40,8 +39,9 @@ from server.core.model import Ticket, WindowState
 from server.halls.repo import EventRow, read_events
 from server.halls.service import HallService
 from server.storage import schema as t
-from server.storage.db import is_sqlite, read_transaction, sqlite_path
+from server.storage.db import read_transaction
 
+from .heads import HeadProbe
 from .state import HallState
 
 log = logging.getLogger("hallq.readmodels")
@@ -193,10 +193,8 @@ class ReadModels:
         self.engine: Engine = service.engine
         self.poll_interval = poll_interval
         self.fresh = fresh  # every read first learns the hall's committed seq (see _head)
-        self._sqlite_file = sqlite_path(str(self.engine.url)) if is_sqlite(self.engine) else None
-        self._sqlite: sqlite3.Connection | None = None
-        self._probe_next: dict[str, asyncio.Future] = {}
-        self._prober: asyncio.Task | None = None
+        self._heads = HeadProbe(self.engine, sqlite_sql="SELECT seq FROM halls WHERE id = ?",
+                                read_all=self._seqs, what="seq")
         self._lag_watch: asyncio.Task | None = None
         self.overloaded_until = 0.0
         self.epoch = 0  # bumped when the configuration is reloaded (ETags change with it)
@@ -240,8 +238,7 @@ class ReadModels:
         for model in self._models.values():
             if model._catching is not None:
                 model._catching.cancel()
-        if self._sqlite is not None:
-            self._sqlite.close()
+        self._heads.close()
 
     # -- inputs --------------------------------------------------------------------------------------
     def on_commit(self, hall: str, rows: list[EventRow]) -> None:
@@ -339,41 +336,8 @@ class ReadModels:
 
     # -- freshness -----------------------------------------------------------------------------------
     async def _head(self, hall: str) -> int | None:
-        """The hall's committed seq, read after this call began — so a read that follows a commit in any
-        process sees it (the commit's own process applied it already; another's is caught up first).
-
-        SQLite: one indexed SELECT on a private read-only connection, on the loop (~20 µs; a WAL read
-        never waits for the writer). PostgreSQL: the readers of a moment share one probe (one statement for
-        all halls asked about, on a worker thread): a reader joins the next probe to *start*."""
-        if self._sqlite_file is not None:
-            if self._sqlite is None:
-                self._sqlite = sqlite3.connect(f"file:{self._sqlite_file}?mode=ro", uri=True,
-                                               check_same_thread=False, isolation_level=None)
-            row = self._sqlite.execute("SELECT seq FROM halls WHERE id = ?", (hall,)).fetchone()
-            return row[0] if row else None
-        if is_sqlite(self.engine):
-            return None  # in-memory SQLite: one process only
-        fut = self._probe_next.get(hall)
-        if fut is None:
-            fut = self._probe_next[hall] = asyncio.get_running_loop().create_future()
-            if self._prober is None:
-                self._prober = asyncio.get_running_loop().create_task(self._probe())
-        return await asyncio.shield(fut)
-
-    async def _probe(self) -> None:
-        try:
-            while self._probe_next:
-                batch, self._probe_next = self._probe_next, {}
-                try:
-                    seqs = await asyncio.to_thread(self._seqs, list(batch))
-                except Exception as exc:  # serve what we hold; the poll catches up later
-                    log.warning("reading the halls' seq failed: %s", exc)
-                    seqs = {}
-                for hall, fut in batch.items():
-                    if not fut.done():
-                        fut.set_result(seqs.get(hall))
-        finally:
-            self._prober = None
+        """The hall's committed seq, read after this call began (``heads.HeadProbe``)."""
+        return await self._heads.head(hall)
 
     # -- models --------------------------------------------------------------------------------------
     async def model(self, hall: str) -> _Model:

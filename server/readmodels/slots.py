@@ -30,7 +30,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
-import sqlite3
 from dataclasses import dataclass
 
 from config import HallConfig
@@ -39,8 +38,9 @@ from server.booking.offer import offer_body, offer_days, same_until
 from server.booking.service import BookingService
 from server.booking.slots import local_instant
 from server.booking.store import SlotChange
-from server.storage.db import is_sqlite, read_transaction, sqlite_path
+from server.storage.db import read_transaction
 
+from .heads import HeadProbe
 from .hub import Encoded, encode
 
 log = logging.getLogger("hallq.readmodels")
@@ -178,12 +178,10 @@ class SlotModels:
         self.booking = booking
         self.engine = booking.engine
         self.fresh = fresh  # every read first learns the hall's newest change number
-        self._sqlite_file = sqlite_path(str(self.engine.url)) if is_sqlite(self.engine) else None
-        self._sqlite: sqlite3.Connection | None = None
+        self._probe = HeadProbe(self.engine, sqlite_sql=_HEAD_SQL, read_all=self._heads,
+                                what="booking change numbers")
         self._halls: dict[str, _HallSlots] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._probe_next: dict[str, asyncio.Future] = {}
-        self._prober: asyncio.Task | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -196,9 +194,7 @@ class SlotModels:
         for model in self._halls.values():
             if model._catching is not None:
                 model._catching.cancel()
-        if self._sqlite is not None:
-            self._sqlite.close()
-            self._sqlite = None
+        self._probe.close()
 
     # -- inputs --------------------------------------------------------------------------------------
     def on_change(self, hall: str, change: SlotChange) -> None:
@@ -232,36 +228,8 @@ class SlotModels:
 
     # -- freshness -----------------------------------------------------------------------------------
     async def _head(self, hall: str) -> int | None:
-        """The hall's newest committed change number, read after this call began (see ``hub._head``)."""
-        if self._sqlite_file is not None:
-            if self._sqlite is None:
-                self._sqlite = sqlite3.connect(f"file:{self._sqlite_file}?mode=ro", uri=True,
-                                               check_same_thread=False, isolation_level=None)
-            return self._sqlite.execute(_HEAD_SQL, (hall,)).fetchone()[0]
-        if is_sqlite(self.engine):
-            return None  # in-memory SQLite: one process only
-        fut = self._probe_next.get(hall)
-        if fut is None:
-            fut = self._probe_next[hall] = asyncio.get_running_loop().create_future()
-            if self._prober is None:
-                self._prober = asyncio.get_running_loop().create_task(self._probe())
-        return await asyncio.shield(fut)
-
-    async def _probe(self) -> None:
-        """PostgreSQL: the readers of a moment share one probe (a reader joins the next one to *start*)."""
-        try:
-            while self._probe_next:
-                batch, self._probe_next = self._probe_next, {}
-                try:
-                    heads = await asyncio.to_thread(self._heads, list(batch))
-                except Exception as exc:  # serve what we hold
-                    log.warning("reading the halls' booking change numbers failed: %s", exc)
-                    heads = {}
-                for hall, fut in batch.items():
-                    if not fut.done():
-                        fut.set_result(heads.get(hall))
-        finally:
-            self._prober = None
+        """The hall's newest committed change number, read after this call began (``heads.HeadProbe``)."""
+        return await self._probe.head(hall)
 
     async def model(self, hall: str) -> _HallSlots:
         model = self._halls.get(hall)

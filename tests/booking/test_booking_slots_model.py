@@ -38,6 +38,7 @@ from server.readmodels.slots import SlotModels
 from server.storage.db import make_engine, upgrade
 from tests.booking.booking_helpers import KIOSK, SECRET, Clock, at, load_deployment, make_bench
 from tests.server.conftest import ServerProcess, fixed_clock_env, start_server, stop_server
+from tests.support.phones import prove_phone
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -220,15 +221,7 @@ def first_slot(answer: httpx.Response) -> dict:
 
 
 def prove(server: ServerProcess, client: httpx.Client, phone: str) -> str:
-    """The phone's owner proves it (a code by message, typed back), as the phone pages do."""
-    sent = client.post(f"{H}/phone/code", json={"phone": phone})
-    assert sent.status_code == 202, sent.text
-    lines = (server.workdir / "notices.jsonl").read_text(encoding="utf-8").splitlines()
-    message = [m for m in map(json.loads, lines) if m["kind"] == "code" and m["to"] == sent.json()["to"]][-1]
-    code = next(w.rstrip(",") for w in message["text_en"].split() if w.rstrip(",").isdigit())
-    proved = client.post(f"{H}/phone/verify", json={"phone": phone, "code": code})
-    assert proved.status_code == 200, proved.text
-    return proved.json()["phone_token"]
+    return prove_phone(server.workdir, client, phone, "test")
 
 
 def test_a_polling_phone_gets_304_until_someone_books_then_the_new_count(servers) -> None:

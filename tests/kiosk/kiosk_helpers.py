@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget
 from client import theme
 from drivers.terminal import Devices
 from kiosk.widgets import Tile
+from tests.support import phones
 from tests.support.rendering import rendering_problems, shown_text_widgets  # noqa: F401  (the tests import it here)
 
 HERE = Path(__file__).parent
@@ -52,16 +53,7 @@ def start_kiosk_server(workdir: Path, port: int | None = None):
 
 def prove_phone(server, client, phone: str, hall: str = "kiosk") -> str:
     """The phone's owner proves it (a code by message, typed back), as the phone pages do: a phone token."""
-    import json
-
-    sent = client.post(f"/api/v1/halls/{hall}/phone/code", json={"phone": phone})
-    assert sent.status_code == 202, sent.text
-    lines = (server.workdir / "notices.jsonl").read_text(encoding="utf-8").splitlines()
-    message = [m for m in map(json.loads, lines) if m["kind"] == "code" and m["to"] == sent.json()["to"]][-1]
-    code = next(w.rstrip(",") for w in message["text_en"].split() if w.rstrip(",").isdigit())
-    proved = client.post(f"/api/v1/halls/{hall}/phone/verify", json={"phone": phone, "code": code})
-    assert proved.status_code == 200, proved.text
-    return proved.json()["phone_token"]
+    return phones.prove_phone(server.workdir, client, phone, hall)
 
 
 #: the hall's date on the kiosk tests' server (support.TEST_CLOCK_START; the tests take minutes, not 14 hours)

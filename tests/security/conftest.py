@@ -4,7 +4,6 @@ clients that come from other loopback addresses (127.0.0.2 …: an attacker, a c
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from tests.server.conftest import ServerProcess, pg_admin, start_server, stop_server  # noqa: F401
+from tests.support import phones
 
 H = "/api/v1/halls/test"
 CLERK_PIN = "246813"
@@ -65,22 +65,14 @@ def from_address(server: ServerProcess, address: str, token: str | None = None) 
 
 
 def notices(server: ServerProcess) -> list[dict]:
-    path = server.workdir / "notices.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    return phones.sent_messages(server.workdir)
 
 
 def last_code(server: ServerProcess, mask: str) -> str:
     """The one-time code the phone ``mask`` received last (what its owner reads off the screen)."""
-    sent = [n for n in notices(server) if n["kind"] == "code" and n["to"] == mask]
-    assert sent, f"no code was sent to {mask}"
-    return next(w for w in sent[-1]["text_en"].split() if w.rstrip(",").isdigit()).rstrip(",")
+    return phones.last_code(server.workdir, mask)
 
 
 def prove_phone(server: ServerProcess, client: httpx.Client, phone: str) -> str:
     """The owner of ``phone`` proves it: asks for a code, reads it, exchanges it for a phone token."""
-    r = client.post(f"{H}/phone/code", json={"phone": phone})
-    assert r.status_code == 202, r.text
-    code = last_code(server, r.json()["to"])
-    r = client.post(f"{H}/phone/verify", json={"phone": phone, "code": code})
-    assert r.status_code == 200, r.text
-    return r.json()["phone_token"]
+    return phones.prove_phone(server.workdir, client, phone, "test")
