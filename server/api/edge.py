@@ -51,6 +51,21 @@ def _has_lone_surrogate(value: Any) -> bool:
     return False
 
 
+def replay_receive(body: bytes, more: bool, receive: Any) -> Any:
+    """``receive`` for the app behind a middleware that read the body first: the part already read (all of
+    it unless ``more``), then whatever else the client sends."""
+    sent = False
+
+    async def replay() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": more}
+        return await receive()
+
+    return replay
+
+
 class BodyGuard:
     """Pure ASGI middleware for HTTP requests (WebSocket frames are bounded by uvicorn's ``ws_max_size``)."""
 
@@ -100,13 +115,4 @@ class BodyGuard:
                     "invalid request: text holds an invalid Unicode character (a lone surrogate)", 422,
                 ))(scope, receive, send)
                 return
-        sent = False
-
-        async def replay() -> dict:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replay_receive(body, False, receive), send)

@@ -50,6 +50,7 @@ from server.readmodels.hub import encode
 
 from . import views
 from .deps import principal_of
+from .edge import replay_receive
 from .routes.booking import SLOTS_CACHE
 from .routes.common import respond
 from .schemas import FinishRequest, IssueRequest
@@ -272,7 +273,7 @@ class _LeanPost:
         with contextlib.suppress(Exception):
             job = self._job(ctx, who, scope, issue, counter, body) if not more else None
         if job is None:
-            await self.app(scope, _replay(body, more, receive), send)
+            await self.app(scope, replay_receive(body, more, receive), send)
             return
         hall, kwargs, template = job
         scope["route"] = self.route(template)  # the metrics' route label, as the route's
@@ -323,20 +324,6 @@ async def _read_body(receive: Any) -> tuple[bytes, bool]:
     if message["type"] != "http.request":
         return b"", True
     return message.get("body", b""), bool(message.get("more_body", False))
-
-
-def _replay(body: bytes, more: bool, receive: Any) -> Any:
-    """``receive`` for the route: the part of the body already read, then the rest from the client."""
-    sent = False
-
-    async def replay() -> dict:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": more}
-        return await receive()
-
-    return replay
 
 
 def _json_body(scope: dict, body: bytes, model: Any) -> Any:
