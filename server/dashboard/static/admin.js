@@ -142,16 +142,21 @@ async function saveConfig(e) {
   } catch (err) { if (err.message !== "401") toast(err.message); }
 }
 
+// Everything is fetched first and put on the page in one step: rendering the devices while the staff list was
+// still on its way let a PIN typed in between be wiped by the clerks' re-render (the reset then sent no PIN).
 async function load() {
   const q = A.hall ? `?hall=${encodeURIComponent(A.hall)}` : "";
   const devices = await api("/admin/devices" + q);
+  const r = await fetch("/api/v1/admin/clerks" + q, { headers: { Authorization: "Bearer " + A.token } });
+  // managers only: maintenance sees the devices alone (403 here)
+  const clerks = r.ok ? (await r.json()).clerks : null;
+  const cfg = clerks ? await api(`/halls/${encodeURIComponent(A.hall)}/config`) : null;
   $("device-rows").replaceChildren(...devices.devices.map(deviceRow));
   $("devices").hidden = false;
-  const r = await fetch("/api/v1/admin/clerks" + q, { headers: { Authorization: "Bearer " + A.token } });
-  if (r.ok) {  // managers only: maintenance sees the devices alone (403 here)
-    $("clerk-rows").replaceChildren(...(await r.json()).clerks.map(clerkRow));
+  if (clerks) {
+    $("clerk-rows").replaceChildren(...clerks.map(clerkRow));
     $("clerks").hidden = false;
-    showConfig(await api(`/halls/${encodeURIComponent(A.hall)}/config`));
+    showConfig(cfg);
     $("config").hidden = false;
   }
 }
