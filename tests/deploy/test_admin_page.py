@@ -60,6 +60,13 @@ def test_manager_disables_a_device_and_resets_a_pin_on_the_page(srv: ServerProce
         assert page.locator("tr[data-clerk='9001']").get_by_role("button", name="停用 disable").count() == 0  # not self
         # the hall's configuration, live: a notice for the lobby displays and a lower daily cap
         page.locator("#cfg-notices").fill("今日税务窗口下午暂停 Tax window closed this afternoon")
+        # another action while the notice is typed but not saved: its reload must not wipe the form
+        counter = page.locator("tr[data-device]").filter(has_text="counter").first
+        counter.locator("input").fill("1号窗口评价器")
+        counter.get_by_role("button", name="改名 rename").click()
+        page.locator("#toast").filter(has_text="renamed").wait_for()
+        page.locator("tr[data-device] input[value='1号窗口评价器']").wait_for()
+        assert page.locator("#cfg-notices").input_value() == "今日税务窗口下午暂停 Tax window closed this afternoon"
         page.get_by_label("TAX 每日限额 daily cap").fill("1")
         page.locator("tr[data-window='1'] input.zh").fill("1号综合窗口")
         page.get_by_role("button", name="保存并生效 / save and apply").click()

@@ -32,8 +32,10 @@ async function api(path, { method = "GET", body } = {}) {
   return data;
 }
 
+// The toast comes once the page shows the result (after the reload), so that nothing typed after it is
+// overwritten by a render still on its way.
 async function act(promise, done) {
-  try { await promise; if (done) toast(done, true); await load(); } catch (e) { if (e.message !== "401") toast(e.message); }
+  try { await promise; await load(); if (done) toast(done, true); } catch (e) { if (e.message !== "401") toast(e.message); }
 }
 
 function when(ts) {
@@ -100,7 +102,7 @@ const profileOf = (text, old) => text.split(";").map((tier, i) => ({ ...(old[i] 
   ? { after_wait_min: old[i].after_wait_min } : {}), services: list(tier) })).filter((t) => t.services.length);
 
 function showConfig(cfg) {
-  A.cfg = cfg;
+  A.cfg = cfg; A.cfgEdited = false;
   $("cfg-notices").value = cfg.notices.join("\n");
   for (const k of HOURS) $("cfg-" + k).value = cfg.hours[k].join(", ");
   $("cfg-tide").checked = cfg.tide_enabled;
@@ -156,7 +158,8 @@ async function load() {
   if (clerks) {
     $("clerk-rows").replaceChildren(...clerks.map(clerkRow));
     $("clerks").hidden = false;
-    showConfig(cfg);
+    // a reload after another action keeps what the manager has typed in the form and not saved yet
+    if (!A.cfgEdited) showConfig(cfg);
     $("config").hidden = false;
   }
 }
@@ -172,6 +175,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("hall-select").addEventListener("change", (e) => { A.hall = e.target.value; act(load()); });
   $("who").textContent = A.me ? `${A.me.name} ${A.me.staff_no}` : "";
   $("config-form").addEventListener("submit", saveConfig);
+  $("config-form").addEventListener("input", () => { A.cfgEdited = true; });
   $("device-add").addEventListener("submit", async (e) => {
     e.preventDefault();
     const w = $("add-window").value.trim();
