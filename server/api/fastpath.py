@@ -52,7 +52,7 @@ from . import views
 from .deps import principal_of
 from .edge import replay_receive
 from .routes.booking import SLOTS_CACHE
-from .routes.common import respond
+from .routes.common import send_answer
 from .schemas import FinishRequest, IssueRequest
 
 _SNAPSHOT = re.compile(r"/api/v1/halls/([^/]+)/snapshot")
@@ -289,7 +289,7 @@ class _LeanPost:
                 response = await response
             await response(scope, receive, send)
             return
-        await respond(answer)(scope, receive, send)
+        await send_answer(answer, send)
 
     def _job(self, ctx: Any, who: Principal, scope: dict, issue: re.Match | None, counter: re.Match | None,
              body: bytes) -> tuple[str, dict[str, Any], str] | None:

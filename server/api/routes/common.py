@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import Request, Response
@@ -17,6 +18,27 @@ def respond(out: Answer) -> Response:
     if out.body is None:
         return Response(status_code=out.status, headers=headers)
     return JSONResponse(out.body, status_code=out.status, headers=headers)
+
+
+# starlette's JSONResponse.render, built once (json.dumps with these arguments makes a new encoder per call)
+_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode
+_REPLAYED = (b"idempotent-replayed", b"true")
+
+
+async def send_answer(out: Answer, send: Any) -> None:
+    """:func:`respond`'s response sent as ASGI messages, without building a Response (the lean POST path,
+    server/api/fastpath.py): the same status, headers in the same order, and body bytes —
+    tests/server/test_lean_post.py compares them with the routes' answers."""
+    headers = [_REPLAYED] if out.replayed else []
+    if out.body is None:
+        body = b""
+        if not (out.status < 200 or out.status in (204, 304)):
+            headers.append((b"content-length", b"0"))
+    else:
+        body = _JSON(out.body).encode("utf-8")
+        headers += [(b"content-length", str(len(body)).encode()), (b"content-type", b"application/json")]
+    await send({"type": "http.response.start", "status": out.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def as_dict(obj: Any) -> dict[str, Any]:
