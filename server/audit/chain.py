@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 
 from server.storage import schema as t
+from server.storage.db import execute_many
 
 GENESIS = "0" * 64
 # built once: every hall mutation appends, and building statements costs more than running them
@@ -73,7 +74,7 @@ def append(conn: Connection, records: list[AuditRecord] | AuditRecord, *, at: fl
             }
         )
         prev = digest
-    conn.execute(_INSERT, rows)
+    execute_many(conn, _INSERT, rows)
     conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
 
 

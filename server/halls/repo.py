@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from server.core import Ticket, WindowState
 from server.core.model import FINAL
 from server.storage import schema as t
+from server.storage.db import execute_many
 
 TICKET_FIELDS = tuple(f.name for f in fields(Ticket))
 WINDOW_FIELDS = tuple(f.name for f in fields(WindowState))
@@ -49,7 +50,7 @@ def upsert(
     if not rows:
         return
     stmt = _upsert_statement(conn.dialect.name, table, tuple(rows[0]), tuple(keys), tuple(keep))
-    conn.execute(stmt, list(rows))
+    execute_many(conn, stmt, rows)
 
 
 @functools.cache
@@ -110,11 +111,15 @@ def event_rows(hall: str, first_seq: int, events: Iterable[Any]) -> list[EventRo
     return [EventRow(hall, first_seq + i, e.kind, e.at, e.to_dict()) for i, e in enumerate(events)]
 
 
+_INSERT_EVENT = t.events.insert()
+
+
 def insert_events(conn: Connection, rows: Sequence[EventRow]) -> None:
     if not rows:
         return
-    conn.execute(
-        t.events.insert(),
+    execute_many(
+        conn,
+        _INSERT_EVENT,
         [
             {
                 "hall": r.hall,
