@@ -91,17 +91,17 @@ if [ "$extra" = server ]; then
 # HALLQ_DB=postgresql+psycopg://hallq@db.example/hallq     # default: SQLite /srv/hallq/var/hallq.db
 HALLQ_FORWARDED_ALLOW_IPS=127.0.0.1
 ENV
-  for unit in hallq-server.service hallq-backup.service hallq-backup.timer; do
+  for unit in hallq-server.service hallq-public.service hallq-backup.service hallq-backup.timer; do
     place "$here/systemd/$unit" "/etc/systemd/system/$unit" 644
   done
   run install -D -m 644 "$here/nginx/hallq.conf" /etc/nginx/sites-available/hallq
   run systemctl daemon-reload
-  run systemctl enable hallq-server.service hallq-backup.timer
+  run systemctl enable hallq-server.service hallq-public.service hallq-backup.timer
   cat <<NEXT
 
 hallq server installed. Next (docs/deploy.md "Server box"):
   1. sudoedit /srv/hallq/var/hall.toml      halls, windows, services; public_base_url = https://<public name>
-  2. sudo systemctl start hallq-server hallq-backup.timer && sudo -u hallq $prefix/bin/hallq status --once
+  2. sudo systemctl start hallq-server hallq-public hallq-backup.timer && sudo -u hallq $prefix/bin/hallq status --once
   3. TLS for the phone pages: docs/deploy.md "TLS and the public edge"
 NEXT
 else

@@ -89,8 +89,6 @@ def run(args: argparse.Namespace) -> int:
     from server.testclock import CLOCK_ENV, TestClockRefused, clock_from_env
 
     configure(args.log_level.upper())
-    if (switch_ms := os.environ.get("HALLQ_GIL_SWITCH_MS")):  # experiment knob (bench/README, issue 14)
-        sys.setswitchinterval(float(switch_ms) / 1000)
     settings = Settings.resolve(args)
     try:
         clock = clock_from_env(os.environ)  # time.time, unless a test set HALLQ_TEST_CLOCK (test mode only)

@@ -54,7 +54,7 @@ def _site_config(upstream_port: int, https_port: int, http_port: int, cert: Path
     """The shipped file with only the machine-specific values changed: ports, certificate paths, source address."""
     text = SHIPPED.read_text(encoding="utf-8")
     swaps = {
-        "server 127.0.0.1:8080;": f"server 127.0.0.1:{upstream_port};",
+        "server 127.0.0.1:8081;": f"server 127.0.0.1:{upstream_port};",
         "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
         "listen [::]:443 ssl http2;": "",
         "listen 80;": f"listen 127.0.0.1:{http_port};",

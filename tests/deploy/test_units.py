@@ -12,7 +12,8 @@ import pytest
 from tests.deploy.conftest import need
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
-UNITS = ["hallq-server.service", "hallq-backup.service", "hallq-backup.timer", "hallq-terminal@.service"]
+UNITS = ["hallq-server.service", "hallq-public.service", "hallq-backup.service", "hallq-backup.timer",
+         "hallq-terminal@.service"]
 
 
 def test_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
@@ -73,7 +74,7 @@ def test_install_plans_one_role(role: str, args: list[str], extra: str) -> None:
     if role == "server":
         assert "hallq init --dir /srv/hallq" in plan
         assert 'destination = "/var/backups/hallq"' in plan  # where the units let backups be written
-        assert "systemctl enable hallq-server.service hallq-backup.timer" in plan
+        assert "systemctl enable hallq-server.service hallq-public.service hallq-backup.timer" in plan
         assert "xserver" not in plan
     else:
         assert f"systemctl enable hallq-terminal@{role}.service" in plan
