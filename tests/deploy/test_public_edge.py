@@ -1,6 +1,9 @@
 """The shipped public edge (deploy/nginx/hallq.conf) under Debian's real nginx with a self-signed certificate:
 a phone (headless Chromium) opens a ticket's tracking page over HTTPS, staff and device endpoints are
 refused through the proxy, and the server believes X-Forwarded-For only from the configured proxy address.
+As shipped, two server processes share the database: the hall's (kiosks and counters on the LAN) and the
+phones' own (deploy/systemd/hallq-public.service), which nginx proxies to; a ticket the kiosk has just
+printed on the first is on the phone's page from the second.
 """
 
 from __future__ import annotations
@@ -70,10 +73,13 @@ def _site_config(upstream_port: int, https_port: int, http_port: int, cert: Path
 
 
 @pytest.fixture(scope="module")
-def edge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, str, str]]:
+def edge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, ServerProcess, str, str]]:
+    """(the hall's server, the phones' server nginx proxies to, https base, http base)."""
     nginx = need("nginx", "nginx-light")
     work = tmp_path_factory.mktemp("edge")
-    server = start_server(work, f"sqlite:///{work / 'hallq.db'}", "--forwarded-allow-ips", PROXY_ADDR)
+    db = f"sqlite:///{work / 'hallq.db'}"
+    hall = start_server(work, db, "--forwarded-allow-ips", PROXY_ADDR)
+    server = start_server(work, db, "--forwarded-allow-ips", PROXY_ADDR, "--limit-per-client", "0")
     https_port, http_port = free_port(), free_port()
     cert, key = _self_signed(work)
     (work / "hallq.conf").write_text(
@@ -98,11 +104,12 @@ def edge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProce
     )  # its errors go to logs/error.log
     try:
         _wait_for(f"https://127.0.0.1:{https_port}/m/", proc)
-        yield server, f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}"
+        yield hall, server, f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}"
     finally:
         proc.terminate()
         proc.wait(timeout=15)
         stop_server(server)
+        stop_server(hall)
 
 
 def _wait_for(url: str, proc: subprocess.Popen) -> None:
@@ -138,12 +145,12 @@ def _phone(base: str) -> httpx.Client:
     return httpx.Client(base_url=base, transport=transport, timeout=30)
 
 
-def test_a_phone_opens_the_tracking_page_over_https(edge: tuple[ServerProcess, str, str]) -> None:
+def test_a_phone_opens_the_tracking_page_over_https(edge: tuple[ServerProcess, ServerProcess, str, str]) -> None:
     from tests.booking.browser import PHONE_VIEWPORT, chromium
 
-    server, https, _http = edge
-    kiosk = server.add_device("kiosk")
-    with server.client(kiosk) as c:  # the kiosk issues on the LAN, straight to the server
+    hall, _public, https, _http = edge
+    kiosk = hall.add_device("kiosk")
+    with hall.client(kiosk) as c:  # the kiosk issues on the LAN, straight to the hall's server
         issued = c.post("/api/v1/halls/test/tickets", json={"service": "GEN"}).json()
     token = issued["track_url"].rsplit("/t/", 1)[1]
     with chromium() as browser:
@@ -156,9 +163,10 @@ def test_a_phone_opens_the_tracking_page_over_https(edge: tuple[ServerProcess, s
         page.close()
 
 
-def test_staff_and_device_endpoints_are_refused_through_the_proxy(edge: tuple[ServerProcess, str, str]) -> None:
-    server, https, http = edge
-    server.add_clerk("7001", pin="246813", role="manager", windows=(1,))
+def test_staff_and_device_endpoints_are_refused_through_the_proxy(
+        edge: tuple[ServerProcess, ServerProcess, str, str]) -> None:
+    hall, _public, https, http = edge
+    hall.add_clerk("7001", pin="246813", role="manager", windows=(1,))
     with _phone(https) as phone:
         assert phone.get("/api/v1/halls").status_code == 200  # the phone pages' own API passes
         refused = {
@@ -183,8 +191,9 @@ def test_staff_and_device_endpoints_are_refused_through_the_proxy(edge: tuple[Se
         assert r.status_code == 301 and r.headers["location"] == "https://hallq.example/m/"
 
 
-def test_forwarded_addresses_are_believed_only_from_the_proxy(edge: tuple[ServerProcess, str, str]) -> None:
-    server, https, _http = edge
+def test_forwarded_addresses_are_believed_only_from_the_proxy(
+        edge: tuple[ServerProcess, ServerProcess, str, str]) -> None:
+    _hall, server, https, _http = edge  # the log of the process nginx proxies to
     with _phone(https) as phone:
         assert phone.get("/api/v1/halls", headers={"X-Forwarded-For": "6.6.6.6"}).status_code == 200
     with httpx.Client(base_url=server.base_url, timeout=30) as lan:  # straight to the server, not the proxy
