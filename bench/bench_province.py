@@ -386,15 +386,16 @@ def part_sqlite_like(kind: str, args: argparse.Namespace, workdir: Path, *, full
             fan_args = argparse.Namespace(subscribers=100, fanout_calls=args.fanout_calls, fanout_interval=0.1,
                                           windows=100)
             srv_b = bs.Server(srv.proc, srv.base_url)
-            fan_api = bs.API
-            bs.API = f"/api/v1/halls/{hall}"
-            try:
-                out["fanout+phones"] = run_load(
-                    pid, [phones], args.fanout_calls * 0.1 + 8,
-                    during=lambda: bs.fanout(srv_b, tok[f"display:{hall}"], tok[f"kiosk:{hall}"], tok["clerk"],
-                                             fan_args))
-            finally:
-                bs.API = fan_api
+
+            def fanout_while(pids: list[int], streams: list[dict[str, Any]]) -> dict[str, Any]:
+                fan_api, bs.API = bs.API, f"/api/v1/halls/{hall}"
+                try:
+                    return run_load(pids, streams, args.fanout_calls * 0.1 + 8, during=lambda: bs.fanout(
+                        srv_b, tok[f"display:{hall}"], tok[f"kiosk:{hall}"], tok["clerk"], fan_args))
+                finally:
+                    bs.API = fan_api
+
+            out["fanout+phones"] = fanout_while(pid, [phones])
             # the same two phases with the phones on a second process of the same database (the shipped
             # deployment: nginx sends the public edge to hallq-public, deploy/systemd/hallq-public.service);
             # its read models warm up first (one pass over the phones' pages), as after a morning's start
@@ -404,14 +405,7 @@ def part_sqlite_like(kind: str, args: argparse.Namespace, workdir: Path, *, full
                 apart = {**phones, "base": [pub.base_url]}
                 run_load(both, [apart], 3.6)  # every phone once (each polls every 3 s), and a bit
                 out["paced+phones apart"] = run_load(both, [paced, apart], args.seconds)
-                bs.API = f"/api/v1/halls/{hall}"
-                try:
-                    out["fanout+phones apart"] = run_load(
-                        both, [apart], args.fanout_calls * 0.1 + 8,
-                        during=lambda: bs.fanout(srv_b, tok[f"display:{hall}"], tok[f"kiosk:{hall}"], tok["clerk"],
-                                                 fan_args))
-                finally:
-                    bs.API = fan_api
+                out["fanout+phones apart"] = fanout_while(both, [apart])
             finally:
                 bs.stop_server(pub)
             return out

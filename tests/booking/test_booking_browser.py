@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import text
 
 from tests.booking.browser import PHONE_VIEWPORT, chromium
@@ -68,6 +68,13 @@ def received_code(server: ServerProcess, page: Page, mask: str) -> str:
     return next(w.rstrip(",") for w in sent[-1]["text_en"].split() if w.rstrip(",").isdigit())
 
 
+def free_slot(page: Page, n: int) -> Locator:
+    """The ``n``-th free slot of tomorrow. The test hall is open around the clock, so tomorrow always has a
+    whole day of free slots; today's may be nearly over (a run at 22:55 hall time found two)."""
+    page.locator("#days button").nth(1).click()
+    return page.locator("#slots button:not([disabled])").nth(n)
+
+
 def test_chinese_glyphs_come_from_a_cjk_font(page: Page) -> None:
     page.goto("/m")
     expect(page.locator("#halls a").first).to_have_text("测试政务服务中心", timeout=WAIT_MS)
@@ -81,7 +88,7 @@ def test_book_then_cancel_in_the_browser(page: Page, server: ServerProcess, tmp_
     page.click("#to-book")
     page.click('[data-service="GEN"]')
     expect(page.locator("#step-slot")).to_be_visible(timeout=WAIT_MS)
-    slot = page.locator("#slots button:not([disabled])").nth(2)
+    slot = free_slot(page, 2)
     start = slot.get_attribute("data-start")
     slot.click()
     page.fill("#person", "13812345678")
@@ -112,7 +119,7 @@ def test_book_then_cancel_in_the_browser(page: Page, server: ServerProcess, tmp_
 
 def test_an_id_booking_without_a_phone_is_checked_in_with_the_card(page: Page) -> None:
     page.goto("/m/test/book?service=GEN")
-    page.locator("#slots button:not([disabled])").nth(3).click()
+    free_slot(page, 3).click()
     page.fill("#person", "11010519491231002X")
     expect(page.locator("#contact-box")).to_be_visible()
     expect(page.locator("#otp-box")).to_be_hidden()  # nothing to prove without a contact phone
@@ -124,7 +131,7 @@ def test_an_id_booking_without_a_phone_is_checked_in_with_the_card(page: Page) -
 
 def test_a_refused_booking_shows_the_reason(page: Page) -> None:
     page.goto("/m/test/book?service=TAX")
-    page.locator("#slots button:not([disabled])").first.click()
+    free_slot(page, 0).click()
     page.fill("#person", "12345")
     page.click("#submit")
     expect(page.locator("#error")).to_have_text("请输入 11 位手机号或 18 位身份证号", timeout=WAIT_MS)

@@ -22,8 +22,8 @@ from counter_helpers import (
     signed_in,
     wait_until,
 )
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractSpinBox
+from PySide6.QtCore import Qt, QTime
+from PySide6.QtWidgets import QAbstractSpinBox, QDateTimeEdit
 
 from counter import Timings
 from counter.view import Act
@@ -106,10 +106,11 @@ def test_the_return_time_box_has_no_spin_arrows(qtbot, server, make_counter, tmp
     key(qtbot, counter, Qt.Key.Key_F7)
     until = main.pause_panel.until
     assert until.buttonSymbols() == QAbstractSpinBox.ButtonSymbols.NoButtons
-    before = until.time()
+    until.setTime(QTime(10, 30))  # not the clock's own time: at 23:xx the hour cannot step on
     until.setFocus()
+    until.setCurrentSection(QDateTimeEdit.Section.HourSection)
     qtbot.keyClick(until, Qt.Key.Key_Up)  # the hour section steps on
-    assert until.time() != before
+    assert until.time() == QTime(11, 30)
     shoot(counter, tmp_path, "pause-panel")
     key(qtbot, counter, Qt.Key.Key_Escape)
     assert main.panel is None
