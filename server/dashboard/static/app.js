@@ -429,7 +429,20 @@ const DRAFTS = { assign: "fu-staff", contact: "fu-contact", rectify: "fu-rectify
 
 async function followupAction(id, action, body) {
   const r = await guard(api(`/halls/${S.hall}/followups/${id}/${action}`, { method: "POST", body }));
-  if (r) { S.selected = id; S.sent = DRAFTS[action]; await loadFollowups(); }
+  if (r) { S.selected = id; delete FU_DRAFTS[`${id}:${DRAFTS[action]}`]; await loadFollowups(); }
+}
+
+// What a manager types in a follow-up's boxes, kept as it is typed (follow-up id : box id), so that no
+// re-render loses it: the list reloads on every followup.* event and after every action, and those answers
+// can land between a keystroke and the click that sends it (a reply typed after "记录整改" was wiped by
+// the rectification's second reload and the close went out empty: a CI run at 23:07). A box's draft is
+// dropped once the action that sends it succeeds.
+const FU_DRAFTS = {};
+function draftBox(tag, f, id, attrs, initial = "") {
+  const key = `${f.id}:${id}`;
+  const el = h(tag, { id, ...attrs, oninput: (e) => { FU_DRAFTS[key] = e.target.value; } });
+  el.value = key in FU_DRAFTS ? FU_DRAFTS[key] : initial;
+  return el;
 }
 
 // what is being typed survives a re-render (events arrive while a manager types)
@@ -439,15 +452,14 @@ function keepDrafts(selector, key) {
   return (root) => {
     for (const el of root.querySelectorAll(selector)) {
       const k = key(el);
-      if (k in kept && k !== S.sent) el.value = kept[k];
+      if (k in kept) el.value = kept[k];
     }
-    S.sent = null;
   };
 }
 
 function followupDetail(f) {
-  const input = (id, ph) => h("textarea", { id, placeholder: ph, rows: 2, "aria-label": ph });
-  const staff = h("input", { id: "fu-staff", placeholder: t("staff"), value: f.assignee || "", "aria-label": t("staff") });
+  const input = (id, ph) => draftBox("textarea", f, id, { placeholder: ph, rows: 2, "aria-label": ph });
+  const staff = draftBox("input", f, "fu-staff", { placeholder: t("staff"), "aria-label": t("staff") }, f.assignee || "");
   const contactText = input("fu-contact", t("contactNote"));
   const rectText = input("fu-rectify", t("rectification"));
   const replyText = input("fu-reply", t("reply"));
@@ -484,9 +496,6 @@ function renderFollowups() {
       h("td", {}, late ? h("span", { class: "chip " + (late === "closeLate" ? "red" : "yellow") }, t(late)) : ""));
   });
   const chosen = S.followups.find((f) => f.id === S.selected);
-  const shown = $("fu-detail");
-  const restore = shown && chosen && shown.dataset.followup === String(chosen.id)
-    ? keepDrafts("#fu-detail input, #fu-detail textarea", (el) => el.id) : () => {};
   // replaceChildren() writes a null as the text "null": only the parts there are
   view.replaceChildren(...[
     h("div", { class: "card" }, h("h2", {}, t("followups"), " ", h("label", { class: "inline" }, t("stateFilter"), " ", sel)),
@@ -495,7 +504,6 @@ function renderFollowups() {
         h("tbody", {}, rows))) : h("p", { class: "muted", id: "no-followups" }, t("noFollowups")),
       rows.length && !chosen ? h("p", { class: "muted" }, t("pick")) : null),
     chosen ? followupDetail(chosen) : null].filter(Boolean));
-  restore(view);
 }
 
 // ---------------------------------------------------------------- reports and charts
