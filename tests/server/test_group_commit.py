@@ -82,3 +82,57 @@ def test_a_refused_or_failing_request_in_a_batch_leaves_the_others_committed(eng
         assert conn.execute(select(func.count()).select_from(t.tickets)).scalar_one() == 10
         assert conn.execute(select(func.max(t.events.c.seq))).scalar_one() == 10
         assert verify(conn).ok
+
+
+def _sizes(service: HallService) -> list[int]:
+    """The size of every batch the writer commits from now on."""
+    sizes: list[int] = []
+    run = service._run_batch
+
+    def recording(jobs):
+        sizes.append(len(jobs))
+        run(jobs)
+
+    service._run_batch = recording  # type: ignore[method-assign]
+    return sizes
+
+
+def test_under_load_the_writer_waits_for_the_next_batch_to_fill(engine: Engine, service) -> None:
+    """After a batch of eight (a rush at the kiosks), the writer lingers until eight more are queued (or its
+    linger runs out) and commits them as one: one commit's fixed cost for eight tickets."""
+    sizes = _sizes(service)
+    writer = service._writers[HALL]
+    writer.linger_s = 120  # longer than the test: only the queue filling up ends the linger here
+    writer._last = 8
+
+    async def one_by_one():
+        jobs = []
+        for _ in range(8):
+            jobs.append(asyncio.ensure_future(_issue(service)))
+            await asyncio.sleep(0)  # each request queued on its own, as they come off the network
+        return await asyncio.gather(*jobs)
+
+    answers = asyncio.run(one_by_one())
+    assert [a.body["number"] for a in answers] == [f"A{n:03d}" for n in range(1, 9)]
+    assert sizes == [8]
+
+
+def test_a_request_that_comes_alone_is_not_held(engine: Engine, service) -> None:
+    """A quiet hall: the last batch held one request, so the next one is committed at once (with a linger of
+    ten minutes, a held request would outlast the test's timeout)."""
+    sizes = _sizes(service)
+    writer = service._writers[HALL]
+    writer.linger_s = 600
+    writer._last = 1
+    answer = asyncio.run(_issue(service))
+    assert answer.body["number"] == "A001" and sizes == [1]
+
+
+def test_a_lingering_writer_still_commits_a_short_batch(engine: Engine, service) -> None:
+    """The rush ends: after a batch of eight, a single request waits out the linger and is committed alone."""
+    sizes = _sizes(service)
+    writer = service._writers[HALL]
+    writer.linger_s = 0.05
+    writer._last = 8
+    answer = asyncio.run(_issue(service))
+    assert answer.body["number"] == "A001" and sizes == [1]
