@@ -95,7 +95,7 @@ class Situation:
     """One hall at one moment, as the rules see it."""
 
     config: HallConfig
-    tickets: list[Ticket]
+    tickets: list[Ticket]  # not done with yet, and those they were transferred from (Hall.open_tickets)
     windows: list[WindowState]
     devices: list[DeviceInfo] = field(default_factory=list)
     followups: list[FollowupInfo] = field(default_factory=list)

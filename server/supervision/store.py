@@ -109,5 +109,5 @@ def gather(conn: Connection, hall: Hall, cfg: HallConfig, calendar: WorkCalendar
         select(t.clerks.c.staff_no).join(t.auth_tokens, t.auth_tokens.c.clerk_id == t.clerks.c.id)
         .where(t.auth_tokens.c.revoked.is_(False), t.auth_tokens.c.expires_at > now)
     ).scalars())
-    return Situation(cfg, hall.tickets(), hall.windows(), devices, followups, on_duty,
+    return Situation(cfg, hall.open_tickets(), hall.windows(), devices, followups, on_duty,
                      hall_open(cfg, calendar, tz, now), silent_after_s, tz)

@@ -276,6 +276,29 @@ def test_transfer_keeps_the_place_in_time():
     assert hall.call_next(1, now=MONDAY_9 + 9 * MIN).ticket.id == cont.id
 
 
+def test_open_tickets_are_the_ones_not_done_with_and_where_a_transfer_came_from():
+    """What supervision's sweep looks at: a waiting and a served visitor, not the day's finished ones; a
+    transferred visitor's original ticket comes along (the wait counts from its issue)."""
+    hall = make_hall()
+    open_windows(hall, 1)
+    done = hall.issue("S1", now=MONDAY_9).ticket
+    hall.call_next(1, now=MONDAY_9)
+    hall.start(1, now=MONDAY_9)
+    hall.finish(1, Outcome.COMPLETED, now=MONDAY_9 + 5 * MIN)
+    moved = hall.issue("S1", now=MONDAY_9 + MIN).ticket
+    waiting = hall.issue("S2", now=MONDAY_9 + 2 * MIN).ticket
+    hall.call_next(1, now=MONDAY_9 + 6 * MIN)
+    hall.start(1, now=MONDAY_9 + 6 * MIN)
+    cont = hall.transfer(1, "S2", now=MONDAY_9 + 8 * MIN)
+    later = hall.issue("S1", now=MONDAY_9 + 9 * MIN).ticket
+    called = hall.call_next(1, now=MONDAY_9 + 10 * MIN).ticket  # one of the three is at the window now
+    ids = [t.id for t in hall.open_tickets()]
+    assert called.id in ids and done.id not in ids
+    assert sorted(ids[:-1]) == sorted([cont.id, waiting.id, later.id])
+    assert ids[-1] == moved.id  # the source, after the open ones
+    assert hall.ticket(moved.id).state is TicketState.TRANSFERRED
+
+
 # ── pause, takeover, sign-in/out (004 第十二、十三条) ────────────────────────────────────────────
 
 def test_pause_records_why_and_until_and_needs_no_current_ticket():
