@@ -251,7 +251,11 @@ class _LeanPost:
 
             self._counter = Counter("hallq_lean_posts", "writes answered by the lean POST path (issue 14)",
                                     ["route"], registry=metrics.registry)
-        self._counter.labels(template).inc()
+            self._children: dict[str, Any] = {}
+        inc = self._children.get(template)
+        if inc is None:  # labels() validates and locks on every call: once per route
+            inc = self._children[template] = self._counter.labels(template).inc
+        inc()
 
     async def post(self, scope: dict, receive: Any, send: Any) -> None:
         path = scope["path"]

@@ -123,6 +123,7 @@ class Capacity:
         capacity = 0.0
         idle = 0
         own = (waiting.get(service, 0) + 1) * mean_s(service)  # the newcomer counts in
+        load: dict[str, float] = {}  # a service's waiting work (count × mean), worked out once per call
         for number, before, others in self.serving.get(service, ()):
             if number == without:
                 continue
@@ -140,9 +141,12 @@ class Capacity:
                 continue
             rest = 0.0
             for code in others:
-                n = waiting.get(code)
-                if n:
-                    rest += n * mean_s(code)
+                work = load.get(code)
+                if work is None:
+                    n = waiting.get(code)
+                    work = load[code] = n * mean_s(code) if n else 0.0
+                if work:
+                    rest += work
             total = own + rest
             # visits measured at 0 s (start and finish in the same instant) must not divide by zero
             capacity += own / total if total > 0 else 1.0

@@ -59,7 +59,7 @@ from server.auth import Principal
 from server.core import Hall, Lane, Refused, Ticket, WindowState, WorkCalendar
 from server.core.model import Estimate
 from server.storage import schema as t
-from server.storage.db import is_sqlite, read_transaction, write_transaction
+from server.storage.db import is_sqlite, read_transaction, write_connection, write_transaction
 
 from . import idempotency, repo
 from .errors import Problem, refused_status, unknown_hall
@@ -209,6 +209,8 @@ class _Writer:
             _settle(batch)
             with self._cond:
                 self.pending -= len(batch)
+        with self.lock:  # idle: the SQLite writer's connection goes back (the next job opens one)
+            self.service._release()
 
 
 def _settle(jobs: list[_Job]) -> None:
@@ -253,6 +255,7 @@ class HallService:
         self._new_tokens: dict[str, tuple[str, str]] = {}
         self.reload_listeners: list[Callable[[], None]] = []  # after reload(): names and windows changed
         self.postgres = not is_sqlite(engine)
+        self._held: Connection | None = None  # SQLite: the writer's connection, kept between batches
         self._cache: dict[str, _Cached] = {}
         # SQLite has one write lock per database, so one lock and one writer per process; PostgreSQL
         # locks per hall row, so one of each per hall
@@ -362,7 +365,7 @@ class HallService:
     def _transact(self, jobs: list[_Job]) -> list[tuple[str, list[EventRow]]]:
         published: list[tuple[str, list[EventRow]]] = []
         self._new_tokens = {}
-        with write_transaction(self.engine) as conn:
+        with self._writing() as conn:
             now = self.clock()
             keyed = [j.idem for j in jobs if j.idem is not None]
             stored = idempotency.lookup_many(conn, keyed, now=now) if keyed else {}
@@ -385,6 +388,32 @@ class HallService:
             append(conn, audit, at=now)
             idempotency.store_many(conn, remember, now=now)
         return published
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A batch's write transaction. SQLite: on the writer's own connection, kept open between batches
+        (one writer per process; taking a connection from the pool and handing it back, with the pool's
+        rollback, cost as much as a batch's statements); PostgreSQL: from the pool each time (a writer per
+        hall: a province's halls would hold as many connections). A failed batch closes the connection."""
+        if self.postgres:
+            with write_transaction(self.engine) as conn:
+                yield conn
+            return
+        conn = self._held
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._held = write_connection(self.engine)
+        try:
+            with conn.begin():
+                yield conn
+        except BaseException:
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        conn, self._held = self._held, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
 
     def _hall_batch(self, conn: Connection, hall_id: str, jobs: list[_Job], stored: dict[tuple[str, str], Any],
                     audit: list[AuditRecord], remember: list[tuple[IdempotencyKey, StoredResponse]],

@@ -91,6 +91,14 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
+def write_connection(engine: Engine) -> Connection:
+    """A connection whose transactions intend to write (as :func:`write_transaction`'s), for a caller that
+    keeps it across transactions: ``with conn.begin(): …`` each time, ``conn.close()`` at the end."""
+    conn = engine.connect()
+    conn.execution_options(**{_WRITE: True})
+    return conn
+
+
 @contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
     """A consistent read-only snapshot."""
