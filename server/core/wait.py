@@ -76,6 +76,7 @@ class Capacity:
         # service → (window, services of the window's earlier tiers, the other services of its tier)
         self.serving: dict[str, list[tuple[int, tuple[str, ...], tuple[str, ...]]]] = {}
         self.first_tier: dict[int, tuple[str, ...]] = {}
+        self._zero: dict[str, float] = {}  # every service a window serves → 0.0 (see _sum)
         for p in profiles:
             self.first_tier[p.number] = p.first_tier
             before: tuple[str, ...] = ()
@@ -83,6 +84,7 @@ class Capacity:
                 for code in tier.services:
                     others = tuple(c for c in tier.services if c != code)
                     self.serving.setdefault(code, []).append((p.number, before, others))
+                    self._zero[code] = 0.0
                 before += tier.services
 
     def of(self, service: str, windows: Mapping[int, WindowState], tide_windows: Iterable[int],
@@ -123,7 +125,15 @@ class Capacity:
         capacity = 0.0
         idle = 0
         own = (waiting.get(service, 0) + 1) * mean_s(service)  # the newcomer counts in
-        load: dict[str, float] = {}  # a service's waiting work (count × mean), worked out once per call
+        # each service's waiting work (count × mean) once per call, 0.0 for none; the sums below then run
+        # in C (a 100-window hall whose windows serve 20 services: 2,000 additions a call). The same
+        # terms in the same order as a loop skipping the zeros (x + 0.0 == x): the same float.
+        load = dict(self._zero)
+        for code, n in waiting.items():
+            if n:
+                load[code] = n * mean_s(code)
+        work = load.__getitem__
+        waits = waiting.get
         for number, before, others in self.serving.get(service, ()):
             if number == without:
                 continue
@@ -132,22 +142,9 @@ class Capacity:
                 continue  # a tide window serves its tide service only (counted by the caller)
             if staffed_only and w.status is not WindowStatus.OPEN:
                 continue
-            busy = False
-            for code in before:
-                if waiting.get(code):
-                    busy = True  # its earlier tiers keep it busy
-                    break
-            if busy:
-                continue
-            rest = 0.0
-            for code in others:
-                work = load.get(code)
-                if work is None:
-                    n = waiting.get(code)
-                    work = load[code] = n * mean_s(code) if n else 0.0
-                if work:
-                    rest += work
-            total = own + rest
+            if before and any(map(waits, before)):
+                continue  # its earlier tiers keep it busy
+            total = own + sum(map(work, others))
             # visits measured at 0 s (start and finish in the same instant) must not divide by zero
             capacity += own / total if total > 0 else 1.0
             idle += w.current is None

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
@@ -109,7 +110,7 @@ def test_report_exports_neutralise_formula_cells(edge, tokens) -> None:
         for step in ("sign-in", "call", "start"):
             assert m.post(f"{H}/windows/1/{step}").status_code == 200, step
         assert m.post(f"{H}/windows/1/finish", json={"outcome": "completed"}).status_code == 200
-        today = dt.date.today().isoformat()
+        today = hall_today()  # the hall's date, not the test box's (after 16:00 UTC it is tomorrow in the hall)
         q = f"{H}/reports?from={today}&to={today}&by=clerk"
         rows = list(csv.reader(io.StringIO(m.get(q + "&format=csv").text)))
         cells = [row[1] for row in rows[1:]]
@@ -119,6 +120,13 @@ def test_report_exports_neutralise_formula_cells(edge, tokens) -> None:
         labels = [r[1] for r in sheet.iter_rows(min_row=3, values_only=True)]
         assert any(str(v).startswith("'-9 =HYPERLINK") for v in labels), labels
         assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)  # no formula anywhere
+
+
+def hall_today() -> str:
+    import config
+    from tests.server.conftest import TEST_CONFIG
+
+    return dt.datetime.now(ZoneInfo(config.load(TEST_CONFIG).deployment.timezone)).date().isoformat()
 
 
 def _number(text: str) -> bool:
