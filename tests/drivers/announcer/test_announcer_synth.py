@@ -68,11 +68,12 @@ def test_english_letter_a_is_not_the_article():
     assert "'eI" in phonemes and "a#" not in phonemes
 
 
-def same_speech(a: bytes, b: bytes) -> bool:
+def same_speech(a: bytes, b: bytes, tolerance_s: float = 0.005) -> bool:
     """Same engine, same settings: espeak-ng's noise generator keeps its state from one utterance
-    to the next within a process, so a few noise samples and the length (±10 samples) may differ."""
+    to the next within a process, so a few noise samples and the length (±10 samples per sentence)
+    may differ."""
     x, y = measure(a), measure(b)
-    return abs(x.duration_s - y.duration_s) < 0.005 and abs(x.rms - y.rms) < 0.02 * y.rms
+    return abs(x.duration_s - y.duration_s) < tolerance_s and abs(x.rms - y.rms) < 0.02 * y.rms
 
 
 def test_pyttsx3_and_the_espeak_binary_make_the_same_speech(synthesizer):
@@ -86,7 +87,10 @@ def test_first_call_of_a_fresh_worker_gets_the_whole_audio(synthesizer):
     # pyttsx3#219: on an engine's first run, runAndWait returns while espeak is still writing.
     # Before the worker waited for it, this long text came back without audio 5 times in 5.
     long_text = "，".join([CALL] * 12)  # about 55 s of speech
-    assert same_speech(synthesizer().synthesize(long_text), espeak_synthesize(long_text, VoiceSettings()))
+    # twelve sentences: their small length differences add up (12 ms, 273 samples, in a CI run); the
+    # truncation this test is for loses seconds
+    assert same_speech(synthesizer().synthesize(long_text), espeak_synthesize(long_text, VoiceSettings()),
+                       tolerance_s=0.05)
 
 
 def test_worker_answers_every_call_while_settings_change():
