@@ -169,7 +169,13 @@ class Fanout:
     def on_commit(self, hall: str, rows: list[EventRow]) -> None:
         """Called by HallService after a commit, from any thread."""
         if self._loop is not None and not self._loop.is_closed() and hall in self._feeds:
-            self._loop.call_soon_threadsafe(self._offer, hall, rows)
+            self._loop.call_soon_threadsafe(self._offer_next_turn, hall, rows)
+
+    def _offer_next_turn(self, hall: str, rows: list[EventRow]) -> None:
+        # one more turn of the loop: the writer answers the batch's requests right after this callback
+        # (service._settle), so the clerk's own answer goes out before the hundred sends of the fan-out
+        # (order between commits is kept: call_soon is first in, first out)
+        self._loop.call_soon(self._offer, hall, rows)  # type: ignore[union-attr]
 
     def _offer(self, hall: str, rows: list[EventRow]) -> None:
         feed = self._feeds.get(hall)
