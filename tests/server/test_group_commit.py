@@ -84,8 +84,12 @@ def test_a_refused_or_failing_request_in_a_batch_leaves_the_others_committed(eng
         assert verify(conn).ok
 
 
-def _sizes(service: HallService) -> list[int]:
-    """The size of every batch the writer commits from now on."""
+def _writer_after(service: HallService, *, last: int, linger_s: float) -> list[int]:
+    """The writer as after a batch of ``last`` jobs, lingering up to ``linger_s``; returns the size of
+    every batch it commits from now on."""
+    writer = service._writers[HALL]
+    writer.linger_s = linger_s
+    writer._last = last
     sizes: list[int] = []
     run = service._run_batch
 
@@ -100,10 +104,7 @@ def _sizes(service: HallService) -> list[int]:
 def test_under_load_the_writer_waits_for_the_next_batch_to_fill(engine: Engine, service) -> None:
     """After a batch of eight (a rush at the kiosks), the writer lingers until eight more are queued (or its
     linger runs out) and commits them as one: one commit's fixed cost for eight tickets."""
-    sizes = _sizes(service)
-    writer = service._writers[HALL]
-    writer.linger_s = 120  # longer than the test: only the queue filling up ends the linger here
-    writer._last = 8
+    sizes = _writer_after(service, last=8, linger_s=120)  # longer than the test: only a full queue ends it
 
     async def one_by_one():
         jobs = []
@@ -120,19 +121,13 @@ def test_under_load_the_writer_waits_for_the_next_batch_to_fill(engine: Engine, 
 def test_a_request_that_comes_alone_is_not_held(engine: Engine, service) -> None:
     """A quiet hall: the last batch held one request, so the next one is committed at once (with a linger of
     ten minutes, a held request would outlast the test's timeout)."""
-    sizes = _sizes(service)
-    writer = service._writers[HALL]
-    writer.linger_s = 600
-    writer._last = 1
+    sizes = _writer_after(service, last=1, linger_s=600)
     answer = asyncio.run(_issue(service))
     assert answer.body["number"] == "A001" and sizes == [1]
 
 
 def test_a_lingering_writer_still_commits_a_short_batch(engine: Engine, service) -> None:
     """The rush ends: after a batch of eight, a single request waits out the linger and is committed alone."""
-    sizes = _sizes(service)
-    writer = service._writers[HALL]
-    writer.linger_s = 0.05
-    writer._last = 8
+    sizes = _writer_after(service, last=8, linger_s=0.05)
     answer = asyncio.run(_issue(service))
     assert answer.body["number"] == "A001" and sizes == [1]
