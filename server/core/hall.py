@@ -88,18 +88,59 @@ class Hall:
                 finished.append(t)
         for t in sorted(finished, key=lambda t: (t.finished_at, t.id)):
             self._times.record(t.service, t.finished_at - t.started_at)
-        for ws in self._windows.values():  # stored state from an older config or a torn write
+        self._tide_by_service: dict[str, list[int]] = {}  # tide windows per service, by number
+        self._settle_windows(self._tickets.values())
+
+    def catch_up(self, tickets: Iterable[Ticket], windows: Iterable[WindowState], tide_memory: dict | None) -> None:
+        """Take the rows another process committed (the tickets and windows it changed, and the tide
+        memory) into this Hall as :meth:`__init__` would have them from all the rows, going over the
+        changed ones only. A server process behind the load balancer does this before each batch the
+        other wrote before; a rebuild went over the whole day (40 ms for 3,000 waiting tickets).
+        Service times and arrival times are kept in time order; the rest is as a rebuild's
+        (tests/server/test_hall_catch_up.py compares the two after random work of two processes)."""
+        changed = sorted(tickets, key=lambda t: (t.issued_at, t.id))
+        arrivals: dict[str, list[float]] = {}
+        finished = []
+        for t in changed:
+            old = self._tickets.get(t.id)
+            if t.id in self._queues:
+                self._queues.remove(t.id)
+            t = t.copy()
+            self._tickets[t.id] = t
+            self._numbers.observe(t)
+            if old is None and t.transferred_from is None and t.service in self._arrivals:
+                arrivals.setdefault(t.service, []).append(t.issued_at)
+            if t.state is TicketState.WAITING and self.config.has_service(t.service):
+                self._enqueue(t)
+            if t.state is TicketState.DONE and t.started_at is not None and t.finished_at is not None \
+                    and (old is None or old.state is not TicketState.DONE):
+                finished.append(t)
+        for code, times in arrivals.items():
+            self._arrivals[code] = deque(sorted([*self._arrivals[code], *times]))
+        for t in sorted(finished, key=lambda t: (t.finished_at, t.id)):
+            self._times.record(t.service, t.finished_at - t.started_at)
+        for w in windows:
+            if w.number in self._windows:
+                self._windows[w.number] = w.copy()
+        self._tide = TideController(self.config.tide, tide_memory)
+        self._settle_windows(changed)
+
+    def _settle_windows(self, tickets: Iterable[Ticket]) -> None:
+        """Windows consistent with the tickets (stored state from an older config or a torn write), a called
+        ticket among ``tickets`` whose window lost it given back, the tide windows per service."""
+        for ws in self._windows.values():
             current = self._tickets.get(ws.current) if ws.current is not None else None
             if current is None or current.state not in AT_WINDOW or current.window != ws.number:
                 ws.current = None
-            if ws.tide_service is not None and not config.has_service(ws.tide_service):
+            if ws.tide_service is not None and not self.config.has_service(ws.tide_service):
                 ws.tide_service, ws.tide_manual, ws.tide_since = None, False, None
-        for t in self._tickets.values():  # a called ticket whose window lost it gets it back
+        for t in tickets:
+            t = self._tickets[t.id]
             ws = self._windows.get(t.window) if t.window is not None else None
             if t.state in AT_WINDOW and ws is not None and ws.current is None \
                     and ws.status is not WindowStatus.CLOSED:
                 ws.current = t.id
-        self._tide_by_service: dict[str, list[int]] = {}  # tide windows per service, by number
+        self._tide_by_service = {}
         for n, w in sorted(self._windows.items()):
             if w.tide_service is not None:
                 self._tide_by_service.setdefault(w.tide_service, []).append(n)

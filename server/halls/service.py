@@ -527,15 +527,13 @@ class HallService:
             return cached
         memory = json.loads(conn.execute(_HALL_MEMORY, {"hall_id": hall_id}).scalar_one())
         if cached is not None and cached.day == day and head.day == day:
-            # another process wrote: merge the rows it changed into what we hold
-            tickets = {tk.id: tk for tk in cached.hall.tickets()}
-            tickets.update((tk.id, tk) for tk in repo.load_tickets(conn, hall_id, day, cached.rev))
-            wins = {w.number: w for w in cached.hall.windows()}
-            wins.update((w.number, w) for w in repo.load_windows(conn, hall_id, cached.rev))
-            ticket_list, window_list = list(tickets.values()), list(wins.values())
-        else:
-            ticket_list = repo.load_tickets(conn, hall_id, day)
-            window_list = repo.load_windows(conn, hall_id)
+            # another process wrote: take the rows it changed into the Hall we hold (Hall.catch_up)
+            cached.hall.catch_up(repo.load_tickets(conn, hall_id, day, cached.rev),
+                                 repo.load_windows(conn, hall_id, cached.rev), memory)
+            cached.rev = head.rev
+            return cached
+        ticket_list = repo.load_tickets(conn, hall_id, day)
+        window_list = repo.load_windows(conn, hall_id)
         hall = Hall(
             self.configs[hall_id],
             self.calendar,
