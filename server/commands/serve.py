@@ -123,6 +123,10 @@ def run(args: argparse.Namespace) -> int:
         ws="websockets-sansio",
         ws_max_size=args.ws_max_message,  # clients send one small auth message at most
         ws_max_queue=4,
+        # no permessage-deflate: every event was compressed once per subscriber, a fifth of the event loop's
+        # CPU while a call went out to 100 displays (issue 14's profile); events are a few hundred bytes on
+        # the hall's LAN (the phones poll over HTTP and never open the stream)
+        ws_per_message_deflate=False,
         timeout_keep_alive=args.keep_alive,
         h11_max_incomplete_event_size=16 * 1024,  # request line and headers (h11 only; httptools: 80 KiB)
         lifespan="on",

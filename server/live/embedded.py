@@ -70,6 +70,7 @@ class EmbeddedServer:
         self.url = f"http://{host}:{port}"
         self._server = uvicorn.Server(uvicorn.Config(
             self.app, host=host, port=port, log_config=None, access_log=False, ws="websockets-sansio",
+            ws_per_message_deflate=False,  # as `hallq server` (server/commands/serve.py)
             lifespan="on", timeout_graceful_shutdown=3))
         self._thread = threading.Thread(target=self._server.run, name="hallq-live-server", daemon=True)
 
