@@ -240,6 +240,7 @@ class _LeanPost:
         self.app = app
         self.route = route
         self._counter: Any = None
+        self._children: dict[str, Any] = {}  # route → its counter's inc (labels() validates and locks each call)
 
     def _count(self, scope: dict, template: str) -> None:
         """``hallq_lean_posts_total{route}`` on GET /metrics: how many writes took this path."""
@@ -251,9 +252,8 @@ class _LeanPost:
 
             self._counter = Counter("hallq_lean_posts", "writes answered by the lean POST path (issue 14)",
                                     ["route"], registry=metrics.registry)
-            self._children: dict[str, Any] = {}
         inc = self._children.get(template)
-        if inc is None:  # labels() validates and locks on every call: once per route
+        if inc is None:
             inc = self._children[template] = self._counter.labels(template).inc
         inc()
 

@@ -74,7 +74,7 @@ class JsonFormatter(logging.Formatter):
         return f"{cached[2]}.{us // 1000:03d}{cached[3]}"
 
     def format(self, record: logging.LogRecord) -> str:
-        """The line, built as text: the same characters as :meth:`format_dict` (tests/server/test_logs.py
+        """The line, built as text: the same characters as :meth:`format_dict` (tests/server/test_log_lines.py
         pins it), in half the time — the dict and its encoding were most of an access line's cost, which is
         paid on every request (issue 14's profile: a tenth of a snapshot read's CPU)."""
         fields = getattr(record, "fields", None)
@@ -91,6 +91,8 @@ class JsonFormatter(logging.Formatter):
             return line + "}"
         parts = [line]
         for k, v in fields.items():
+            if type(k) is not str:
+                return self.format_dict(record)
             if type(v) is str:
                 value = _STR(redact(v))
             elif type(v) is int or (type(v) is float and v == v and v not in _INFINITE):
@@ -99,8 +101,6 @@ class JsonFormatter(logging.Formatter):
                 value = "null"
             else:  # bool, other types: the encoder
                 value = _ENCODE(v)
-            if type(k) is not str:
-                return self.format_dict(record)
             parts.append(f"{_STR(k)}: {value}")
         return ", ".join(parts) + "}"
 

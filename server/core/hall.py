@@ -70,32 +70,14 @@ class Hall:
         self._windows = {w.number: WindowState(w.number) for w in config.windows}
         self._arrivals: dict[str, deque[float]] = {s.code: deque() for s in config.services}
         self._events: list[ev.Event] = []
-        self._tide = TideController(config.tide, tide_memory)
-
-        for w in windows:
-            if w.number in self._windows:  # a window removed from the config is forgotten
-                self._windows[w.number] = w.copy()
-        finished = []
-        for t in sorted(tickets, key=lambda t: (t.issued_at, t.id)):
-            t = t.copy()
-            self._tickets[t.id] = t
-            self._numbers.observe(t)
-            if t.transferred_from is None and t.service in self._arrivals:
-                self._arrivals[t.service].append(t.issued_at)
-            if t.state is TicketState.WAITING and config.has_service(t.service):
-                self._enqueue(t)
-            if t.state is TicketState.DONE and t.started_at is not None and t.finished_at is not None:
-                finished.append(t)
-        for t in sorted(finished, key=lambda t: (t.finished_at, t.id)):
-            self._times.record(t.service, t.finished_at - t.started_at)
         self._tide_by_service: dict[str, list[int]] = {}  # tide windows per service, by number
-        self._settle_windows(self._tickets.values())
+        self.catch_up(tickets, windows, tide_memory)  # all the rows, into the empty hall
 
     def catch_up(self, tickets: Iterable[Ticket], windows: Iterable[WindowState], tide_memory: dict | None) -> None:
-        """Take the rows another process committed (the tickets and windows it changed, and the tide
-        memory) into this Hall as :meth:`__init__` would have them from all the rows, going over the
-        changed ones only. A server process behind the load balancer does this before each batch the
-        other wrote before; a rebuild went over the whole day (40 ms for 3,000 waiting tickets).
+        """Take rows into this Hall: in :meth:`__init__` all of them, later the ones another process
+        committed (the tickets and windows it changed, and the tide memory), going over those only. A
+        server process behind the load balancer does this before each batch the other wrote before; a
+        rebuild went over the whole day (40 ms for 3,000 waiting tickets).
         Service times and arrival times are kept in time order; the rest is as a rebuild's
         (tests/server/test_hall_catch_up.py compares the two after random work of two processes)."""
         changed = sorted(tickets, key=lambda t: (t.issued_at, t.id))
@@ -120,7 +102,7 @@ class Hall:
         for t in sorted(finished, key=lambda t: (t.finished_at, t.id)):
             self._times.record(t.service, t.finished_at - t.started_at)
         for w in windows:
-            if w.number in self._windows:
+            if w.number in self._windows:  # a window removed from the config is forgotten
                 self._windows[w.number] = w.copy()
         self._tide = TideController(self.config.tide, tide_memory)
         self._settle_windows(changed)
