@@ -140,7 +140,11 @@ def clerk_photo_image(client: HallClient, staff_no: str, max_px: int = 240) -> Q
     data = client.clerk_photo(staff_no)
     if data is None:
         return None
-    image = QImage.fromData(data)
+    # The format named from the file's first bytes: left to guess, QImageReader asks every plugin,
+    # and the SVG plugin's probe makes a QTextStream, which takes Qt's signal-slot lock on this worker
+    # thread while PySide holds the GIL; a GUI thread in QObject::disconnect holding that lock and waiting
+    # for the GIL then deadlocked the counter (a CI run: 15 min in test_the_clerks_photo_beside_the_name).
+    image = QImage.fromData(data, _raster_format(data))
     if image.isNull():
         log.warning("the photo of clerk %s is not an image Qt can read (%d bytes)", staff_no, len(data))
         return None
@@ -148,3 +152,16 @@ def clerk_photo_image(client: HallClient, staff_no: str, max_px: int = 240) -> Q
         image = image.scaled(max_px, max_px, Qt.AspectRatioMode.KeepAspectRatio,
                              Qt.TransformationMode.SmoothTransformation)
     return image
+
+
+_MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPG"), (b"GIF8", "GIF"), (b"BM", "BMP"))
+
+
+def _raster_format(data: bytes) -> str | None:
+    """The Qt format name of a PNG, JPEG, GIF or BMP file (WebP: ``RIFF…WEBP``), else None (Qt guesses)."""
+    for magic, name in _MAGIC:
+        if data.startswith(magic):
+            return name
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None

@@ -117,3 +117,36 @@ def test_a_sigterm_during_start_up_still_ends_the_app(qapp) -> None:
         lost.stop()
         for sig, handler in before.items():
             signal.signal(sig, handler)
+
+
+class _Photos:
+    """A client whose clerk photo is ``data``."""
+
+    def __init__(self, data: bytes | None) -> None:
+        self.data = data
+
+    def clerk_photo(self, staff_no: str) -> bytes | None:
+        return self.data
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPG", "BMP"])
+def test_a_clerk_photo_is_decoded_by_its_own_format(qapp, fmt: str) -> None:
+    """Named from its first bytes (the worker thread never lets Qt probe every plugin: see clerk_photo_image),
+    decoded and shrunk to the size asked for, at its own aspect ratio; what is not an image is no photo."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    from client.qt import _raster_format, clerk_photo_image
+
+    image = QImage(300, 400, QImage.Format.Format_RGB32)
+    image.fill(QColor("teal"))
+    raw = QByteArray()
+    buffer = QBuffer(raw)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    assert image.save(buffer, fmt)
+    data = bytes(raw)
+    assert _raster_format(data) == fmt
+    photo = clerk_photo_image(_Photos(data), "6001", max_px=200)  # type: ignore[arg-type]
+    assert (photo.width(), photo.height()) == (150, 200)
+    assert clerk_photo_image(_Photos(b"<html>not a photo</html>"), "6001") is None  # type: ignore[arg-type]
+    assert clerk_photo_image(_Photos(None), "6001") is None  # type: ignore[arg-type]
